@@ -1,0 +1,100 @@
+import { config } from '../config';
+import type { ActivityEntry, CreateStoreRequest, Health, Metrics, Problem, Store } from './types';
+
+/** An HTTP or network failure; `status` is 0 when the API could not be reached. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem | null;
+
+  constructor(status: number, message: string, problem: Problem | null = null) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+/** The most useful human-readable message for any error thrown by the client. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+function isProblemLike(body: unknown): body is Problem {
+  return typeof body === 'object' && body !== null && !Array.isArray(body);
+}
+
+async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Non-2xx statuses whose JSON body is still a valid answer (e.g. 503 from /health). */
+  acceptStatuses?: number[];
+}
+
+export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+
+  let res: Response;
+  try {
+    res = await fetch(`${config.apiBase}${path}`, {
+      method: opts.method ?? 'GET',
+      headers,
+      body,
+      signal: opts.signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'Cannot reach the API');
+  }
+
+  const data = await readBody(res);
+  if (res.ok || opts.acceptStatuses?.includes(res.status)) return data as T;
+
+  const problem = isProblemLike(data) ? data : null;
+  // A dev/preview proxy answers 5xx without a problem body when the backend is down.
+  const fallback =
+    res.status >= 500 ? `Cannot reach the API (HTTP ${res.status})` : `Request failed with HTTP ${res.status}`;
+  const message = problem?.detail || problem?.title || fallback;
+  throw new ApiError(res.status, message, problem);
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  listStores: (signal?: AbortSignal) => request<Store[]>('/api/stores', { signal }),
+  getStore: (name: string, signal?: AbortSignal) => request<Store>(`/api/stores/${enc(name)}`, { signal }),
+  createStore: (req: CreateStoreRequest) => request<Store>('/api/stores', { method: 'POST', body: req }),
+  deleteStore: (name: string) => request<Store>(`/api/stores/${enc(name)}`, { method: 'DELETE' }),
+  upgradeStore: (name: string, values?: Record<string, unknown>) =>
+    request<Store>(`/api/stores/${enc(name)}/upgrade`, { method: 'POST', body: values ? { values } : {} }),
+  rollbackStore: (name: string, revision?: number) =>
+    request<Store>(`/api/stores/${enc(name)}/rollback`, {
+      method: 'POST',
+      body: revision === undefined ? {} : { revision },
+    }),
+  retryStore: (name: string) => request<Store>(`/api/stores/${enc(name)}/retry`, { method: 'POST' }),
+  metrics: (signal?: AbortSignal) => request<Metrics>('/api/stores/metrics', { signal }),
+  activity: (store: string | null, limit = 50, signal?: AbortSignal) => {
+    const params = new URLSearchParams({ limit: String(limit) });
+    if (store) params.set('store', store);
+    return request<ActivityEntry[]>(`/api/stores/activity?${params.toString()}`, { signal });
+  },
+  health: (signal?: AbortSignal) => request<Health>('/api/health', { signal, acceptStatuses: [503] }),
+};

@@ -1,0 +1,67 @@
+export type Engine = 'woocommerce' | 'medusa';
+export type StoreStatus = 'NEW' | 'PROVISIONING' | 'READY' | 'FAILED' | 'DELETING';
+export type StoreOperation = 'install' | 'upgrade' | 'rollback' | 'retry' | 'delete';
+
+export interface Store {
+  id: string;
+  name: string;
+  userId: string;
+  engine: Engine;
+  status: StoreStatus;
+  operation: StoreOperation | null;
+  namespace: string;
+  url: string;
+  revision: number | null;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Metrics {
+  activeStores: number;
+  provisioning: number;
+  failed: number;
+  upgrades: number;
+  rollbacks: number;
+  retries: number;
+  [extra: string]: unknown;
+}
+
+export interface ActivityEntry {
+  id: string | number;
+  action: string;
+  storeName: string;
+  userId: string | null;
+  timestamp: string;
+  detail: string | null;
+}
+
+export interface HealthComponent {
+  status: string;
+  message: string | null;
+}
+
+export interface Health {
+  database?: HealthComponent;
+  helm?: HealthComponent;
+  kubectl?: HealthComponent;
+  cluster?: HealthComponent;
+  [component: string]: HealthComponent | undefined;
+}
+
+/** RFC 9457 problem details. */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  errors?: Record<string, string[]>;
+}
+
+export interface CreateStoreRequest {
+  storeName: string;
+  userId: string;
+  engine?: Engine;
+}
+
+export const BUSY_STATUSES: readonly StoreStatus[] = ['NEW', 'PROVISIONING', 'DELETING'];

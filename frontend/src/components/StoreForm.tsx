@@ -1,0 +1,177 @@
+import { useId, useState, type FormEvent } from 'react';
+import { ApiError, errorMessage } from '../api/client';
+import type { Engine } from '../api/types';
+import { useCreateStore } from '../hooks/useStoreMutations';
+import { validateStoreName, validateUserId } from '../lib/validation';
+
+type Field = 'storeName' | 'userId' | 'engine';
+
+/** Maps a server field name (any casing, e.g. "StoreName" or "$.storeName") to a form field. */
+function fieldFor(key: string): Field | null {
+  const k = key.replace(/^\$\./, '').toLowerCase();
+  if (k === 'storename' || k === 'name') return 'storeName';
+  if (k === 'userid' || k === 'user') return 'userId';
+  if (k === 'engine') return 'engine';
+  return null;
+}
+
+export function StoreForm() {
+  const [storeName, setStoreName] = useState('');
+  const [userId, setUserId] = useState('');
+  const [engine, setEngine] = useState<Engine>('woocommerce');
+  const [touched, setTouched] = useState<Record<Field, boolean>>({ storeName: false, userId: false, engine: false });
+  const [lastCreated, setLastCreated] = useState<string | null>(null);
+  const create = useCreateStore();
+  const ids = { name: useId(), user: useId(), engine: useId(), summary: useId() };
+
+  const clientErrors: Partial<Record<Field, string | null>> = {
+    storeName: validateStoreName(storeName),
+    userId: validateUserId(userId),
+  };
+
+  // Server-side refusal (problem+json): detail + per-field messages.
+  const err = create.error;
+  const problem = err instanceof ApiError ? err.problem : null;
+  const serverFieldErrors: Partial<Record<Field, string[]>> = {};
+  const otherServerErrors: string[] = [];
+  for (const [key, messages] of Object.entries(problem?.errors ?? {})) {
+    const field = fieldFor(key);
+    const list = Array.isArray(messages) ? messages : [String(messages)];
+    if (field) serverFieldErrors[field] = [...(serverFieldErrors[field] ?? []), ...list];
+    else otherServerErrors.push(...list.map((m) => `${key}: ${m}`));
+  }
+
+  function fieldError(field: Field): string | null {
+    if (touched[field] && clientErrors[field]) return clientErrors[field] ?? null;
+    const server = serverFieldErrors[field];
+    return server && server.length > 0 ? server.join(' ') : null;
+  }
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    setTouched({ storeName: true, userId: true, engine: true });
+    setLastCreated(null);
+    if (clientErrors.storeName || clientErrors.userId) return;
+    create.mutate(
+      { storeName, userId, engine },
+      {
+        onSuccess: (store) => {
+          setLastCreated(store?.name ?? storeName);
+          setStoreName('');
+          setTouched({ storeName: false, userId: false, engine: false });
+        },
+      },
+    );
+  }
+
+  const nameErr = fieldError('storeName');
+  const userErr = fieldError('userId');
+  const engineErr = fieldError('engine');
+
+  return (
+    <form className="store-form" onSubmit={submit} noValidate aria-labelledby="create-store-heading">
+      <h2 id="create-store-heading">Create a store</h2>
+      <div className="form-grid">
+        <div className="field">
+          <label htmlFor={ids.name}>Store name</label>
+          <input
+            id={ids.name}
+            name="storeName"
+            value={storeName}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={40}
+            onChange={(e) => {
+              setStoreName(e.target.value);
+              if (create.isError) create.reset();
+            }}
+            onBlur={() => setTouched((t) => ({ ...t, storeName: storeName !== '' || t.storeName }))}
+            aria-invalid={nameErr ? true : undefined}
+            aria-describedby={`${ids.name}-hint${nameErr ? ` ${ids.name}-err` : ''}`}
+          />
+          <p id={`${ids.name}-hint`} className="hint">
+            3–40 lowercase letters, digits or hyphens.
+          </p>
+          {nameErr && (
+            <p id={`${ids.name}-err`} className="field-error">
+              {nameErr}
+            </p>
+          )}
+        </div>
+        <div className="field">
+          <label htmlFor={ids.engine}>Engine</label>
+          <select
+            id={ids.engine}
+            name="engine"
+            value={engine}
+            onChange={(e) => setEngine(e.target.value as Engine)}
+            aria-invalid={engineErr ? true : undefined}
+            aria-describedby={engineErr ? `${ids.engine}-err` : undefined}
+          >
+            <option value="woocommerce">WooCommerce</option>
+            <option value="medusa">Medusa</option>
+          </select>
+          {engineErr && (
+            <p id={`${ids.engine}-err`} className="field-error">
+              {engineErr}
+            </p>
+          )}
+        </div>
+        <div className="field">
+          <label htmlFor={ids.user}>User id</label>
+          <input
+            id={ids.user}
+            name="userId"
+            value={userId}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={64}
+            onChange={(e) => {
+              setUserId(e.target.value);
+              if (create.isError) create.reset();
+            }}
+            onBlur={() => setTouched((t) => ({ ...t, userId: userId !== '' || t.userId }))}
+            aria-invalid={userErr ? true : undefined}
+            aria-describedby={`${ids.user}-hint${userErr ? ` ${ids.user}-err` : ''}`}
+          />
+          <p id={`${ids.user}-hint`} className="hint">
+            Letters, digits and . _ @ - (up to 64).
+          </p>
+          {userErr && (
+            <p id={`${ids.user}-err`} className="field-error">
+              {userErr}
+            </p>
+          )}
+        </div>
+        <div className="field field-submit">
+          <button type="submit" className="primary" disabled={create.isPending}>
+            {create.isPending ? 'Creating…' : 'Create store'}
+          </button>
+        </div>
+      </div>
+
+      {create.isError && (
+        <div className="form-problem" role="alert" id={ids.summary}>
+          <p>
+            <strong>{problem?.title ?? 'Request refused'}</strong>
+            {problem?.status ? ` (HTTP ${problem.status})` : err instanceof ApiError && err.status ? ` (HTTP ${err.status})` : ''}
+            {': '}
+            {errorMessage(err)}
+          </p>
+          {otherServerErrors.length > 0 && (
+            <ul>
+              {otherServerErrors.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      {lastCreated && !create.isError && (
+        <p className="form-success" role="status">
+          Store <strong>{lastCreated}</strong> requested; provisioning has started.
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,130 @@
+import { useState } from 'react';
+import { BUSY_STATUSES, type Store } from '../api/types';
+import { useStoreActions } from '../hooks/useStoreMutations';
+import { relativeTime } from '../lib/format';
+import { ConfirmDialog } from './ConfirmDialog';
+import { RollbackDialog } from './RollbackDialog';
+import { StatusBadge } from './StatusBadge';
+
+interface StoreRowProps {
+  store: Store;
+  now: number;
+}
+
+const ENGINE_LABEL: Record<string, string> = { woocommerce: 'WooCommerce', medusa: 'Medusa' };
+
+function isSafeHttpUrl(url: string | null | undefined): url is string {
+  return !!url && /^https?:\/\//i.test(url);
+}
+
+export function StoreRow({ store, now }: StoreRowProps) {
+  const { upgrade, rollback, retry, remove, pending } = useStoreActions(store.name);
+  const [dialog, setDialog] = useState<'delete' | 'rollback' | null>(null);
+
+  // No new action while the server is working on the store or a request of ours is in flight.
+  const busy = pending || BUSY_STATUSES.includes(store.status);
+  const busyHint = busy ? 'An operation is in progress' : undefined;
+  const label = (action: string) => `${action} ${store.name}`;
+
+  return (
+    <tr data-store={store.name} aria-busy={busy || undefined}>
+      <th scope="row" className="store-name">
+        {store.name}
+      </th>
+      <td>{ENGINE_LABEL[store.engine] ?? store.engine}</td>
+      <td>{store.userId}</td>
+      <td>
+        <StatusBadge status={store.status} operation={store.operation} />
+        {pending && (
+          <span className="pending" role="status">
+            {' '}
+            sending…
+          </span>
+        )}
+      </td>
+      <td className="num">{store.revision ?? '—'}</td>
+      <td>
+        <time dateTime={store.createdAt} title={store.createdAt}>
+          {relativeTime(store.createdAt, now)}
+        </time>
+      </td>
+      <td className="details">
+        {store.status === 'READY' && isSafeHttpUrl(store.url) && (
+          <a href={store.url} target="_blank" rel="noreferrer noopener">
+            {store.url}
+          </a>
+        )}
+        {store.status === 'FAILED' && store.error && (
+          <span className="failure-reason">
+            <span className="visually-hidden">Failure reason: </span>
+            {store.error}
+          </span>
+        )}
+      </td>
+      <td className="actions">
+        <button
+          type="button"
+          onClick={() => upgrade.mutate()}
+          disabled={busy}
+          title={busyHint}
+          aria-label={label('Upgrade')}
+        >
+          Upgrade
+        </button>
+        <button
+          type="button"
+          onClick={() => setDialog('rollback')}
+          disabled={busy}
+          title={busyHint}
+          aria-label={label('Rollback')}
+        >
+          Rollback
+        </button>
+        {store.status === 'FAILED' && (
+          <button
+            type="button"
+            onClick={() => retry.mutate()}
+            disabled={busy}
+            title={busyHint}
+            aria-label={label('Retry')}
+          >
+            Retry
+          </button>
+        )}
+        <button
+          type="button"
+          className="danger"
+          onClick={() => setDialog('delete')}
+          disabled={busy}
+          title={busyHint}
+          aria-label={label('Delete')}
+        >
+          Delete
+        </button>
+        {dialog === 'delete' && (
+          <ConfirmDialog
+            title={`Delete ${store.name}?`}
+            message={`This uninstalls the store "${store.name}" and removes its namespace. This cannot be undone.`}
+            confirmLabel="Delete store"
+            onCancel={() => setDialog(null)}
+            onConfirm={() => {
+              setDialog(null);
+              remove.mutate();
+            }}
+          />
+        )}
+        {dialog === 'rollback' && (
+          <RollbackDialog
+            storeName={store.name}
+            currentRevision={store.revision}
+            onCancel={() => setDialog(null)}
+            onConfirm={(revision) => {
+              setDialog(null);
+              rollback.mutate(revision);
+            }}
+          />
+        )}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,10 @@
+export const queryKeys = {
+  stores: ['stores'] as const,
+  metrics: ['metrics'] as const,
+  activityAll: ['activity'] as const,
+  activity: (store: string | null) => ['activity', store ?? '*'] as const,
+  health: ['health'] as const,
+};
+
+/** Every mutation on one store shares this key prefix, so a row can ask "is anything pending for me?". */
+export const storeMutationKey = (name: string) => ['store-action', name] as const;

@@ -1,0 +1,55 @@
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../api/client';
+import { config } from '../config';
+import { queryKeys } from './queryKeys';
+
+/**
+ * Polling options shared by the dashboard's queries.
+ * - refetchInterval: every `config.pollMs` (VITE_POLL_MS, default 5 s).
+ * - refetchIntervalInBackground: false, so polling pauses while the tab is hidden
+ *   (TanStack's focusManager listens to `visibilitychange`), and
+ *   refetchOnWindowFocus refreshes immediately when the tab is shown again.
+ * - No overlapping requests: an interval tick while a fetch for the same query is
+ *   still in flight joins that fetch instead of starting another (TanStack dedupes
+ *   unless `cancelRefetch` is asked for, which interval refetches never do).
+ */
+export function pollingOptions(pollMs: number = config.pollMs) {
+  return {
+    refetchInterval: pollMs,
+    refetchIntervalInBackground: false,
+    refetchOnWindowFocus: true,
+  } as const;
+}
+
+export function useStores() {
+  return useQuery({
+    queryKey: queryKeys.stores,
+    queryFn: ({ signal }) => api.listStores(signal),
+    ...pollingOptions(),
+  });
+}
+
+export function useMetrics() {
+  return useQuery({
+    queryKey: queryKeys.metrics,
+    queryFn: ({ signal }) => api.metrics(signal),
+    ...pollingOptions(),
+  });
+}
+
+export function useActivity(store: string | null, limit = 50) {
+  return useQuery({
+    queryKey: queryKeys.activity(store),
+    queryFn: ({ signal }) => api.activity(store, limit, signal),
+    ...pollingOptions(),
+  });
+}
+
+/** Health is cheap but less urgent: poll at a slower pace. */
+export function useHealth() {
+  return useQuery({
+    queryKey: queryKeys.health,
+    queryFn: ({ signal }) => api.health(signal),
+    ...pollingOptions(Math.max(config.pollMs * 3, 15000)),
+  });
+}
