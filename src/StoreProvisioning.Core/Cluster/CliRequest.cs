@@ -1,0 +1,24 @@
+namespace StoreProvisioning.Cluster;
+
+/// <summary>One CLI invocation: an executable and its argument list (never a shell string).</summary>
+/// <param name="Executable">Path or bare name of the program (looked up on PATH).</param>
+/// <param name="Arguments">Arguments passed as a list; nothing is interpreted by a shell.</param>
+/// <param name="Timeout">After this the process gets SIGTERM, then is killed after the runner's grace period.</param>
+/// <param name="StandardInput">Optional text piped to stdin (e.g. a manifest for kubectl apply -f -).</param>
+/// <param name="Secrets">Values that must never leave the process: redacted from captured output and error messages.</param>
+public sealed record CliRequest(
+    string Executable,
+    IReadOnlyList<string> Arguments,
+    TimeSpan Timeout,
+    string? StandardInput = null,
+    IReadOnlyCollection<string>? Secrets = null)
+{
+    /// <summary>How the command reads in messages: program name and arguments (arguments never hold secrets).</summary>
+    public string Display => string.Join(' ', [Path.GetFileName(Executable), .. Arguments]);
+}
+
+/// <summary>What a finished process left behind.</summary>
+public sealed record CliResult(int ExitCode, string StandardOutput, string StandardError, TimeSpan Duration)
+{
+    public bool Succeeded => ExitCode == 0;
+}

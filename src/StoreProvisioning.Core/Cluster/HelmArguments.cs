@@ -1,0 +1,43 @@
+namespace StoreProvisioning.Cluster;
+
+/// <summary>
+/// Builds helm argument lists, one method per helm action. Pure, so every flag is unit-tested.
+/// Helm 3 and helm 4 differ: helm 4 renamed --atomic to --rollback-on-failure.
+/// </summary>
+public static class HelmArguments
+{
+    /// <summary>Install or upgrade in one step: `helm upgrade --install` with values files (never --set: secrets stay out of argv).</summary>
+    public static IReadOnlyList<string> UpgradeInstall(
+        int helmMajor, string release, string chartPath, string ns, TimeSpan timeout, IReadOnlyList<string> valuesFiles, bool rollbackOnFailure)
+    {
+        var args = new List<string> { "upgrade", "--install", release, chartPath, "--namespace", ns, "--wait", "--timeout", Duration(timeout) };
+        if (rollbackOnFailure)
+        {
+            args.Add(helmMajor >= 4 ? "--rollback-on-failure" : "--atomic");
+        }
+
+        foreach (var file in valuesFiles)
+        {
+            args.Add("--values");
+            args.Add(file);
+        }
+
+        return args;
+    }
+
+    public static IReadOnlyList<string> Rollback(string release, int revision, string ns, TimeSpan timeout) =>
+        ["rollback", release, revision.ToString(System.Globalization.CultureInfo.InvariantCulture), "--namespace", ns, "--wait", "--timeout", Duration(timeout)];
+
+    public static IReadOnlyList<string> Uninstall(string release, string ns, TimeSpan timeout) =>
+        ["uninstall", release, "--namespace", ns, "--ignore-not-found", "--wait", "--timeout", Duration(timeout)];
+
+    public static IReadOnlyList<string> Status(string release, string ns) =>
+        ["status", release, "--namespace", ns, "--output", "json"];
+
+    public static IReadOnlyList<string> History(string release, string ns) =>
+        ["history", release, "--namespace", ns, "--max", "256", "--output", "json"];
+
+    public static IReadOnlyList<string> Version() => ["version", "--template", "{{.Version}}"];
+
+    private static string Duration(TimeSpan timeout) => Configuration.StoreProvisioningOptions.HelmDuration(timeout);
+}

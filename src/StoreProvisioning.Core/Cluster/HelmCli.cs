@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text.Json;
+using StoreProvisioning.Configuration;
+
+namespace StoreProvisioning.Cluster;
+
+/// <summary>helm, run through the <see cref="CliRunner"/>. Virtual so tests can fake single answers.</summary>
+public class HelmCli(CliRunner runner, StoreProvisioningOptions options)
+{
+    private readonly SemaphoreSlim versionLock = new(1, 1);
+    private int? major;
+
+    /// <summary>`helm upgrade --install`; throws <see cref="CliCommandException"/> when helm fails or times out.</summary>
+    public virtual async Task UpgradeInstallAsync(
+        string release, string chartPath, string ns, IReadOnlyList<string> valuesFiles, bool rollbackOnFailure,
+        IReadOnlyCollection<string> secrets, CancellationToken cancellationToken)
+    {
+        var helmMajor = await MajorVersionAsync(cancellationToken).ConfigureAwait(false);
+        var args = HelmArguments.UpgradeInstall(helmMajor, release, chartPath, ns, options.HelmTimeout, valuesFiles, rollbackOnFailure);
+        await runner.RunCheckedAsync(Long(args, secrets), cancellationToken).ConfigureAwait(false);
+    }
+
+    public virtual Task RollbackAsync(string release, int revision, string ns, CancellationToken cancellationToken) =>
+        runner.RunCheckedAsync(Long(HelmArguments.Rollback(release, revision, ns, options.HelmTimeout), null), cancellationToken);
+
+    public virtual Task UninstallAsync(string release, string ns, CancellationToken cancellationToken) =>
+        runner.RunCheckedAsync(Long(HelmArguments.Uninstall(release, ns, options.HelmTimeout), null), cancellationToken);
+
+    /// <summary>The release's status, or null when helm has no such release.</summary>
+    public virtual async Task<HelmReleaseStatus?> StatusAsync(string release, string ns, CancellationToken cancellationToken)
+    {
+        var request = Short(HelmArguments.Status(release, ns));
+        var result = await runner.RunAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            if (IsNotFound(result))
+            {
+                return null;
+            }
+
+            throw Failed(request, result);
+        }
+
+        return ReadJson(request, result, root => new HelmReleaseStatus(
+            root.GetProperty("info").GetProperty("status").GetString() ?? "unknown",
+            root.GetProperty("version").GetInt32(),
+            root.GetProperty("info").TryGetProperty("description", out var d) ? d.GetString() : null));
+    }
+
+    /// <summary>The release's revisions, oldest first; empty when helm has no such release.</summary>
+    public virtual async Task<IReadOnlyList<HelmRevision>> HistoryAsync(string release, string ns, CancellationToken cancellationToken)
+    {
+        var request = Short(HelmArguments.History(release, ns));
+        var result = await runner.RunAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            if (IsNotFound(result))
+            {
+                return [];
+            }
+
+            throw Failed(request, result);
+        }
+
+        return ReadJson(request, result, root => root.EnumerateArray()
+            .Select(r => new HelmRevision(
+                r.GetProperty("revision").GetInt32(),
+                r.GetProperty("status").GetString() ?? "unknown",
+                r.TryGetProperty("chart", out var c) ? c.GetString() : null,
+                r.TryGetProperty("description", out var d) ? d.GetString() : null))
+            .OrderBy(r => r.Revision)
+            .ToList());
+    }
+
+    /// <summary>The helm version string, e.g. v3.17.3.</summary>
+    public virtual async Task<string> VersionAsync(CancellationToken cancellationToken)
+    {
+        var result = await runner.RunCheckedAsync(Short(HelmArguments.Version()), cancellationToken).ConfigureAwait(false);
+        return result.StandardOutput.Trim();
+    }
+
+    /// <summary>3 or 4, asked of helm once and remembered: the flags of the two differ.</summary>
+    public async Task<int> MajorVersionAsync(CancellationToken cancellationToken)
+    {
+        if (major is { } known)
+        {
+            return known;
+        }
+
+        await versionLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            major ??= ParseMajor(await VersionAsync(cancellationToken).ConfigureAwait(false));
+            return major.Value;
+        }
+        finally
+        {
+            versionLock.Release();
+        }
+    }
+
+    /// <summary>"v3.17.3+g..." → 3. Unknown text is treated as helm 3, the older flag set.</summary>
+    public static int ParseMajor(string version)
+    {
+        var text = version.Trim().TrimStart('v');
+        var dot = text.IndexOf('.');
+        return int.TryParse(dot < 0 ? text : text[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var m) ? m : 3;
+    }
+
+    private static bool IsNotFound(CliResult result) =>
+        result.StandardError.Contains("not found", StringComparison.OrdinalIgnoreCase);
+
+    private static CliCommandException Failed(CliRequest request, CliResult result) =>
+        new(CliFailure.ExitCode, request.Display,
+            $"`{request.Display}` exited with code {result.ExitCode}. stderr: {CliCommandException.Tail(result.StandardError)}", result);
+
+    private static T ReadJson<T>(CliRequest request, CliResult result, Func<JsonElement, T> read)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(result.StandardOutput);
+            return read(document.RootElement);
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new CliCommandException(
+                CliFailure.UnreadableOutput,
+                request.Display,
+                $"`{request.Display}` printed output that is not the JSON helm should print: {CliCommandException.Tail(result.StandardOutput, 200)}",
+                result,
+                ex);
+        }
+    }
+
+    // Helm gets its own --timeout; the runner's timeout adds the grace helm needs to give up by itself.
+    private CliRequest Long(IReadOnlyList<string> args, IReadOnlyCollection<string>? secrets) =>
+        new(options.HelmPath, args, options.HelmTimeout + options.TerminationGrace, Secrets: secrets);
+
+    private CliRequest Short(IReadOnlyList<string> args) => new(options.HelmPath, args, options.QueryTimeout);
+}

@@ -1,0 +1,24 @@
+namespace StoreProvisioning.Cluster;
+
+/// <summary>What `helm status -o json` says of a release: its status (deployed, failed, pending-install, ...) and revision.</summary>
+public sealed record HelmReleaseStatus(string Status, int Revision, string? Description)
+{
+    public bool IsDeployed => Status == HelmStatuses.Deployed;
+
+    public bool IsPending => Status.StartsWith("pending-", StringComparison.Ordinal);
+}
+
+/// <summary>One row of `helm history -o json`.</summary>
+public sealed record HelmRevision(int Revision, string Status, string? Chart, string? Description);
+
+/// <summary>helm's release status names.</summary>
+public static class HelmStatuses
+{
+    public const string Deployed = "deployed";
+    public const string Failed = "failed";
+    public const string Superseded = "superseded";
+    public const string Uninstalling = "uninstalling";
+    public const string PendingInstall = "pending-install";
+    public const string PendingUpgrade = "pending-upgrade";
+    public const string PendingRollback = "pending-rollback";
+}

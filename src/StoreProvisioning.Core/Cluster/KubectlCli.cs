@@ -1,0 +1,81 @@
+using System.Text.Json;
+using StoreProvisioning.Configuration;
+
+namespace StoreProvisioning.Cluster;
+
+/// <summary>kubectl, run through the <see cref="CliRunner"/>. Virtual so tests can fake single answers.</summary>
+public class KubectlCli(CliRunner runner, StoreProvisioningOptions options)
+{
+    /// <summary>Creates the store's namespace, or updates its labels when it exists. Idempotent.</summary>
+    public virtual Task EnsureNamespaceAsync(string ns, string storeName, CancellationToken cancellationToken) =>
+        runner.RunCheckedAsync(
+            new CliRequest(options.KubectlPath, KubectlArguments.ApplyFromStdin(), options.QueryTimeout, KubectlArguments.NamespaceManifest(ns, storeName)),
+            cancellationToken);
+
+    /// <summary>Deletes the namespace and waits until it is gone. Idempotent.</summary>
+    public virtual Task DeleteNamespaceAsync(string ns, CancellationToken cancellationToken) =>
+        runner.RunCheckedAsync(
+            new CliRequest(options.KubectlPath, KubectlArguments.DeleteNamespace(ns, options.HelmTimeout), options.HelmTimeout + options.TerminationGrace),
+            cancellationToken);
+
+    /// <summary>The namespace object as JSON, or null when it does not exist.</summary>
+    public virtual async Task<JsonDocument?> GetNamespaceAsync(string ns, CancellationToken cancellationToken)
+    {
+        var result = await runner.RunCheckedAsync(Query(KubectlArguments.GetNamespace(ns)), cancellationToken).ConfigureAwait(false);
+        return string.IsNullOrWhiteSpace(result.StandardOutput) ? null : Parse(result, KubectlArguments.GetNamespace(ns));
+    }
+
+    public virtual async Task<JsonDocument> GetPodsAsync(string ns, CancellationToken cancellationToken) =>
+        Parse(await runner.RunCheckedAsync(Query(KubectlArguments.GetPods(ns)), cancellationToken).ConfigureAwait(false), KubectlArguments.GetPods(ns));
+
+    public virtual async Task<JsonDocument> GetEventsAsync(string ns, CancellationToken cancellationToken) =>
+        Parse(await runner.RunCheckedAsync(Query(KubectlArguments.GetEvents(ns)), cancellationToken).ConfigureAwait(false), KubectlArguments.GetEvents(ns));
+
+    /// <summary>Names of resources left in the namespace (kind/name).</summary>
+    public virtual async Task<IReadOnlyList<string>> GetRemainingResourcesAsync(string ns, CancellationToken cancellationToken)
+    {
+        var result = await runner.RunCheckedAsync(Query(KubectlArguments.GetAll(ns)), cancellationToken).ConfigureAwait(false);
+        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    /// <summary>The API server's version, which proves the cluster answers.</summary>
+    public virtual async Task<string> ServerVersionAsync(CancellationToken cancellationToken)
+    {
+        var args = KubectlArguments.ServerVersion(TimeSpan.FromSeconds(5));
+        var result = await runner.RunCheckedAsync(Query(args), cancellationToken).ConfigureAwait(false);
+        using var document = Parse(result, args);
+        return document.RootElement.TryGetProperty("serverVersion", out var server) && server.TryGetProperty("gitVersion", out var v)
+            ? v.GetString() ?? "unknown"
+            : throw new CliCommandException(CliFailure.UnreadableOutput, Display(args), "kubectl reached no API server (no serverVersion in its answer).", result);
+    }
+
+    /// <summary>The kubectl client version, which proves the binary runs.</summary>
+    public virtual async Task<string> ClientVersionAsync(CancellationToken cancellationToken)
+    {
+        string[] args = ["version", "--client", "--output", "json"];
+        var result = await runner.RunCheckedAsync(Query(args), cancellationToken).ConfigureAwait(false);
+        using var document = Parse(result, args);
+        return document.RootElement.GetProperty("clientVersion").GetProperty("gitVersion").GetString() ?? "unknown";
+    }
+
+    private CliRequest Query(IReadOnlyList<string> args) => new(options.KubectlPath, args, options.QueryTimeout);
+
+    private string Display(IReadOnlyList<string> args) => new CliRequest(options.KubectlPath, args, TimeSpan.Zero).Display;
+
+    private JsonDocument Parse(CliResult result, IReadOnlyList<string> args)
+    {
+        try
+        {
+            return JsonDocument.Parse(result.StandardOutput);
+        }
+        catch (JsonException ex)
+        {
+            throw new CliCommandException(
+                CliFailure.UnreadableOutput,
+                Display(args),
+                $"`{Display(args)}` printed output that is not JSON: {CliCommandException.Tail(result.StandardOutput, 200)}",
+                result,
+                ex);
+        }
+    }
+}

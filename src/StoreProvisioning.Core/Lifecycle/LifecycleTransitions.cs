@@ -1,0 +1,52 @@
+using StoreProvisioning.Stores;
+
+namespace StoreProvisioning.Lifecycle;
+
+/// <summary>
+/// The store state machine: the only place that says which command may move a store from which status, and where to.
+/// The repository turns <see cref="SourcesFor"/> into a conditional UPDATE, so the row itself is the lock.
+/// </summary>
+public static class LifecycleTransitions
+{
+    private static readonly IReadOnlyDictionary<LifecycleCommand, (StoreStatus[] From, StoreStatus To)> Table =
+        new Dictionary<LifecycleCommand, (StoreStatus[] From, StoreStatus To)>
+        {
+            [LifecycleCommand.Upgrade] = ([StoreStatus.Ready, StoreStatus.Failed], StoreStatus.Provisioning),
+            [LifecycleCommand.Rollback] = ([StoreStatus.Ready, StoreStatus.Failed], StoreStatus.Provisioning),
+            [LifecycleCommand.Retry] = ([StoreStatus.Failed], StoreStatus.Provisioning),
+            [LifecycleCommand.Delete] = ([StoreStatus.New, StoreStatus.Ready, StoreStatus.Failed], StoreStatus.Deleting),
+            [LifecycleCommand.BeginInstall] = ([StoreStatus.New], StoreStatus.Provisioning),
+            [LifecycleCommand.Succeed] = ([StoreStatus.Provisioning], StoreStatus.Ready),
+            [LifecycleCommand.Fail] = ([StoreStatus.New, StoreStatus.Provisioning, StoreStatus.Ready], StoreStatus.Failed),
+        };
+
+    /// <summary>The statuses from which <paramref name="command"/> is allowed.</summary>
+    public static IReadOnlyList<StoreStatus> SourcesFor(LifecycleCommand command) => Table[command].From;
+
+    /// <summary>Decides whether <paramref name="command"/> applies to a store in <paramref name="from"/>, and where it goes.</summary>
+    public static TransitionResult Decide(StoreStatus from, LifecycleCommand command)
+    {
+        var (sources, to) = Table[command];
+        if (sources.Contains(from))
+        {
+            return TransitionResult.Move(to);
+        }
+
+        return command switch
+        {
+            // Retry only ever makes sense for a failed store; asking otherwise is a bad request, not a race.
+            LifecycleCommand.Retry => TransitionResult.Refuse(
+                RefusalKind.Invalid,
+                $"Only a FAILED store can be retried; this store is {from.Name()}."),
+            LifecycleCommand.Delete => TransitionResult.Refuse(
+                RefusalKind.Conflict,
+                $"The store is {from.Name()}; wait until its current operation ends, then delete it."),
+            LifecycleCommand.Upgrade or LifecycleCommand.Rollback => TransitionResult.Refuse(
+                RefusalKind.Conflict,
+                $"A store can be {(command == LifecycleCommand.Upgrade ? "upgraded" : "rolled back")} only when READY or FAILED; this store is {from.Name()}."),
+            _ => TransitionResult.Refuse(
+                RefusalKind.Conflict,
+                $"'{command}' does not apply to a store that is {from.Name()}."),
+        };
+    }
+}

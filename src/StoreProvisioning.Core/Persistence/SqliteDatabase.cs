@@ -1,0 +1,147 @@
+using Microsoft.Data.Sqlite;
+
+namespace StoreProvisioning.Persistence;
+
+/// <summary>
+/// Opens connections to the SQLite file and keeps its schema current. WAL lets readers run beside the writer;
+/// the busy timeout makes concurrent writers wait their turn instead of failing.
+/// </summary>
+public sealed class SqliteDatabase
+{
+    /// <summary>Each entry moves the schema one version up; never edit a shipped entry, append a new one.</summary>
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE stores (
+            id               TEXT    NOT NULL PRIMARY KEY,
+            name             TEXT    NOT NULL UNIQUE,
+            user_id          TEXT    NOT NULL,
+            engine           TEXT    NOT NULL,
+            status           TEXT    NOT NULL,
+            operation        TEXT    NULL,
+            operation_id     TEXT    NULL,
+            failed_operation TEXT    NULL,
+            operation_args   TEXT    NULL,
+            revision         INTEGER NULL,
+            error            TEXT    NULL,
+            created_at       INTEGER NOT NULL,
+            updated_at       INTEGER NOT NULL
+        );
+        CREATE INDEX ix_stores_user ON stores (user_id);
+        CREATE INDEX ix_stores_status ON stores (status);
+        CREATE TABLE activity (
+            id           INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+            store_name   TEXT    NOT NULL,
+            user_id      TEXT    NULL,
+            action       TEXT    NOT NULL,
+            detail       TEXT    NULL,
+            timestamp    INTEGER NOT NULL,
+            operation_id TEXT    NULL,
+            duration_ms  INTEGER NULL
+        );
+        CREATE INDEX ix_activity_store ON activity (store_name, id);
+        CREATE INDEX ix_activity_action ON activity (action);
+        """,
+    ];
+
+    private readonly string connectionString;
+    private readonly SemaphoreSlim migrateLock = new(1, 1);
+    private volatile bool migrated;
+
+    public SqliteDatabase(string path)
+    {
+        Path = path;
+        connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    /// <summary>The schema version this code writes.</summary>
+    public static int LatestVersion => Migrations.Length;
+
+    /// <summary>An open connection with the per-connection pragmas set; creates and migrates the file on first use.</summary>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        if (!migrated)
+        {
+            await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await OpenRawAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates the file and applies pending migrations, each in its own transaction with the version bump.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await migrateLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (migrated)
+            {
+                return;
+            }
+
+            var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            await using var connection = await OpenRawAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
+            await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var version = await SchemaVersionAsync(connection, cancellationToken).ConfigureAwait(false);
+                if (version > LatestVersion)
+                {
+                    throw new InvalidOperationException(
+                        $"The database at {Path} has schema version {version}, newer than this build understands ({LatestVersion}). Use a newer build or another SQLITE_PATH.");
+                }
+
+                for (var next = version; next < LatestVersion; next++)
+                {
+                    await ExecuteAsync(connection, Migrations[next], cancellationToken).ConfigureAwait(false);
+                    await ExecuteAsync(connection, $"PRAGMA user_version = {next + 1};", cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            migrated = true;
+        }
+        finally
+        {
+            migrateLock.Release();
+        }
+    }
+
+    /// <summary>PRAGMA user_version: 0 for a new file.</summary>
+    public static async Task<int> SchemaVersionAsync(SqliteConnection connection, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,36 @@
+using StoreProvisioning.Lifecycle;
+using StoreProvisioning.Stores;
+
+namespace StoreProvisioning.Persistence;
+
+/// <summary>How a conditional write ended.</summary>
+public enum ChangeOutcome
+{
+    /// <summary>The row moved; <see cref="StoreChangeResult.Store"/> is its new state.</summary>
+    Applied,
+
+    /// <summary>No store of that name.</summary>
+    NotFound,
+
+    /// <summary>The store's status (or its in-flight operation) does not allow the change; nothing was written.</summary>
+    Refused,
+}
+
+/// <summary>The result of a conditional store update: the row is the lock, so a refusal means someone else got there first.</summary>
+public sealed record StoreChangeResult(ChangeOutcome Outcome, Store? Store, RefusalKind? Refusal = null, string? Reason = null)
+{
+    public bool Applied => Outcome == ChangeOutcome.Applied;
+}
+
+/// <summary>How an attempt to create a store ended.</summary>
+public enum CreateOutcome
+{
+    Created,
+    DuplicateName,
+    LimitReached,
+}
+
+public sealed record CreateStoreResult(CreateOutcome Outcome, Store? Store, int StoresOwned);
+
+/// <summary>An audit row to append: what happened, to which store, and optionally how long it took.</summary>
+public sealed record ActivityDraft(string Action, string? Detail = null, TimeSpan? Duration = null);

@@ -1,0 +1,333 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using StoreProvisioning.Lifecycle;
+using StoreProvisioning.Stores;
+
+namespace StoreProvisioning.Persistence;
+
+/// <summary>
+/// Stores and their audit trail in SQLite. Every status change is a conditional UPDATE built from
+/// <see cref="LifecycleTransitions"/> and committed together with its audit row, so a store can never be in two
+/// operations at once and no step goes unrecorded.
+/// </summary>
+public class StoreRepository(SqliteDatabase database, TimeProvider clock)
+{
+    private const string Columns =
+        "id, name, user_id, engine, status, operation, operation_id, failed_operation, operation_args, revision, error, created_at, updated_at";
+
+    /// <summary>Checks the guardrails (unique name, per-user limit) and inserts the NEW row in one transaction.</summary>
+    public async Task<CreateStoreResult> CreateAsync(string name, string userId, StoreEngine engine, int maxStoresPerUser, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        var owned = Convert.ToInt32(await ScalarAsync(connection, "SELECT COUNT(*) FROM stores WHERE user_id = $user", cancellationToken, ("$user", userId)).ConfigureAwait(false));
+        if (await ScalarAsync(connection, "SELECT 1 FROM stores WHERE name = $name", cancellationToken, ("$name", name)).ConfigureAwait(false) is not null)
+        {
+            return new CreateStoreResult(CreateOutcome.DuplicateName, null, owned);
+        }
+
+        if (owned >= maxStoresPerUser)
+        {
+            return new CreateStoreResult(CreateOutcome.LimitReached, null, owned);
+        }
+
+        var now = clock.GetUtcNow();
+        var store = new Store
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Name = name,
+            UserId = userId,
+            Engine = engine,
+            Status = StoreStatus.New,
+            Operation = StoreOperation.Install,
+            OperationId = NewOperationId(),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+
+        await ExecuteAsync(
+            connection,
+            $"INSERT INTO stores ({Columns}) VALUES ($id, $name, $user, $engine, $status, $operation, $operation_id, NULL, NULL, NULL, NULL, $now, $now)",
+            cancellationToken,
+            ("$id", store.Id), ("$name", name), ("$user", userId), ("$engine", engine.Name()), ("$status", store.Status.Name()),
+            ("$operation", store.Operation.Value.Name()), ("$operation_id", store.OperationId), ("$now", now.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+        await InsertActivityAsync(connection, store, new ActivityDraft(AuditActions.CreateRequested, $"engine {engine.Name()}"), now, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new CreateStoreResult(CreateOutcome.Created, store, owned + 1);
+    }
+
+    public async Task<Store?> GetAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await GetAsync(connection, name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores, newest first, optionally only one user's or one status'.</summary>
+    public async Task<IReadOnlyList<Store>> ListAsync(string? userId = null, StoreStatus? status = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {Columns} FROM stores
+            WHERE ($user IS NULL OR user_id = $user) AND ($status IS NULL OR status = $status)
+            ORDER BY created_at DESC, rowid DESC
+            """;
+        command.Parameters.AddWithValue("$user", (object?)userId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$status", (object?)status?.Name() ?? DBNull.Value);
+        return await ReadStoresAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts an operator's operation (upgrade, rollback, retry, delete) if the transition table allows it from the
+    /// store's current status. A new operation id fences off every older step of this store.
+    /// </summary>
+    /// <param name="args">Non-secret arguments to remember for a retry; null keeps the ones recorded (a retry repeats them).</param>
+    public Task<StoreChangeResult> BeginOperationAsync(
+        string name, LifecycleCommand command, StoreOperation operation, string? args, ActivityDraft audit, CancellationToken cancellationToken = default) =>
+        ChangeAsync(
+            name,
+            command,
+            expectedOperationId: null,
+            set: "operation = $operation, operation_id = $new_operation_id, error = NULL, operation_args = COALESCE($args, operation_args)",
+            parameters: [("$operation", operation.Name()), ("$new_operation_id", NewOperationId()), ("$args", args)],
+            audit,
+            cancellationToken);
+
+    /// <summary>NEW → PROVISIONING when the install's first cluster step starts. Idempotent for the same operation.</summary>
+    public Task<StoreChangeResult> BeginInstallAsync(string name, string operationId, ActivityDraft audit, CancellationToken cancellationToken = default) =>
+        ChangeAsync(name, LifecycleCommand.BeginInstall, operationId, set: null, parameters: [], audit, cancellationToken);
+
+    /// <summary>PROVISIONING → READY at the given helm revision, only for the operation that is still in flight.</summary>
+    public Task<StoreChangeResult> SucceedAsync(string name, string operationId, int revision, ActivityDraft audit, CancellationToken cancellationToken = default) =>
+        ChangeAsync(name, LifecycleCommand.Succeed, operationId, "revision = $revision, error = NULL", [("$revision", revision)], audit, cancellationToken);
+
+    /// <summary>
+    /// → FAILED with a reason a person can act on. With an operation id, only if that operation is still the store's;
+    /// the failed operation is remembered so a retry re-runs it.
+    /// </summary>
+    public Task<StoreChangeResult> FailAsync(string name, string? operationId, string error, ActivityDraft audit, int? revision = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(
+            name,
+            LifecycleCommand.Fail,
+            operationId,
+            "error = $error, revision = COALESCE($revision, revision), failed_operation = CASE WHEN operation IN ('install', 'upgrade', 'rollback') THEN operation ELSE COALESCE(failed_operation, 'install') END",
+            [("$error", error), ("$revision", revision)],
+            audit,
+            cancellationToken);
+
+    /// <summary>Removes a DELETING store's row once cleanup has ended, only for the delete that is still in flight.</summary>
+    public async Task<bool> RemoveAsync(string name, string operationId, ActivityDraft audit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var store = await GetAsync(connection, name, cancellationToken).ConfigureAwait(false);
+        if (store is null || store.Status != StoreStatus.Deleting || store.OperationId != operationId)
+        {
+            return false;
+        }
+
+        await ExecuteAsync(connection, "DELETE FROM stores WHERE name = $name AND operation_id = $operation_id", cancellationToken, ("$name", name), ("$operation_id", operationId)).ConfigureAwait(false);
+        await InsertActivityAsync(connection, store, audit, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Appends an audit row for a store (which may already be gone: history outlives its store).</summary>
+    public async Task RecordAsync(string storeName, string? userId, string? operationId, ActivityDraft audit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await InsertActivityAsync(connection, storeName, userId, operationId, audit, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Audit rows, newest first.</summary>
+    public async Task<IReadOnlyList<ActivityEntry>> ListActivityAsync(int limit, string? storeName = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT id, action, store_name, user_id, timestamp, detail FROM activity
+            WHERE ($store IS NULL OR store_name = $store)
+            ORDER BY id DESC LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$store", (object?)storeName ?? DBNull.Value);
+        command.Parameters.AddWithValue("$limit", limit);
+        var entries = new List<ActivityEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(new ActivityEntry(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+                reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Counts by status and cumulative accepted requests by kind, read in one snapshot.</summary>
+    public async Task<StoreMetrics> MetricsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        var byStatus = Enum.GetValues<StoreStatus>().ToDictionary(s => s, _ => 0);
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT status, COUNT(*) FROM stores GROUP BY status";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                byStatus[Wire.ParseStatus(reader.GetString(0))] = reader.GetInt32(1);
+            }
+        }
+
+        var requests = new Dictionary<string, int>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT action, COUNT(*) FROM activity WHERE action LIKE '%.requested' GROUP BY action";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                requests[reader.GetString(0)] = reader.GetInt32(1);
+            }
+        }
+
+        double? averageInstall = null;
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT AVG(duration_ms) FROM activity WHERE action = '{AuditActions.InstallSucceeded}' AND duration_ms IS NOT NULL";
+            var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            averageInstall = value is null or DBNull ? null : Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) / 1000.0;
+        }
+
+        return new StoreMetrics(byStatus, requests, averageInstall);
+    }
+
+    private async Task<StoreChangeResult> ChangeAsync(
+        string name,
+        LifecycleCommand command,
+        string? expectedOperationId,
+        string? set,
+        (string Name, object? Value)[] parameters,
+        ActivityDraft audit,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var sources = LifecycleTransitions.SourcesFor(command);
+        var target = LifecycleTransitions.Decide(sources[0], command).To!.Value;
+        var statusList = string.Join(", ", sources.Select((_, i) => $"$from{i}"));
+        var now = clock.GetUtcNow();
+
+        var sql = $"""
+            UPDATE stores SET status = $to, updated_at = $now{(set is null ? string.Empty : ", " + set)}
+            WHERE name = $name AND status IN ({statusList}) AND ($expected IS NULL OR operation_id = $expected)
+            """;
+        var all = new List<(string, object?)>
+        {
+            ("$to", target.Name()), ("$now", now.ToUnixTimeMilliseconds()), ("$name", name), ("$expected", expectedOperationId),
+        };
+        all.AddRange(sources.Select((s, i) => ($"$from{i}", (object?)s.Name())));
+        all.AddRange(parameters);
+        var changed = await ExecuteAsync(connection, sql, cancellationToken, [.. all]).ConfigureAwait(false);
+
+        var store = await GetAsync(connection, name, cancellationToken).ConfigureAwait(false);
+        if (store is null)
+        {
+            return new StoreChangeResult(ChangeOutcome.NotFound, null);
+        }
+
+        if (changed == 0)
+        {
+            if (expectedOperationId is not null && store.OperationId != expectedOperationId)
+            {
+                return new StoreChangeResult(ChangeOutcome.Refused, store, RefusalKind.Conflict, "A newer operation has taken over this store; this step's outcome is no longer recorded on it.");
+            }
+
+            var decision = LifecycleTransitions.Decide(store.Status, command);
+            return new StoreChangeResult(ChangeOutcome.Refused, store, decision.Refusal ?? RefusalKind.Conflict, decision.Reason ?? $"The store is already {store.Status.Name()}.");
+        }
+
+        await InsertActivityAsync(connection, store, audit, now, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new StoreChangeResult(ChangeOutcome.Applied, store);
+    }
+
+    private static string NewOperationId() => Guid.NewGuid().ToString("N")[..12];
+
+    private static Task InsertActivityAsync(SqliteConnection connection, Store store, ActivityDraft audit, DateTimeOffset now, CancellationToken cancellationToken) =>
+        InsertActivityAsync(connection, store.Name, store.UserId, store.OperationId, audit, now, cancellationToken);
+
+    private static Task<int> InsertActivityAsync(
+        SqliteConnection connection, string storeName, string? userId, string? operationId, ActivityDraft audit, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            connection,
+            "INSERT INTO activity (store_name, user_id, action, detail, timestamp, operation_id, duration_ms) VALUES ($store, $user, $action, $detail, $now, $operation_id, $duration)",
+            cancellationToken,
+            ("$store", storeName), ("$user", userId), ("$action", audit.Action), ("$detail", audit.Detail), ("$now", now.ToUnixTimeMilliseconds()),
+            ("$operation_id", operationId), ("$duration", audit.Duration is { } d ? (long)d.TotalMilliseconds : null));
+
+    private static async Task<Store?> GetAsync(SqliteConnection connection, string name, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM stores WHERE name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        return (await ReadStoresAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+    }
+
+    private static async Task<IReadOnlyList<Store>> ReadStoresAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var stores = new List<Store>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            stores.Add(ReadStore(reader));
+        }
+
+        return stores;
+    }
+
+    private static Store ReadStore(DbDataReader r) => new()
+    {
+        Id = r.GetString(0),
+        Name = r.GetString(1),
+        UserId = r.GetString(2),
+        Engine = Wire.ParseEngine(r.GetString(3)),
+        Status = Wire.ParseStatus(r.GetString(4)),
+        Operation = r.IsDBNull(5) ? null : Wire.ParseOperation(r.GetString(5)),
+        OperationId = r.IsDBNull(6) ? null : r.GetString(6),
+        FailedOperation = r.IsDBNull(7) ? null : Wire.ParseOperation(r.GetString(7)),
+        OperationArgs = r.IsDBNull(8) ? null : r.GetString(8),
+        Revision = r.IsDBNull(9) ? null : r.GetInt32(9),
+        Error = r.IsDBNull(10) ? null : r.GetString(10),
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11)),
+        UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(12)),
+    };
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (key, value) in parameters)
+        {
+            command.Parameters.AddWithValue(key, value ?? DBNull.Value);
+        }
+
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (key, value) in parameters)
+        {
+            command.Parameters.AddWithValue(key, value ?? DBNull.Value);
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

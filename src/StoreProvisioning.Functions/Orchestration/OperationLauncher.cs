@@ -1,0 +1,52 @@
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using StoreProvisioning.Application;
+using StoreProvisioning.Stores;
+
+namespace StoreProvisioning.Functions.Orchestration;
+
+/// <summary>Starts the orchestration for an operation the store row has just accepted.</summary>
+public sealed class OperationLauncher(StoreService stores, ILogger<OperationLauncher> logger)
+{
+    /// <summary>The orchestrator that carries out each operation.</summary>
+    public static string OrchestratorFor(StoreOperation operation) => operation switch
+    {
+        StoreOperation.Install => nameof(ProvisionStoreOrchestrator),
+        StoreOperation.Upgrade => nameof(UpgradeStoreOrchestrator),
+        StoreOperation.Rollback => nameof(RollbackStoreOrchestrator),
+        StoreOperation.Retry => nameof(RetryStoreOrchestrator),
+        StoreOperation.Delete => nameof(DeleteStoreOrchestrator),
+        _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, null),
+    };
+
+    /// <summary>One instance per operation: the id says which store and which operation it drives.</summary>
+    public static string InstanceIdFor(Store store) => $"store-{store.Name}-{store.OperationId}";
+
+    public static StoreOperationInput InputFor(Store store) =>
+        new(store.Name, store.OperationId!, store.Operation!.Value, store.Engine, store.OperationArgs);
+
+    /// <summary>
+    /// Schedules the orchestration. If scheduling fails the store is marked FAILED with the reason (retryable), so
+    /// an accepted request never leaves a store waiting for work that was never queued. Returns false then.
+    /// </summary>
+    public async Task<bool> StartAsync(DurableTaskClient client, Store store, CancellationToken cancellationToken)
+    {
+        var orchestrator = OrchestratorFor(store.Operation!.Value);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                orchestrator,
+                InputFor(store),
+                new StartOrchestrationOptions { InstanceId = InstanceIdFor(store) },
+                cancellationToken).ConfigureAwait(false);
+            logger.LogInformation("Started {Orchestrator} for store {Store} (operation {OperationId})", orchestrator, store.Name, store.OperationId);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Could not start {Orchestrator} for store {Store}", orchestrator, store.Name);
+            await stores.MarkNotStartedAsync(store, "the durable task hub did not accept the orchestration (" + ex.GetType().Name + ")", CancellationToken.None).ConfigureAwait(false);
+            return false;
+        }
+    }
+}
