@@ -35,10 +35,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     <ToastContext.Provider value={value}>
       {children}
       <div className="toasts">
-        <div role="alert" aria-live="assertive" className="toast-region">
+        <div aria-live="assertive" className="toast-region" data-testid="toasts-errors">
           {render(['error'])}
         </div>
-        <div role="status" aria-live="polite" className="toast-region">
+        <div aria-live="polite" className="toast-region" data-testid="toasts-info">
           {render(['success', 'info'])}
         </div>
       </div>

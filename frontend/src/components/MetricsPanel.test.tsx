@@ -1,0 +1,53 @@
+import { render, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { makeStore } from '../test/fakeApi';
+import { MetricsPanel } from './MetricsPanel';
+
+describe('MetricsPanel', () => {
+  // Proves all six counters are shown with labels and values (extra fields are ignored).
+  it('shows the six counters', () => {
+    render(
+      <MetricsPanel
+        metrics={{ activeStores: 4, provisioning: 1, failed: 2, upgrades: 5, rollbacks: 3, retries: 7, somethingNew: 9 }}
+        stores={[]}
+        isLoading={false}
+      />,
+    );
+    const expected: [string, string][] = [
+      ['Active stores', '4'],
+      ['Provisioning', '1'],
+      ['Failed', '2'],
+      ['Upgrades', '5'],
+      ['Rollbacks', '3'],
+      ['Retries', '7'],
+    ];
+    for (const [label, value] of expected) {
+      const term = screen.getByText(label, { selector: 'dt' });
+      expect(term.nextElementSibling).toHaveTextContent(value);
+    }
+    expect(screen.queryByText('9')).toBeNull();
+  });
+
+  // Proves the status picture has a text alternative and a numeric legend (not colour alone).
+  it('draws stores by status with an accessible summary', () => {
+    const stores = [
+      makeStore({ name: 'a', status: 'READY' }),
+      makeStore({ name: 'b', status: 'READY' }),
+      makeStore({ name: 'c', status: 'FAILED' }),
+      makeStore({ name: 'd', status: 'PROVISIONING' }),
+    ];
+    render(<MetricsPanel metrics={undefined} stores={stores} isLoading={false} />);
+    const img = screen.getByRole('img');
+    expect(img).toHaveAccessibleName(/Ready 2/);
+    expect(img).toHaveAccessibleName(/Failed 1/);
+    expect(img.querySelectorAll('rect')).toHaveLength(1 + 3);
+    const legend = screen.getByRole('list');
+    expect(within(legend).getByText(/Ready/).closest('li')).toHaveTextContent('Ready: 2');
+  });
+
+  // Proves a loading state is shown before metrics arrive.
+  it('shows loading', () => {
+    render(<MetricsPanel metrics={undefined} stores={undefined} isLoading />);
+    expect(screen.getByRole('status')).toHaveTextContent('Loading metrics…');
+  });
+});

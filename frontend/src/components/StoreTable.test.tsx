@@ -1,0 +1,161 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../api/types';
+import { installFakeApi, makeStore, problem } from '../test/fakeApi';
+import { renderWithProviders } from '../test/render';
+import { useStores } from '../hooks/usePolling';
+import { StoreTable } from './StoreTable';
+
+/** The table fed by the real stores query, as in the app. */
+function LiveTable() {
+  const q = useStores();
+  return <StoreTable stores={q.data} isLoading={q.isLoading} />;
+}
+
+function row(name: string) {
+  return screen.getByRole('rowheader', { name }).closest('tr') as HTMLTableRowElement;
+}
+
+const sample: Store[] = [
+  makeStore({ name: 'fresh', status: 'NEW', operation: 'install', revision: null }),
+  makeStore({ name: 'busy', status: 'PROVISIONING', operation: 'upgrade', revision: 2 }),
+  makeStore({ name: 'good', status: 'READY', url: 'http://good.example.test', revision: 3 }),
+  makeStore({ name: 'broken', status: 'FAILED', error: 'helm install timed out', revision: 1 }),
+  makeStore({ name: 'leaving', status: 'DELETING', operation: 'delete' }),
+];
+
+describe('StoreTable', () => {
+  // Proves the empty state is shown when there are no stores.
+  it('shows an empty state', () => {
+    renderWithProviders(<StoreTable stores={[]} isLoading={false} />);
+    expect(screen.getByText('No stores yet.')).toBeInTheDocument();
+  });
+
+  // Proves the loading state is announced before the first response.
+  it('shows a loading state', () => {
+    renderWithProviders(<StoreTable stores={undefined} isLoading />);
+    expect(screen.getByRole('status')).toHaveTextContent('Loading stores…');
+  });
+
+  // Proves each status is shown as text + icon (not colour alone), PROVISIONING names its operation.
+  it('renders status badges with text and icon', () => {
+    renderWithProviders(<StoreTable stores={sample} isLoading={false} />);
+    expect(within(row('fresh')).getByText('New')).toBeInTheDocument();
+    expect(within(row('busy')).getByText('Provisioning · upgrade')).toBeInTheDocument();
+    expect(within(row('good')).getByText('Ready')).toBeInTheDocument();
+    expect(within(row('broken')).getByText('Failed')).toBeInTheDocument();
+    expect(within(row('leaving')).getByText('Deleting')).toBeInTheDocument();
+    for (const r of ['fresh', 'busy', 'good', 'broken', 'leaving']) {
+      expect(row(r).querySelector('.badge-icon')?.textContent).not.toBe('');
+    }
+  });
+
+  // Proves READY rows link to the store URL, FAILED rows show the reason, and revisions are shown.
+  it('shows link, failure reason and revision', () => {
+    renderWithProviders(<StoreTable stores={sample} isLoading={false} />);
+    expect(within(row('good')).getByRole('link', { name: 'http://good.example.test' })).toHaveAttribute(
+      'href',
+      'http://good.example.test',
+    );
+    expect(within(row('broken')).getByText('helm install timed out')).toBeInTheDocument();
+    expect(within(row('broken')).queryByRole('link')).toBeNull();
+    expect(within(row('good')).getByText('3')).toBeInTheDocument();
+  });
+
+  // Proves Retry only exists for FAILED stores and every action is disabled while an operation runs.
+  it('offers Retry only when FAILED and disables actions while busy', () => {
+    renderWithProviders(<StoreTable stores={sample} isLoading={false} />);
+    expect(screen.getAllByRole('button', { name: /^Retry / })).toHaveLength(1);
+    expect(screen.getByRole('button', { name: 'Retry broken' })).toBeEnabled();
+    for (const name of ['fresh', 'busy', 'leaving']) {
+      for (const b of within(row(name)).getAllByRole('button')) expect(b).toBeDisabled();
+    }
+    for (const b of within(row('good')).getAllByRole('button')) expect(b).toBeEnabled();
+  });
+
+  // Proves Delete asks for confirmation in a focus-managed dialog; Escape cancels and returns focus.
+  it('cancels delete from the dialog with Escape', async () => {
+    const fake = installFakeApi({ stores: [makeStore({ name: 'shop' })] });
+    const { user } = renderWithProviders(<LiveTable />);
+    const del = await screen.findByRole('button', { name: 'Delete shop' });
+    await user.click(del);
+    const dialog = screen.getByRole('dialog', { name: 'Delete shop?' });
+    expect(dialog).toHaveAttribute('aria-modal', 'true');
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    await user.tab();
+    expect(within(dialog).getByRole('button', { name: 'Delete store' })).toHaveFocus();
+    await user.tab();
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(del).toHaveFocus();
+    expect(fake.callsTo('DELETE', '/api/stores/shop')).toHaveLength(0);
+  });
+
+  // Proves confirming Delete sends DELETE and shows DELETING at once, with actions disabled.
+  it('deletes after confirmation with immediate feedback', async () => {
+    const fake = installFakeApi({ stores: [makeStore({ name: 'shop' })] });
+    const { user } = renderWithProviders(<LiveTable />);
+    await user.click(await screen.findByRole('button', { name: 'Delete shop' }));
+    await user.click(screen.getByRole('button', { name: 'Delete store' }));
+    await waitFor(() => expect(within(row('shop')).getByText('Deleting')).toBeInTheDocument());
+    expect(fake.callsTo('DELETE', '/api/stores/shop')).toHaveLength(1);
+    expect(within(row('shop')).getByRole('button', { name: 'Upgrade shop' })).toBeDisabled();
+  });
+
+  // Proves a refused action restores the previous status and shows the server's problem detail in a toast.
+  it('reverts the optimistic status and shows the refusal', async () => {
+    const fake = installFakeApi({ stores: [makeStore({ name: 'shop', revision: 1 })] });
+    fake.override('POST', '/api/stores/shop/rollback', () =>
+      problem(400, { title: 'Bad Request', detail: 'Store shop has no earlier revision to roll back to.' }),
+    );
+    const { user } = renderWithProviders(<LiveTable />);
+    await user.click(await screen.findByRole('button', { name: 'Rollback shop' }));
+    await user.click(screen.getByRole('button', { name: 'Roll back' }));
+    expect(await screen.findByText(/Rollback of shop refused: Store shop has no earlier revision/)).toBeInTheDocument();
+    await waitFor(() => expect(within(row('shop')).getByText('Ready')).toBeInTheDocument());
+    expect(fake.callsTo('POST', '/api/stores/shop/rollback')[0].body).toEqual({});
+  });
+
+  // Proves the rollback dialog sends an explicit target revision and validates it first.
+  it('rolls back to a chosen revision', async () => {
+    const fake = installFakeApi({ stores: [makeStore({ name: 'shop', revision: 4 })] });
+    const { user } = renderWithProviders(<LiveTable />);
+    await user.click(await screen.findByRole('button', { name: 'Rollback shop' }));
+    const input = screen.getByLabelText('Target revision (optional)');
+    expect(input).toHaveFocus();
+    await user.type(input, '0');
+    await user.click(screen.getByRole('button', { name: 'Roll back' }));
+    expect(input).toHaveAccessibleDescription(/1 or more/);
+    await user.clear(input);
+    await user.type(input, '2');
+    await user.click(screen.getByRole('button', { name: 'Roll back' }));
+    await waitFor(() => expect(fake.callsTo('POST', '/api/stores/shop/rollback')).toHaveLength(1));
+    expect(fake.callsTo('POST', '/api/stores/shop/rollback')[0].body).toEqual({ revision: 2 });
+    await waitFor(() => expect(within(row('shop')).getByText('Provisioning · rollback')).toBeInTheDocument());
+  });
+
+  // Proves Upgrade and Retry call their endpoints and disable the row's actions while in flight.
+  it('upgrades and retries with a pending indicator', async () => {
+    const fake = installFakeApi({
+      stores: [makeStore({ name: 'shop' }), makeStore({ name: 'bad', status: 'FAILED', error: 'boom' })],
+    });
+    let release: () => void = () => {};
+    fake.override(
+      'POST',
+      '/api/stores/shop/upgrade',
+      () => new Promise<Response>((r) => (release = () => r(new Response(JSON.stringify(fake.state.stores[0]), { status: 202 })))),
+    );
+    const { user } = renderWithProviders(<LiveTable />);
+    await user.click(await screen.findByRole('button', { name: 'Upgrade shop' }));
+    expect(within(row('shop')).getByText(/sending/)).toBeInTheDocument();
+    expect(within(row('shop')).getByRole('button', { name: 'Delete shop' })).toBeDisabled();
+    expect(within(row('shop')).getByText('Provisioning · upgrade')).toBeInTheDocument();
+    release();
+    await waitFor(() => expect(within(row('shop')).queryByText(/sending/)).toBeNull());
+
+    await user.click(screen.getByRole('button', { name: 'Retry bad' }));
+    await waitFor(() => expect(fake.callsTo('POST', '/api/stores/bad/retry')).toHaveLength(1));
+    await waitFor(() => expect(within(row('bad')).getByText('Provisioning · retry')).toBeInTheDocument());
+  });
+});
