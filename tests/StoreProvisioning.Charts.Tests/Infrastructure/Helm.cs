@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+
+namespace StoreProvisioning.Charts.Tests.Infrastructure;
+
+/// <summary>Result of one helm invocation.</summary>
+public sealed record HelmResult(int ExitCode, string StdOut, string StdErr, string CommandLine)
+{
+    public string Describe() => $"`{CommandLine}` exited {ExitCode}\n--- stderr ---\n{StdErr}\n--- stdout (first 2000 chars) ---\n{(StdOut.Length > 2000 ? StdOut[..2000] : StdOut)}";
+}
+
+/// <summary>Locates the repository, the charts and the real helm 3 / helm 4 binaries and runs them.</summary>
+public static class Helm
+{
+    public const string V3 = "3";
+    public const string V4 = "4";
+    public static readonly string[] Versions = [V3, V4];
+    public static readonly string[] Charts = ["woocommerce", "medusa"];
+
+    private static readonly ConcurrentDictionary<string, HelmResult> Cache = new();
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    private static string FindRepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Functions.sln")) ||
+                Directory.Exists(Path.Combine(dir.FullName, ".git")) ||
+                File.Exists(Path.Combine(dir.FullName, ".git")))
+            {
+                return dir.FullName;
+            }
+            dir = dir.Parent;
+        }
+        throw new InvalidOperationException($"No repository root (Functions.sln or .git) above {AppContext.BaseDirectory}");
+    }
+
+    public static string ChartDir(string chart) => Path.Combine(RepoRoot, "helm", chart);
+
+    /// <summary>ci/*-values.yaml file names of a chart (discovered, so new files are tested automatically).</summary>
+    public static IEnumerable<string> CiValuesFiles(string chart) =>
+        Directory.GetFiles(Path.Combine(ChartDir(chart), "ci"), "*-values.yaml")
+            .Select(Path.GetFileName)
+            .OrderBy(f => f, StringComparer.Ordinal)!;
+
+    public static string CiValuesPath(string chart, string file) => Path.Combine(ChartDir(chart), "ci", file);
+
+    public static string FixturePath(string chart) =>
+        Path.Combine(AppContext.BaseDirectory, "ContractFixtures", $"control-plane-values.{chart}.yaml");
+
+    public static string BinaryPath(string version)
+    {
+        var env = Environment.GetEnvironmentVariable(version == V3 ? "HELM3_PATH" : "HELM4_PATH");
+        var path = string.IsNullOrWhiteSpace(env)
+            ? Path.Combine(RepoRoot, ".tools", $"helm{version}", "helm")
+            : env;
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException(
+                $"helm {version} not found at {path}. Run scripts/install-tools.sh or set HELM{version}_PATH.", path);
+        }
+        return path;
+    }
+
+    /// <summary>Runs helm with an isolated HOME-like environment; results of identical commands are cached.</summary>
+    public static HelmResult Run(string version, params string[] args) =>
+        Cache.GetOrAdd(version + "\0" + string.Join('\0', args), _ => RunUncached(version, args));
+
+    public static HelmResult RunUncached(string version, params string[] args)
+    {
+        var exe = BinaryPath(version);
+        var psi = new ProcessStartInfo(exe)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepoRoot,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var scratch = Path.Combine(Path.GetTempPath(), "charts-tests-helm" + version);
+        psi.Environment["HELM_CACHE_HOME"] = Path.Combine(scratch, "cache");
+        psi.Environment["HELM_CONFIG_HOME"] = Path.Combine(scratch, "config");
+        psi.Environment["HELM_DATA_HOME"] = Path.Combine(scratch, "data");
+        // No cluster: make sure nothing talks to a real one by accident.
+        psi.Environment["KUBECONFIG"] = Path.Combine(scratch, "no-kubeconfig");
+
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {exe}");
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"helm {version} {string.Join(' ', args)} did not finish in 60s");
+        }
+        p.WaitForExit();
+        var cmd = new StringBuilder($"helm{version}");
+        foreach (var a in args) cmd.Append(' ').Append(a.Contains(' ') ? $"\"{a}\"" : a);
+        return new HelmResult(p.ExitCode, stdout.Result, stderr.Result, cmd.ToString());
+    }
+
+    /// <summary>helm template &lt;store&gt; helm/&lt;chart&gt; -n store-&lt;store&gt; with the given extra args; asserts success.</summary>
+    public static HelmResult Template(string version, string chart, params string[] extra)
+    {
+        var args = new List<string> { "template", "acme", ChartDir(chart), "--namespace", "store-acme" };
+        args.AddRange(extra);
+        var r = Run(version, [.. args]);
+        if (r.ExitCode != 0) throw new Xunit.Sdk.XunitException("helm template failed: " + r.Describe());
+        return r;
+    }
+
+    public static HelmResult TemplateCi(string version, string chart, string ciFile, params string[] extra) =>
+        Template(version, chart, ["-f", CiValuesPath(chart, ciFile), .. extra]);
+}
