@@ -1,7 +1,8 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
+using StoreProvisioning.Functions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-var app = builder.Build();
-app.Run();
+builder.Services.AddStoreProvisioning(builder.Configuration);
+builder.Build().Run();

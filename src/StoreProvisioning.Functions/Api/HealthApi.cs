@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using StoreProvisioning.Cluster;
+using StoreProvisioning.Persistence;
+
+namespace StoreProvisioning.Functions.Api;
+
+/// <summary>GET /api/health: can the control plane use its database, run helm and kubectl, and reach a cluster?</summary>
+public sealed class HealthApi(SqliteDatabase database, HelmCli helm, KubectlCli kubectl)
+{
+    public const string Ok = "ok";
+    public const string Unavailable = "unavailable";
+
+    /// <summary>One component's state and a sentence that says what to do about it.</summary>
+    public sealed record Check(string Status, string Message);
+
+    public sealed record HealthResponse(string Status, Check Database, Check Helm, Check Kubectl, Check Cluster);
+
+    [Function("Health")]
+    public async Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var checks = await Task.WhenAll(
+            CheckAsync(async ct =>
+            {
+                await using var connection = await database.OpenAsync(ct);
+                var version = await SqliteDatabase.SchemaVersionAsync(connection, ct);
+                return $"SQLite at {database.Path}, schema version {version}.";
+            }, "The database cannot be opened; check SQLITE_PATH and that its folder is writable.", cancellationToken),
+            CheckAsync(async ct => $"helm {await helm.VersionAsync(ct)}.", "helm cannot be run; install it or set HELM_PATH.", cancellationToken),
+            CheckAsync(async ct => $"kubectl {await kubectl.ClientVersionAsync(ct)}.", "kubectl cannot be run; install it or set KUBECTL_PATH.", cancellationToken),
+            CheckAsync(async ct => $"API server {await kubectl.ServerVersionAsync(ct)} reachable.", "No Kubernetes cluster is reachable; check KUBECONFIG (e.g. start k3d).", cancellationToken));
+
+        // Only the database makes the API unusable; without a cluster it still answers and records.
+        var databaseUsable = checks[0].Status == Ok;
+        var overall = checks.All(c => c.Status == Ok) ? Ok : databaseUsable ? "degraded" : Unavailable;
+        return ApiJson.Write(
+            new HealthResponse(overall, checks[0], checks[1], checks[2], checks[3]),
+            databaseUsable ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
+            "application/json");
+    }
+
+    private static async Task<Check> CheckAsync(Func<CancellationToken, Task<string>> probe, string hint, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            return new Check(Ok, await probe(timeout.Token));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var reason = ex is CliCommandException cli ? cli.Message : ex.Message;
+            return new Check(Unavailable, $"{hint} ({CliCommandException.Tail(reason, 300)})");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace StoreProvisioning.Functions.Api;
+
+/// <summary>
+/// Reads a JSON request body defensively: at most 64 KiB, JSON content type, well-formed UTF-8 JSON with no duplicate
+/// keys and bounded nesting. Anything else is refused with a problem+json before it reaches the application.
+/// </summary>
+public static class RequestBody
+{
+    public const int MaxBytes = 64 * 1024;
+    private const int MaxDepth = 64;
+
+    private static readonly JsonDocumentOptions ParseOptions = new()
+    {
+        MaxDepth = MaxDepth,
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowDuplicateProperties = false,
+    };
+
+    /// <summary>
+    /// The parsed body (null when there is none), or the refusal to return. The document is cloned so nothing
+    /// pooled outlives the call.
+    /// </summary>
+    public static async Task<(JsonElement? Body, IActionResult? Refusal)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            return (null, TooLarge());
+        }
+
+        var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                return (null, TooLarge());
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0 || IsWhitespace(buffer))
+        {
+            return (null, null);
+        }
+
+        if (!IsJson(request.ContentType))
+        {
+            return (null, Problems.Create(
+                StatusCodes.Status415UnsupportedMediaType,
+                "Unsupported content type",
+                $"Send the body as JSON with 'Content-Type: application/json' (got '{Printable(request.ContentType) ?? "none"}')."));
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(buffer.ToArray(), ParseOptions);
+            return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Problems.Create(
+                StatusCodes.Status400BadRequest,
+                "Malformed JSON",
+                $"The request body is not valid JSON: {Describe(ex)}"));
+        }
+    }
+
+    private static IActionResult TooLarge() => Problems.Create(
+        StatusCodes.Status413PayloadTooLarge,
+        "Request body too large",
+        $"The request body is larger than {MaxBytes / 1024} KiB. Send only the fields the endpoint takes.");
+
+    private static bool IsJson(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return false;
+        }
+
+        var mediaType = contentType.Split(';')[0].Trim();
+        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static bool IsWhitespace(MemoryStream buffer) =>
+        buffer.GetBuffer().AsSpan(0, (int)buffer.Length).IndexOfAnyExcept(" \t\r\n"u8) < 0;
+
+    // The parser's message names the position and the problem; drop the internal type names it sometimes adds.
+    private static string Describe(JsonException ex)
+    {
+        var message = ex.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        var text = cut > 0 ? message[..cut] : message;
+        return $"{text} (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).";
+    }
+
+    private static string? Printable(string? text) =>
+        text is null ? null : new StringBuilder(text.Length).Append(text.Where(c => !char.IsControl(c)).Take(100).ToArray()).ToString();
+}

@@ -1,0 +1,76 @@
+using StoreProvisioning.Configuration;
+using StoreProvisioning.Persistence;
+using StoreProvisioning.Stores;
+
+namespace StoreProvisioning.Functions.Api;
+
+/// <summary>A store as the API shows it. Deliberately a separate shape from the row: no fencing tokens, no arguments.</summary>
+public sealed record StoreResponse(
+    string Id,
+    string Name,
+    string UserId,
+    string Engine,
+    string Status,
+    string? Operation,
+    string Namespace,
+    string Url,
+    int? Revision,
+    string? Error,
+    string CreatedAt,
+    string UpdatedAt)
+{
+    public static StoreResponse From(Store store, StoreProvisioningOptions options) => new(
+        store.Id,
+        store.Name,
+        store.UserId,
+        store.Engine.Name(),
+        store.Status.Name(),
+        store.Operation?.Name(),
+        store.Namespace,
+        options.UrlFor(store.Name),
+        store.Revision,
+        store.Error,
+        Wire.Timestamp(store.CreatedAt),
+        Wire.Timestamp(store.UpdatedAt));
+}
+
+/// <summary>One audit row as the API shows it.</summary>
+public sealed record ActivityResponse(long Id, string Action, string StoreName, string? UserId, string Timestamp, string? Detail)
+{
+    public static ActivityResponse From(ActivityEntry entry) =>
+        new(entry.Id, entry.Action, entry.StoreName, entry.UserId, Wire.Timestamp(entry.Timestamp), entry.Detail);
+}
+
+/// <summary>GET /api/stores/metrics.</summary>
+public sealed record MetricsResponse(
+    int ActiveStores,
+    int Provisioning,
+    int Failed,
+    int Upgrades,
+    int Rollbacks,
+    int Retries,
+    int Deleting,
+    int TotalStores,
+    int Created,
+    int Deletes,
+    double? AverageInstallSeconds,
+    IReadOnlyDictionary<string, int> ByStatus)
+{
+    public static MetricsResponse From(StoreMetrics metrics)
+    {
+        int Count(StoreStatus status) => metrics.ByStatus.TryGetValue(status, out var n) ? n : 0;
+        return new MetricsResponse(
+            ActiveStores: Count(StoreStatus.Ready),
+            Provisioning: Count(StoreStatus.New) + Count(StoreStatus.Provisioning),
+            Failed: Count(StoreStatus.Failed),
+            Upgrades: metrics.Requests(AuditActions.UpgradeRequested),
+            Rollbacks: metrics.Requests(AuditActions.RollbackRequested),
+            Retries: metrics.Requests(AuditActions.RetryRequested),
+            Deleting: Count(StoreStatus.Deleting),
+            TotalStores: metrics.ByStatus.Values.Sum(),
+            Created: metrics.Requests(AuditActions.CreateRequested),
+            Deletes: metrics.Requests(AuditActions.DeleteRequested),
+            AverageInstallSeconds: metrics.AverageInstallSeconds is { } s ? Math.Round(s, 1) : null,
+            ByStatus: Enum.GetValues<StoreStatus>().ToDictionary(s => s.Name(), Count));
+    }
+}

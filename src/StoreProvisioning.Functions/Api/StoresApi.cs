@@ -1,0 +1,201 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using StoreProvisioning.Application;
+using StoreProvisioning.Configuration;
+using StoreProvisioning.Functions.Orchestration;
+using StoreProvisioning.Stores;
+using StoreProvisioning.Validation;
+
+namespace StoreProvisioning.Functions.Api;
+
+/// <summary>
+/// The /api/stores endpoints. Each one is an adapter: read and validate the request, make one call to
+/// <see cref="StoreService"/>, start the accepted operation's orchestration, map the result to HTTP.
+/// </summary>
+public sealed class StoresApi(StoreService stores, OperationLauncher launcher, StoreProvisioningOptions options, ILogger<StoresApi> logger)
+{
+    [Function("CreateStore")]
+    public Task<IActionResult> Create(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "stores")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) => Guard(async () =>
+    {
+        var (body, refusal) = await RequestBody.ReadAsync(request, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (body is null)
+        {
+            return Problems.Validation(
+                new Dictionary<string, string[]> { ["storeName"] = ["storeName is required."], ["userId"] = ["userId is required."] },
+                "Send a JSON body such as {\"storeName\": \"acme\", \"userId\": \"alice\", \"engine\": \"woocommerce\"}.");
+        }
+
+        var validated = RequestValidator.Create(body.Value);
+        if (!validated.IsValid)
+        {
+            return Problems.Validation(validated.Errors);
+        }
+
+        return await StartAsync(request, client, await stores.CreateAsync(validated.Value!, cancellationToken), cancellationToken);
+    });
+
+    [Function("ListStores")]
+    public Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stores")] HttpRequest request,
+        CancellationToken cancellationToken) => Guard(async () =>
+    {
+        var filter = RequestValidator.ListFilter(Query(request, "userId"), Query(request, "status"));
+        if (!filter.IsValid)
+        {
+            return Problems.Validation(filter.Errors);
+        }
+
+        var list = await stores.ListAsync(filter.Value.UserId, filter.Value.Status, cancellationToken);
+        return ApiJson.Ok(list.Select(s => StoreResponse.From(s, options)).ToList());
+    });
+
+    [Function("GetStore")]
+    public Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stores/{name}")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken) => Guard(async () =>
+    {
+        if (InvalidName(name) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var result = await stores.GetAsync(name, cancellationToken);
+        return result.Kind == ResultKind.Ok ? ApiJson.Ok(StoreResponse.From(result.Value!, options)) : Problems.From(result);
+    });
+
+    [Function("DeleteStore")]
+    public Task<IActionResult> Delete(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "stores/{name}")] HttpRequest request,
+        string name,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Empty, (_, ct) => stores.DeleteAsync(name, ct), cancellationToken);
+
+    [Function("UpgradeStore")]
+    public Task<IActionResult> Upgrade(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "stores/{name}/upgrade")] HttpRequest request,
+        string name,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Upgrade, (values, ct) => stores.UpgradeAsync(name, values, ct), cancellationToken);
+
+    [Function("RollbackStore")]
+    public Task<IActionResult> Rollback(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "stores/{name}/rollback")] HttpRequest request,
+        string name,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Rollback, (revision, ct) => stores.RollbackAsync(name, revision, ct), cancellationToken);
+
+    [Function("RetryStore")]
+    public Task<IActionResult> Retry(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "stores/{name}/retry")] HttpRequest request,
+        string name,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Empty, (_, ct) => stores.RetryAsync(name, ct), cancellationToken);
+
+    [Function("GetMetrics")]
+    public Task<IActionResult> Metrics(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stores/metrics")] HttpRequest request,
+        CancellationToken cancellationToken) => Guard(async () =>
+        ApiJson.Ok(MetricsResponse.From(await stores.MetricsAsync(cancellationToken))));
+
+    [Function("ListActivity")]
+    public Task<IActionResult> Activity(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stores/activity")] HttpRequest request,
+        CancellationToken cancellationToken) => Guard(async () =>
+    {
+        var query = RequestValidator.ActivityQuery(Query(request, "limit"), Query(request, "store"));
+        if (!query.IsValid)
+        {
+            return Problems.Validation(query.Errors);
+        }
+
+        var entries = await stores.ActivityAsync(query.Value.Limit, query.Value.Store, cancellationToken);
+        return ApiJson.Ok(entries.Select(ActivityResponse.From).ToList());
+    });
+
+    /// <summary>The shape shared by the four operations on an existing store: validate name and body, ask, start.</summary>
+    private Task<IActionResult> Operation<T>(
+        HttpRequest request,
+        string name,
+        DurableTaskClient client,
+        Func<System.Text.Json.JsonElement?, Validated<T>> validate,
+        Func<T, CancellationToken, Task<ServiceResult<Store>>> ask,
+        CancellationToken cancellationToken) => Guard(async () =>
+    {
+        if (InvalidName(name) is { } nameRefusal)
+        {
+            return nameRefusal;
+        }
+
+        var (body, refusal) = await RequestBody.ReadAsync(request, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var validated = validate(body);
+        if (!validated.IsValid)
+        {
+            return Problems.Validation(validated.Errors);
+        }
+
+        return await StartAsync(request, client, await ask(validated.Value!, cancellationToken), cancellationToken);
+    });
+
+    private async Task<IActionResult> StartAsync(HttpRequest request, DurableTaskClient client, ServiceResult<Store> result, CancellationToken cancellationToken)
+    {
+        if (result.Kind != ResultKind.Ok)
+        {
+            return Problems.From(result);
+        }
+
+        var store = result.Value!;
+        if (!await launcher.StartAsync(client, store, cancellationToken))
+        {
+            return Problems.Create(
+                StatusCodes.Status503ServiceUnavailable,
+                "Operation could not be started",
+                $"The request was accepted but its orchestration could not be queued; store '{store.Name}' is marked FAILED with the reason. Retry it once the durable task hub is reachable.");
+        }
+
+        return ApiJson.Accepted(request, $"/api/stores/{store.Name}", StoreResponse.From(store, options));
+    }
+
+    private static IActionResult? InvalidName(string name) =>
+        StoreRules.CheckName(name) is { } problem
+            ? Problems.Create(StatusCodes.Status400BadRequest, "Invalid store name", problem.Replace("storeName", "The store name in the URL", StringComparison.Ordinal))
+            : null;
+
+    private static string? Query(HttpRequest request, string key) =>
+        request.Query.TryGetValue(key, out var values) ? values.ToString() : null;
+
+    /// <summary>Unexpected faults become a 500/503 problem with no internals; the log has the details.</summary>
+    private async Task<IActionResult> Guard(Func<Task<IActionResult>> handle)
+    {
+        try
+        {
+            return await handle();
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            logger.LogError(ex, "Database error while handling a request");
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Database unavailable", "The store database could not be used; see GET /api/health and the logs, then try again.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Unexpected error while handling a request");
+            return Problems.Create(StatusCodes.Status500InternalServerError, "Unexpected error", "The control plane hit an unexpected error; nothing was changed that the activity log does not show. See the logs.");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using StoreProvisioning.Application;
+using StoreProvisioning.Cluster;
+using StoreProvisioning.Configuration;
+using StoreProvisioning.Functions.Orchestration;
+using StoreProvisioning.Persistence;
+
+namespace StoreProvisioning.Functions.Hosting;
+
+/// <summary>
+/// The one place the app's services are wired. Program.cs and the test server both call it, so what is tested is
+/// what runs.
+/// </summary>
+public static class ServiceRegistration
+{
+    public static IServiceCollection AddStoreProvisioning(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(_ => StoreProvisioningOptions.FromConfiguration(configuration, AppContext.BaseDirectory));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<StoreProvisioningOptions>().SqlitePath));
+        services.AddSingleton<StoreRepository>();
+        services.AddSingleton<StoreService>();
+        services.AddSingleton(sp => new CliRunner(
+            sp.GetRequiredService<StoreProvisioningOptions>().TerminationGrace,
+            sp.GetRequiredService<ILogger<CliRunner>>()));
+        services.AddSingleton<HelmCli>();
+        services.AddSingleton<KubectlCli>();
+        services.AddSingleton(sp => new ClusterWorkLimiter(sp.GetRequiredService<StoreProvisioningOptions>().ProvisionConcurrency));
+        services.AddSingleton<OperationLauncher>();
+        return services;
+    }
+}
