@@ -32,16 +32,18 @@ export function App() {
       </header>
       {failing && <ErrorBanner message={errorMessage(failing.error)} lastSuccessAt={lastSuccessAt} />}
       <main className="layout">
-        <section className="panel" aria-label="New store">
-          <StoreForm />
-        </section>
-        <section className="panel stores-panel" aria-labelledby="stores-heading">
-          <h2 id="stores-heading">
-            Stores {stores.data ? <span className="count">({stores.data.length})</span> : null}
-            {stores.isFetching && <span className="refreshing" aria-hidden="true"> ⟳</span>}
-          </h2>
-          <StoreTable stores={stores.data} isLoading={stores.isLoading} />
-        </section>
+        <div className="main-col">
+          <section className="panel" aria-label="New store">
+            <StoreForm />
+          </section>
+          <section className="panel stores-panel" aria-labelledby="stores-heading">
+            <h2 id="stores-heading">
+              Stores {stores.data ? <span className="count">({stores.data.length})</span> : null}
+              {stores.isFetching && <span className="refreshing" aria-hidden="true"> ⟳</span>}
+            </h2>
+            <StoreTable stores={stores.data} isLoading={stores.isLoading} />
+          </section>
+        </div>
         <div className="side">
           <MetricsPanel metrics={metrics.data} stores={stores.data} isLoading={metrics.isLoading} />
           <ActivityPanel stores={stores.data} />

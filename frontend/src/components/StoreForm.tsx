@@ -56,9 +56,11 @@ export function StoreForm() {
       { storeName, userId, engine },
       {
         onSuccess: (store) => {
-          setLastCreated(store?.name ?? storeName);
-          setStoreName('');
-          setTouched({ storeName: false, userId: false, engine: false });
+          const submitted = storeName;
+          setLastCreated(store?.name ?? submitted);
+          // Clear the name unless the operator has already started typing the next one.
+          setStoreName((current) => (current === submitted ? '' : current));
+          setTouched((t) => ({ ...t, storeName: false }));
         },
       },
     );
