@@ -29,6 +29,7 @@ public static class ServiceRegistration
         services.AddSingleton<KubectlCli>();
         services.AddSingleton(sp => new ClusterWorkLimiter(sp.GetRequiredService<StoreProvisioningOptions>().ProvisionConcurrency));
         services.AddSingleton<OperationLauncher>();
+        services.AddSingleton<Reconciliation.StoreReconciler>();
         return services;
     }
 }
