@@ -27,6 +27,21 @@ public sealed class OperationLauncher(StoreService stores, ILogger<OperationLaun
         new(store.Name, store.OperationId!, store.Operation!.Value, store.Engine, store.OperationArgs);
 
     /// <summary>
+    /// Starts the store's current operation once more under a fresh instance id (same prefix, so the reconciler sees
+    /// it as the same operation). Only for idempotent operations whose first run is gone.
+    /// </summary>
+    public async Task RedriveAsync(DurableTaskClient client, Store store, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var instanceId = $"{InstanceIdFor(store)}-redrive-{now.ToUnixTimeSeconds()}";
+        await client.ScheduleNewOrchestrationInstanceAsync(
+            OrchestratorFor(store.Operation!.Value),
+            InputFor(store),
+            new StartOrchestrationOptions { InstanceId = instanceId },
+            cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Re-drove {Operation} of store {Store} as {InstanceId}", store.Operation, store.Name, instanceId);
+    }
+
+    /// <summary>
     /// Schedules the orchestration. If scheduling fails the store is marked FAILED with the reason (retryable), so
     /// an accepted request never leaves a store waiting for work that was never queued. Returns false then.
     /// </summary>
