@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Offline checks of the data-plane charts (helm/woocommerce, helm/medusa):
+#   1. helm lint --strict and helm template for every chart x ci/*-values.yaml x helm 3 and helm 4
+#   2. the xunit chart tests (tests/StoreProvisioning.Charts.Tests), which run the same binaries
+# Quiet on success (one summary line per stage); prints the failing command and its
+# output on failure; exits non-zero if anything failed.
+# Binaries: HELM3_PATH / HELM4_PATH, default <repo>/.tools/helm{3,4}/helm (scripts/install-tools.sh).
+set -uo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO_ROOT"
+export HELM3_PATH="${HELM3_PATH:-$REPO_ROOT/.tools/helm3/helm}"
+export HELM4_PATH="${HELM4_PATH:-$REPO_ROOT/.tools/helm4/helm}"
+CHARTS=(woocommerce medusa)
+
+for bin in "$HELM3_PATH" "$HELM4_PATH"; do
+  [[ -x "$bin" ]] || { echo "test-charts: $bin not found; run scripts/install-tools.sh first" >&2; exit 2; }
+done
+
+failures=0
+checks=0
+out="$(mktemp)"
+trap 'rm -f "$out"' EXIT
+
+run_check() { # description, command...
+  local what="$1"; shift
+  checks=$((checks + 1))
+  if ! "$@" >"$out" 2>&1; then
+    failures=$((failures + 1))
+    echo "FAIL: $what" >&2
+    echo "  \$ $*" >&2
+    sed 's/^/  | /' "$out" >&2
+  fi
+}
+
+for chart in "${CHARTS[@]}"; do
+  dir="helm/$chart"
+  shopt -s nullglob
+  ci_files=("$dir"/ci/*-values.yaml)
+  shopt -u nullglob
+  if [[ ${#ci_files[@]} -eq 0 ]]; then
+    echo "FAIL: $dir has no ci/*-values.yaml" >&2; failures=$((failures + 1)); continue
+  fi
+  for helm_bin in "$HELM3_PATH" "$HELM4_PATH"; do
+    hv="$("$helm_bin" version --short 2>/dev/null)"
+    for values in "${ci_files[@]}"; do
+      run_check "helm $hv lint --strict $dir -f $values" "$helm_bin" lint --strict "$dir" -f "$values"
+      run_check "helm $hv template $dir -f $values" "$helm_bin" template "$chart-ci" "$dir" --namespace "store-$chart-ci" -f "$values"
+    done
+  done
+done
+
+if [[ $failures -gt 0 ]]; then
+  echo "test-charts: $failures of $checks helm lint/template checks FAILED" >&2
+  exit 1
+fi
+echo "test-charts: $checks helm lint/template checks passed"
+
+command -v dotnet >/dev/null 2>&1 || { echo "test-charts: dotnet not found (needed for tests/StoreProvisioning.Charts.Tests)" >&2; exit 2; }
+log="$(mktemp)"
+if ! dotnet test tests/StoreProvisioning.Charts.Tests --nologo --verbosity quiet --logger "console;verbosity=normal" >"$log" 2>&1; then
+  # Each failed test with its assertion message (stack traces left in the full log).
+  awk '/^ +Failed [^!]/ {show=1} /^ +(Stack Trace:|Passed )/ {show=0} show' "$log" | head -n 300 >&2
+  grep -E ': error |Failed!|Total tests' "$log" >&2
+  echo "test-charts: xunit chart tests FAILED (full log: $log)" >&2
+  exit 1
+fi
+grep -E 'Passed!|Total tests|Passed: ' "$log" | tail -n 3 | sed 's/^ */test-charts: xunit: /'
+rm -f "$log"
