@@ -56,8 +56,8 @@ const server = http.createServer(async (req, res) => {
   const find = (n) => stores.find((s) => s.name === n);
 
   if (p === '/api/health') {
-    const ok = { status: 'Healthy', message: null };
-    return send(res, 200, { database: ok, helm: ok, kubectl: ok, cluster: ok });
+    const ok = { status: 'ok', message: 'mock' };
+    return send(res, 200, { status: 'ok', database: ok, helm: ok, kubectl: ok, cluster: ok });
   }
   if (p === '/api/stores' && req.method === 'GET') return send(res, 200, stores);
   if (p === '/api/stores/metrics') {

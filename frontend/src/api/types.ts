@@ -41,12 +41,14 @@ export interface HealthComponent {
   message: string | null;
 }
 
+/** GET /api/health: one entry per component, plus an optional overall `status` ("ok", "degraded", ...). */
 export interface Health {
+  status?: string;
   database?: HealthComponent;
   helm?: HealthComponent;
   kubectl?: HealthComponent;
   cluster?: HealthComponent;
-  [component: string]: HealthComponent | undefined;
+  [component: string]: HealthComponent | string | undefined;
 }
 
 /** RFC 9457 problem details. */

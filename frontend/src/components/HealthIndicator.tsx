@@ -24,10 +24,15 @@ export function HealthIndicator({ health, isError }: HealthIndicatorProps) {
   );
   let overall: Level = 'ok';
   if (isError && !health) overall = 'fail';
-  for (const [, c] of components) {
-    const l = levelOf(c.status);
-    if (l === 'fail') overall = 'fail';
-    else if (l === 'warn' && overall === 'ok') overall = 'warn';
+  if (typeof health?.status === 'string') {
+    // The server's own verdict wins (e.g. "degraded" when only the cluster is missing).
+    overall = levelOf(health.status);
+  } else {
+    for (const [, c] of components) {
+      const l = levelOf(c.status);
+      if (l === 'fail') overall = 'fail';
+      else if (l === 'warn' && overall === 'ok') overall = 'warn';
+    }
   }
   if (!health && !isError) {
     return <span className="health health-unknown">Health: checking…</span>;

@@ -41,6 +41,12 @@ const ACTION_LABELS: Record<string, string> = {
   'delete.succeeded': 'Deletion succeeded',
   'delete.failed': 'Deletion failed',
   'store.removed': 'Store removed',
+  'namespace.ready': 'Namespace ready',
+  'namespace.deleted': 'Namespace deleted',
+  'uninstall.succeeded': 'Uninstall succeeded',
+  'uninstall.failed': 'Uninstall failed',
+  'operation.timed-out': 'Operation timed out',
+  'reconcile.drift': 'Drift detected',
 };
 
 /** Human-readable label for an activity action code; unknown codes get a readable fallback. */
@@ -59,7 +65,7 @@ export function actionLabel(code: string): string {
 
 /** Tone of an action for styling (text carries the meaning; colour only supports it). */
 export function actionTone(code: string): 'ok' | 'fail' | 'info' {
-  if (/(succeeded|removed|completed)$/i.test(code)) return 'ok';
-  if (/(failed|error)$/i.test(code)) return 'fail';
+  if (/(succeeded|removed|completed|ready|deleted|recovered)$/i.test(code)) return 'ok';
+  if (/(failed|error|timed-out|stuck|drift)$/i.test(code)) return 'fail';
   return 'info';
 }
