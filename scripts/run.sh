@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs the control plane locally: Azurite + Azure Functions Core Tools (`func start`) + the dashboard's dev server.
+# Usage: scripts/run.sh            (Ctrl+C stops everything it started)
+#
+# Why func starts in the build output: host.json lives at the repository root, the project under src/. `func start`
+# walks up from the current folder to the first host.json and builds a .csproj only when exactly one sits in that
+# folder, so neither the root (no project) nor src/StoreProvisioning.Functions (whose nearest host.json is the root's)
+# works as is. We build the project ourselves into .build/func — the csproj copies the root host.json and
+# local.settings.json there, next to functions.metadata and the worker — and run `func start --no-build` in it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+missing=()
+need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1: $2"); }
+need dotnet "install the .NET 10 SDK: https://dot.net/download"
+need func "install Azure Functions Core Tools v4: npm i -g azure-functions-core-tools@4 (or see https://aka.ms/func-install)"
+need node "install Node.js 20+: https://nodejs.org"
+need helm "install helm 3.17+ or 4.x: https://helm.sh/docs/intro/install/ (or set HELM_PATH in local.settings.json)"
+need kubectl "install kubectl: https://kubernetes.io/docs/tasks/tools/ (or set KUBECTL_PATH in local.settings.json)"
+if ! command -v azurite >/dev/null 2>&1 && [ ! -x frontend/node_modules/.bin/azurite ] && [ ! -x node_modules/.bin/azurite ]; then
+  missing+=("azurite: npm i -g azurite")
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Cannot start: these are missing:" >&2
+  printf '  - %s\n' "${missing[@]}" >&2
+  exit 1
+fi
+
+if [ ! -f local.settings.json ]; then
+  cp local.settings.sample.json local.settings.json
+  echo "Created local.settings.json from local.settings.sample.json; edit it to change settings."
+fi
+
+if ! kubectl version --request-timeout=5s >/dev/null 2>&1; then
+  echo "Warning: no Kubernetes cluster answers through KUBECONFIG. The API runs, but stores will fail to provision." >&2
+  echo "         Start one, e.g.: k3d cluster create stores -p '8080:80@loadbalancer'" >&2
+fi
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT INT TERM
+
+mkdir -p .data/azurite
+if (exec 3<>/dev/tcp/127.0.0.1/10000) 2>/dev/null; then
+  echo "Azurite (or another blob endpoint) already listens on 10000; using it."
+else
+  azurite_bin=$(command -v azurite || echo "$root/node_modules/.bin/azurite")
+  "$azurite_bin" --silent --skipApiVersionCheck --location .data/azurite --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
+  pids+=($!)
+fi
+
+if [ -d frontend ]; then
+  (cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && exec npm run dev -- --host 127.0.0.1) &
+  pids+=($!)
+  echo "Dashboard: http://127.0.0.1:5173 (proxies /api to http://localhost:7071)"
+fi
+
+dotnet build src/StoreProvisioning.Functions --configuration Debug --output .build/func
+cd .build/func
+func start --no-build --port 7071

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test suite: .NET unit/repository/orchestration/API tests, chart checks under helm 3 and helm 4,
+# dashboard component tests and the browser end-to-end run. Exits non-zero if any suite fails.
+# Usage: scripts/test.sh            (installs helm/kubectl into .tools/ and npm packages on first use)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Tools: helm 3, helm 4, kubectl into .tools/"
+scripts/install-tools.sh
+
+step "Build (warnings are errors)"
+dotnet build Functions.sln --configuration Release
+
+for project in tests/StoreProvisioning.Core.Tests tests/StoreProvisioning.Functions.Tests tests/StoreProvisioning.Api.Tests; do
+  step "dotnet test $project"
+  dotnet test "$project" --configuration Release --no-build --logger "console;verbosity=minimal"
+done
+
+step "Charts: lint, template and chart tests under helm 3 and helm 4"
+scripts/test-charts.sh
+
+step "Dashboard: install, type-check, build, component tests"
+cd frontend
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run build
+npm test
+
+step "Dashboard end-to-end in headless Chromium against the test server"
+npm run test:e2e
+cd ..
+
+printf '\nAll test suites passed.\n'
