@@ -1,0 +1,51 @@
+using StoreProvisioning.Functions.Hosting;
+using StoreProvisioning.TestServer;
+
+// Serves the function app's own HTTP functions on Kestrel with an in-process durable engine, so the API can be
+// driven over real HTTP without Functions Core Tools:
+//   dotnet run --project tests/StoreProvisioning.TestServer -- --urls http://127.0.0.1:7071
+// Settings are the app's (HELM_PATH, KUBECTL_PATH, SQLITE_PATH, PROVISION_CONCURRENCY, ...), read from environment
+// variables or the command line through normal configuration; DURABLE_BACKEND picks the durable engine.
+var functionsAssembly = typeof(ServiceRegistration).Assembly;
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+builder.Logging.AddFilter("Microsoft.DurableTask", LogLevel.Warning);
+builder.Logging.AddFilter("DurableTask", LogLevel.Warning);
+
+// The Functions host accepts bodies up to 100 MB (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT); the API's own 64 KiB check
+// refuses anything bigger long before that.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 100L * 1024 * 1024);
+
+// Exactly the app's registration (as Program.cs of the function app), then what the Functions host would provide.
+builder.Services.AddStoreProvisioning(builder.Configuration);
+builder.Services.AddMvcCore(); // executes the functions' IActionResult values, as ASP.NET Core integration does
+builder.Services.AddDurableEngine(builder.Configuration, functionsAssembly);
+
+var timers = FunctionCatalog.TimerFunctions(functionsAssembly);
+if (timers.Count > 0)
+{
+    builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<TimerFunctionService>(sp, timers));
+}
+
+var app = builder.Build();
+app.UseMiddleware<ProblemResponses>();
+app.UseRouting();
+var functions = app.MapHttpFunctions(functionsAssembly);
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    foreach (var function in functions)
+    {
+        app.Logger.LogInformation("HTTP function {Function}: {Methods} /{Pattern}", function.Name, string.Join(",", function.HttpMethods ?? ["*"]), function.Pattern);
+    }
+
+    foreach (var timer in timers)
+    {
+        app.Logger.LogInformation("Timer function {Function}", timer.Name);
+    }
+});
+
+app.Run();
