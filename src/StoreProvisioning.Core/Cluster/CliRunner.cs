@@ -30,7 +30,9 @@ public class CliRunner(TimeSpan terminationGrace, ILogger<CliRunner> logger)
 
         var display = request.Display;
         var clock = Stopwatch.StartNew();
-        using var kill = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Not linked to the caller's token: cancellation must reach the process as SIGTERM first (below), and only a
+        // process still running after the grace period is killed, so helm can mark its release failed, not pending.
+        using var kill = new CancellationTokenSource();
         CommandTask<CommandResult> running;
         try
         {

@@ -99,7 +99,17 @@ public sealed record StoreProvisioningOptions
         }
 
         int Part(int group) => match.Groups[group].Success ? int.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture) : 0;
-        duration = new TimeSpan(Part(1), Part(2), Part(3));
+        try
+        {
+            duration = new TimeSpan(Part(1), Part(2), Part(3));
+        }
+        catch (Exception ex) when (ex is OverflowException or ArgumentOutOfRangeException)
+        {
+            // "99999999999s" or "999999999h": a Try method refuses what it cannot represent instead of throwing.
+            duration = TimeSpan.Zero;
+            return false;
+        }
+
         return duration > TimeSpan.Zero;
     }
 

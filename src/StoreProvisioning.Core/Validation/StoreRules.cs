@@ -38,9 +38,10 @@ public static partial class StoreRules
         return UserIdPattern().IsMatch(userId) ? null : "userId may contain only letters, digits, '.', '_', '@' and '-'.";
     }
 
-    [GeneratedRegex("^[a-z]([-a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    // \z, not $: in .NET "$" also matches before a final "\n", which would admit "acme\n".
+    [GeneratedRegex(@"^[a-z]([-a-z0-9]*[a-z0-9])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9._@-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9._@-]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex UserIdPattern();
 }
