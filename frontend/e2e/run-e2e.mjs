@@ -111,7 +111,7 @@ function start(cmd, args, { cwd, env, logFile }) {
   const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached: true });
   children.push(child);
   child.on('exit', (code, signal) => {
-    if (!finishing) log(`${path.basename(logFile)}: process exited early (${code ?? signal})`);
+    if (!finishing && !child.stopping) log(`${path.basename(logFile)}: process exited early (${code ?? signal})`);
   });
   return child;
 }
@@ -167,12 +167,25 @@ async function main() {
   if (!fs.existsSync(chromiumPath)) throw new Error(`${chromiumPath} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`);
 
   let backendUrl = process.env.E2E_BACKEND_URL?.replace(/\/+$/, '');
+  let backend = null;
   const dashboardBuild = process.env.E2E_SKIP_BUILD
     ? Promise.resolve(log('skipping dashboard build (E2E_SKIP_BUILD)'))
     : (log('building dashboard (tsc + vite build)…'),
       run('npm', ['run', 'build'], { cwd: frontendDir, env: { VITE_POLL_MS: '1000', VITE_API_BASE: '' }, logFile: buildLog, timeoutMs: 180_000 }));
 
-  if (!backendUrl) {
+  if (!backendUrl && process.env.E2E_MOCK_BACKEND) {
+    // Development aid only: the in-memory mock instead of the real TestServer.
+    await dashboardBuild;
+    const port = await freePort();
+    backendUrl = `http://127.0.0.1:${port}`;
+    log(`starting MOCK backend on ${backendUrl} (E2E_MOCK_BACKEND; not the real TestServer)…`);
+    backend = start(process.execPath, [path.join(frontendDir, 'e2e', 'mock-backend.mjs'), String(port)], {
+      cwd: frontendDir,
+      logFile: backendLog,
+      env: { MAX_STORES_PER_USER: '3' },
+    });
+    await waitForHttp(`${backendUrl}/api/health`, { timeoutMs: 10_000, child: backend, logFile: backendLog });
+  } else if (!backendUrl) {
     for (const p of [serverProject, path.join(fakesDir, 'helm'), path.join(fakesDir, 'kubectl')]) {
       if (!fs.existsSync(p)) throw new Error(`${p} does not exist: the e2e backend is not in this tree`);
     }
@@ -195,7 +208,7 @@ async function main() {
     const port = await freePort();
     backendUrl = `http://127.0.0.1:${port}`;
     log(`starting TestServer on ${backendUrl} (state in ${tempDir})…`);
-    const backend = start(
+    backend = start(
       'dotnet',
       ['run', '--no-build', '-c', configuration, '--project', serverProject, '--', '--urls', backendUrl],
       {
@@ -235,6 +248,18 @@ async function main() {
     baseUrl: dashboardUrl,
     screenshotPath: path.join(artifactsDir, 'dashboard.png'),
     failureScreenshotPath: path.join(artifactsDir, 'failure.png'),
+    // Lets the scenario take the backend away to check the "API unreachable" state (only one we started).
+    stopBackend: backend
+      ? async () => {
+          backend.stopping = true;
+          killTree(backend, 'SIGTERM');
+          const deadline = Date.now() + 5000;
+          while (backend.exitCode === null && backend.signalCode === null && Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          killTree(backend, 'SIGKILL');
+        }
+      : null,
     log: (m) => console.log(m),
   });
   if (failed > 0) {

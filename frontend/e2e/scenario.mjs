@@ -66,9 +66,9 @@ function assert(cond, message) {
 
 /**
  * Runs every step; returns { passed, failed, skipped, results }.
- * opts: { baseUrl, screenshotPath, failureScreenshotPath, log }
+ * opts: { baseUrl, screenshotPath, failureScreenshotPath, stopBackend?, log }
  */
-export async function runScenario({ baseUrl, screenshotPath, failureScreenshotPath, log = console.log }) {
+export async function runScenario({ baseUrl, screenshotPath, failureScreenshotPath, stopBackend = null, log = console.log }) {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const results = [];
   const consoleErrors = [];
@@ -201,6 +201,22 @@ export async function runScenario({ baseUrl, screenshotPath, failureScreenshotPa
         },
       ],
     ];
+    if (stopBackend) {
+      steps.push([
+        'with the backend gone: error banner with last refresh time, data kept on screen',
+        async () => {
+          const rowsBefore = await page.locator('tbody tr').count();
+          await stopBackend();
+          const banner = page.locator('.banner-error[role="alert"]');
+          await banner.waitFor();
+          const text = (await banner.textContent()) ?? '';
+          assert(/last successful refresh at \d{2}:\d{2}:\d{2}/.test(text), `banner lacks the last refresh time: ${text}`);
+          assert((await page.locator('tbody tr').count()) === rowsBefore, 'rows vanished when the API went away');
+          await page.screenshot({ path: screenshotPath.replace(/\.png$/, '-offline.png'), fullPage: true });
+          log(`    banner: ${text.trim()}`);
+        },
+      ]);
+    }
 
     let failedAt = -1;
     for (let i = 0; i < steps.length; i++) {

@@ -32,6 +32,7 @@ describe('App', () => {
     expect(banner).toHaveTextContent('API unreachable: Cannot reach the API');
     expect(banner).toHaveTextContent(/last successful refresh at \d{2}:\d{2}:\d{2}/);
     expect(screen.getByRole('rowheader', { name: 'kept-shop' })).toBeInTheDocument();
+    expect(screen.getByText(/Health: unknown/)).toBeInTheDocument();
 
     fake.clearOverride('GET', '/api/stores');
     await act(() => queryClient.refetchQueries({ queryKey: ['stores'] }));

@@ -27,7 +27,8 @@ export function App() {
               Last refresh: <time dateTime={new Date(lastSuccessAt).toISOString()}>{clockTime(lastSuccessAt)}</time>
             </span>
           )}
-          <HealthIndicator health={health.data} isError={health.isError} />
+          {/* While the API is unreachable an older health answer would be misleading. */}
+          <HealthIndicator health={failing ? undefined : health.data} isError={health.isError || !!failing} />
         </div>
       </header>
       {failing && <ErrorBanner message={errorMessage(failing.error)} lastSuccessAt={lastSuccessAt} />}
