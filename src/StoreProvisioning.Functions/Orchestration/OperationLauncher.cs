@@ -2,12 +2,13 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Application;
+using StoreProvisioning.Configuration;
 using StoreProvisioning.Stores;
 
 namespace StoreProvisioning.Functions.Orchestration;
 
 /// <summary>Starts the orchestration for an operation the store row has just accepted.</summary>
-public sealed class OperationLauncher(StoreService stores, ILogger<OperationLauncher> logger)
+public sealed class OperationLauncher(StoreService stores, StoreProvisioningOptions options, ILogger<OperationLauncher> logger)
 {
     /// <summary>The orchestrator that carries out each operation.</summary>
     public static string OrchestratorFor(StoreOperation operation) => operation switch
@@ -23,8 +24,20 @@ public sealed class OperationLauncher(StoreService stores, ILogger<OperationLaun
     /// <summary>One instance per operation: the id says which store and which operation it drives.</summary>
     public static string InstanceIdFor(Store store) => $"store-{store.Name}-{store.OperationId}";
 
-    public static StoreOperationInput InputFor(Store store) =>
-        new(store.Name, store.OperationId!, store.Operation!.Value, store.Engine, store.OperationArgs);
+    /// <summary>
+    /// The orchestration input for the store's current operation. A retry carries the operation that failed; the
+    /// deadline (<see cref="StoreProvisioningOptions.OperationDeadline"/>) travels in the input so orchestrators stay
+    /// deterministic.
+    /// </summary>
+    public static StoreOperationInput InputFor(Store store, TimeSpan? deadline = null) =>
+        new(
+            store.Name,
+            store.OperationId!,
+            store.Operation!.Value,
+            store.Engine,
+            store.OperationArgs,
+            deadline,
+            store.Operation == StoreOperation.Retry ? store.FailedOperation ?? StoreOperation.Install : null);
 
     /// <summary>
     /// Starts the store's current operation once more under a fresh instance id (same prefix, so the reconciler sees
@@ -35,7 +48,7 @@ public sealed class OperationLauncher(StoreService stores, ILogger<OperationLaun
         var instanceId = $"{InstanceIdFor(store)}-redrive-{now.ToUnixTimeSeconds()}";
         await client.ScheduleNewOrchestrationInstanceAsync(
             OrchestratorFor(store.Operation!.Value),
-            InputFor(store),
+            InputFor(store, options.OperationDeadline),
             new StartOrchestrationOptions { InstanceId = instanceId },
             cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Re-drove {Operation} of store {Store} as {InstanceId}", store.Operation, store.Name, instanceId);
@@ -52,7 +65,7 @@ public sealed class OperationLauncher(StoreService stores, ILogger<OperationLaun
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
                 orchestrator,
-                InputFor(store),
+                InputFor(store, options.OperationDeadline),
                 new StartOrchestrationOptions { InstanceId = InstanceIdFor(store) },
                 cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Started {Orchestrator} for store {Store} (operation {OperationId})", orchestrator, store.Name, store.OperationId);

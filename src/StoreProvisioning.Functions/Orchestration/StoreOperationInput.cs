@@ -7,9 +7,27 @@ namespace StoreProvisioning.Functions.Orchestration;
 /// durable history. The operation id fences the store row: only steps carrying it may record outcomes.
 /// </summary>
 /// <param name="ArgsJson">Non-secret operation arguments (<see cref="Application.OperationArgs"/>) as JSON.</param>
+/// <param name="Deadline">
+/// How long one cluster step may take before the orchestrator's durable timer gives up on it
+/// (<see cref="Configuration.StoreProvisioningOptions.OperationDeadline"/>). Carried in the input so the orchestrator
+/// stays deterministic (no configuration read on replay); null falls back to <see cref="DefaultDeadline"/>.
+/// </param>
+/// <param name="RetryOf">For a retry: the operation that failed and is re-run (install, upgrade or rollback).</param>
 public sealed record StoreOperationInput(
     string StoreName,
     string OperationId,
     StoreOperation Operation,
     StoreEngine Engine,
-    string? ArgsJson);
+    string? ArgsJson,
+    TimeSpan? Deadline = null,
+    StoreOperation? RetryOf = null)
+{
+    /// <summary>The deadline of the default settings (HELM_TIMEOUT 10m + TERMINATION_GRACE 10s + 1m slack).</summary>
+    public static readonly TimeSpan DefaultDeadline = TimeSpan.FromMinutes(11) + TimeSpan.FromSeconds(10);
+
+    /// <summary>The deadline each cluster step of this operation is held to.</summary>
+    public TimeSpan StepDeadline => Deadline is { } d && d > TimeSpan.Zero ? d : DefaultDeadline;
+
+    /// <summary>The operation actually carried out: a retry's failed operation, or the operation itself.</summary>
+    public StoreOperation Effective => Operation == StoreOperation.Retry ? RetryOf ?? StoreOperation.Install : Operation;
+}

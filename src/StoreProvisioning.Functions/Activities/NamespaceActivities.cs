@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using StoreProvisioning.Cluster;
+using StoreProvisioning.Functions.Orchestration;
+using StoreProvisioning.Persistence;
+using StoreProvisioning.Stores;
+
+namespace StoreProvisioning.Functions.Activities;
+
+/// <summary>Cluster steps on the store's namespace: create/label it before an install, delete it at the end of a delete.</summary>
+public sealed class NamespaceActivities(
+    StoreRepository repository,
+    KubectlCli kubectl,
+    ClusterWorkLimiter limiter,
+    ILogger<NamespaceActivities> logger)
+{
+    /// <summary>
+    /// Creates (or re-labels) namespace store-{name}. For an install this is the first cluster step, so the store moves
+    /// NEW → PROVISIONING (audit install.started) first. Idempotent: `kubectl apply` of the same manifest.
+    /// </summary>
+    [Function(nameof(EnsureNamespace))]
+    public async Task<StepOutcome> EnsureNamespace([ActivityTrigger] StoreOperationInput input, CancellationToken cancellationToken)
+    {
+        var store = await repository.GetAsync(input.StoreName, cancellationToken);
+        if (ActivitySupport.Check(store, input, StoreStatus.New, StoreStatus.Provisioning) is { } stop)
+        {
+            return stop;
+        }
+
+        var ns = store!.Namespace;
+        if (input.Effective == StoreOperation.Install)
+        {
+            if (store.Status == StoreStatus.New)
+            {
+                var begun = await repository.BeginInstallAsync(
+                    store.Name, input.OperationId, new ActivityDraft(AuditActions.InstallStarted, $"namespace {ns}, chart {input.Engine.Name()}"), cancellationToken);
+                if (!begun.Applied && !(begun.Store is { Status: StoreStatus.Provisioning } now && now.OperationId == input.OperationId))
+                {
+                    return StepOutcome.Moved(begun.Reason ?? "The store could not start installing.");
+                }
+            }
+            else if (input.Operation == StoreOperation.Retry)
+            {
+                await repository.RecordAsync(store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.InstallStarted, "retry of the failed install"), cancellationToken);
+            }
+        }
+
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            using (await limiter.AcquireAsync(cancellationToken))
+            {
+                await kubectl.EnsureNamespaceAsync(ns, store.Name, cancellationToken);
+            }
+        }
+        catch (CliCommandException ex)
+        {
+            var reason = $"{ActivitySupport.Title(input.Effective)} failed: could not create namespace {ns}: {ActivitySupport.Reason(ex)}";
+            logger.LogWarning("Namespace {Namespace} for store {Store} failed: {Reason}", ns, store.Name, reason);
+            await repository.RecordAsync(store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.NamespaceFailed, ex.Message, clock.Elapsed), CancellationToken.None);
+            await repository.FailAsync(store.Name, input.OperationId, reason, new ActivityDraft(ActivitySupport.AuditFor(input.Effective).Failed, reason), cancellationToken: CancellationToken.None);
+            return StepOutcome.Fail(reason);
+        }
+
+        await repository.RecordAsync(store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.NamespaceReady, ns, clock.Elapsed), CancellationToken.None);
+        return StepOutcome.Ok();
+    }
+
+    /// <summary>
+    /// Deletes namespace store-{name} and waits for it to go. A failure or timeout is recorded with what still blocks
+    /// the namespace (remaining resources, finalizers) and reported to the orchestrator, which carries on removing the
+    /// row. Idempotent: `--ignore-not-found`.
+    /// </summary>
+    [Function(nameof(DeleteNamespace))]
+    public async Task<StepOutcome> DeleteNamespace([ActivityTrigger] StoreOperationInput input, CancellationToken cancellationToken)
+    {
+        var store = await repository.GetAsync(input.StoreName, cancellationToken);
+        if (ActivitySupport.Check(store, input, StoreStatus.Deleting) is { } stop)
+        {
+            return stop;
+        }
+
+        var ns = store!.Namespace;
+        var clock = Stopwatch.StartNew();
+        using var slot = await limiter.AcquireAsync(cancellationToken);
+        try
+        {
+            await kubectl.DeleteNamespaceAsync(ns, cancellationToken);
+            await repository.RecordAsync(store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.NamespaceDeleted, ns, clock.Elapsed), CancellationToken.None);
+            return StepOutcome.Ok();
+        }
+        catch (CliCommandException ex)
+        {
+            var blockers = await DescribeBlockersAsync(ns);
+            var reason = $"namespace {ns} was not deleted: {ActivitySupport.Reason(ex)}" + (blockers is null ? string.Empty : $"; {blockers}");
+            logger.LogWarning("Deleting namespace {Namespace} failed: {Reason}", ns, reason);
+            await repository.RecordAsync(
+                store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.NamespaceDeleteFailed, $"{ex.Message} {blockers}".Trim(), clock.Elapsed), CancellationToken.None);
+            return StepOutcome.Fail(reason);
+        }
+    }
+
+    /// <summary>What keeps a namespace from going away: its phase, finalizers, conditions and remaining resources. Best effort.</summary>
+    private async Task<string?> DescribeBlockersAsync(string ns)
+    {
+        var parts = new List<string>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            using var document = await kubectl.GetNamespaceAsync(ns, timeout.Token);
+            if (document is null)
+            {
+                return "the namespace is gone now";
+            }
+
+            var root = document.RootElement;
+            if (root.TryGetProperty("status", out var status) && status.TryGetProperty("phase", out var phase))
+            {
+                parts.Add($"phase {phase.GetString()}");
+            }
+
+            if (root.TryGetProperty("spec", out var spec) && spec.TryGetProperty("finalizers", out var finalizers) && finalizers.ValueKind == JsonValueKind.Array)
+            {
+                parts.Add("finalizers " + string.Join(", ", finalizers.EnumerateArray().Select(f => f.GetString())));
+            }
+
+            if (root.TryGetProperty("status", out status) && status.TryGetProperty("conditions", out var conditions) && conditions.ValueKind == JsonValueKind.Array)
+            {
+                parts.AddRange(conditions.EnumerateArray()
+                    .Where(c => c.TryGetProperty("status", out var s) && s.GetString() == "True" && c.TryGetProperty("message", out _))
+                    .Select(c => c.GetProperty("message").GetString() ?? string.Empty));
+            }
+        }
+        catch (Exception ex) when (ex is CliCommandException or JsonException or InvalidOperationException or OperationCanceledException)
+        {
+            parts.Add("could not read the namespace: " + ex.Message);
+        }
+
+        try
+        {
+            var remaining = await kubectl.GetRemainingResourcesAsync(ns, timeout.Token);
+            if (remaining.Count > 0)
+            {
+                parts.Add("remaining: " + string.Join(", ", remaining.Take(20)) + (remaining.Count > 20 ? $" (+{remaining.Count - 20} more)" : string.Empty));
+            }
+        }
+        catch (Exception ex) when (ex is CliCommandException or OperationCanceledException)
+        {
+            logger.LogInformation("Could not list what is left in {Namespace}: {Reason}", ns, ex.Message);
+        }
+
+        return parts.Count == 0 ? null : string.Join("; ", parts);
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using StoreProvisioning.Cluster;
+using StoreProvisioning.Persistence;
+using StoreProvisioning.Stores;
+
+namespace StoreProvisioning.Functions.Activities;
+
+/// <summary>
+/// Database-only steps the orchestrator calls: record a failure the cluster steps could not (a deadline passed, an
+/// activity crashed), write an audit note, and remove a deleted store's row. All fenced by the operation id.
+/// </summary>
+public sealed class RecordActivities(StoreRepository repository, KubectlCli kubectl, ILogger<RecordActivities> logger)
+{
+    /// <summary>
+    /// Marks the store FAILED with the reason, only while this operation is still the store's, so a store is never left
+    /// PROVISIONING. With <see cref="FailureReport.CollectDiagnostics"/>, the namespace's pods and events explain it.
+    /// </summary>
+    [Function(nameof(RecordFailure))]
+    public async Task<StepOutcome> RecordFailure([ActivityTrigger] FailureReport report, CancellationToken cancellationToken)
+    {
+        var input = report.Operation;
+        var store = await repository.GetAsync(input.StoreName, cancellationToken);
+        if (store is null || store.OperationId != input.OperationId)
+        {
+            return StepOutcome.Moved("The store moved on; the failure is not recorded on it.");
+        }
+
+        var reason = report.Reason;
+        if (report.CollectDiagnostics)
+        {
+            var diagnostics = await ActivitySupport.DiagnoseAsync(kubectl, store.Namespace, logger);
+            await repository.RecordAsync(store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.Diagnostics, diagnostics.Detail), CancellationToken.None);
+            reason = $"{reason}. Diagnosis: {diagnostics.Summary}";
+        }
+
+        var action = report.TimedOut ? AuditActions.OperationTimedOut : ActivitySupport.AuditFor(input.Effective).Failed;
+        var failed = await repository.FailAsync(store.Name, input.OperationId, reason, new ActivityDraft(action, reason), cancellationToken: CancellationToken.None);
+        logger.LogWarning("Store {Store} marked FAILED: {Reason} ({Outcome})", store.Name, reason, failed.Outcome);
+        return failed.Applied ? StepOutcome.Fail(reason) : StepOutcome.Moved(failed.Reason ?? "The store moved on.");
+    }
+
+    /// <summary>Writes one audit row on the orchestrator's behalf (e.g. a delete step that timed out).</summary>
+    [Function(nameof(RecordNote))]
+    public async Task<StepOutcome> RecordNote([ActivityTrigger] AuditNote note, CancellationToken cancellationToken)
+    {
+        var store = await repository.GetAsync(note.Operation.StoreName, cancellationToken);
+        await repository.RecordAsync(note.Operation.StoreName, store?.UserId, note.Operation.OperationId, new ActivityDraft(note.Action, note.Detail), cancellationToken);
+        return StepOutcome.Ok();
+    }
+
+    /// <summary>
+    /// Removes the DELETING store's row once cleanup has ended, whatever the cleanup's outcome, and records
+    /// store.removed with the partial failures. Its own activity (not part of the namespace step) so that the row goes
+    /// even when the namespace step crashed or ran past its deadline. Idempotent: a second run finds no row.
+    /// </summary>
+    [Function(nameof(RemoveStore))]
+    public async Task<StepOutcome> RemoveStore([ActivityTrigger] RemovalRequest request, CancellationToken cancellationToken)
+    {
+        var input = request.Operation;
+        var detail = request.Problems.Count == 0
+            ? "release and namespace removed"
+            : "removed with partial failures: " + string.Join("; ", request.Problems);
+        var removed = await repository.RemoveAsync(input.StoreName, input.OperationId, new ActivityDraft(AuditActions.StoreRemoved, detail), cancellationToken);
+        if (!removed)
+        {
+            var store = await repository.GetAsync(input.StoreName, cancellationToken);
+            return store is null ? StepOutcome.Ok(note: "already removed") : StepOutcome.Moved($"Store '{store.Name}' is {store.Status.Name()} under another operation; not removed.");
+        }
+
+        logger.LogInformation("Store {Store} removed ({Detail})", input.StoreName, detail);
+        return StepOutcome.Ok(note: detail);
+    }
+}

@@ -1,0 +1,137 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using StoreProvisioning.Cluster;
+using StoreProvisioning.Functions.Activities;
+using StoreProvisioning.Stores;
+
+namespace StoreProvisioning.Functions.Orchestration;
+
+/// <summary>
+/// The step sequences the orchestrators share. Deterministic: only the context's clock and timers, activities for all
+/// I/O. Each cluster step races a durable timer (the operation deadline); a step that loses the race, or throws,
+/// is recorded as FAILED by <see cref="RecordActivities.RecordFailure"/> so no store is left PROVISIONING.
+/// </summary>
+internal static class StoreWorkflow
+{
+    // Database-only activities may be retried: they are idempotent and fenced by the operation id.
+    private static readonly TaskOptions RecordRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(2)));
+
+    public static async Task InstallAsync(TaskOrchestrationContext context, StoreOperationInput input, ILogger log)
+    {
+        if (await StepAsync(context, input, nameof(NamespaceActivities.EnsureNamespace), input, log) is not { Succeeded: true })
+        {
+            return;
+        }
+
+        await StepAsync(context, input, nameof(ReleaseActivities.InstallRelease), input, log, diagnoseOnTimeout: true);
+    }
+
+    public static async Task UpgradeAsync(TaskOrchestrationContext context, StoreOperationInput input, ILogger log)
+    {
+        if (await StepAsync(context, input, nameof(NamespaceActivities.EnsureNamespace), input, log) is not { Succeeded: true })
+        {
+            return;
+        }
+
+        await StepAsync(context, input, nameof(ReleaseActivities.UpgradeRelease), input, log, diagnoseOnTimeout: true);
+    }
+
+    public static Task RollbackAsync(TaskOrchestrationContext context, StoreOperationInput input, ILogger log) =>
+        StepAsync(context, input, nameof(ReleaseActivities.RollbackRelease), input, log, diagnoseOnTimeout: true);
+
+    /// <summary>Uninstall, delete the namespace, remove the row: each step runs whatever the previous one did.</summary>
+    public static async Task DeleteAsync(TaskOrchestrationContext context, StoreOperationInput input, ILogger log)
+    {
+        var problems = new List<string>();
+        foreach (var (activity, failedAction) in new[]
+                 {
+                     (nameof(ReleaseActivities.UninstallRelease), Persistence.AuditActions.UninstallFailed),
+                     (nameof(NamespaceActivities.DeleteNamespace), Persistence.AuditActions.NamespaceDeleteFailed),
+                 })
+        {
+            var outcome = await RaceDeadlineAsync(context, input, activity, input);
+            switch (outcome.Result)
+            {
+                case StepResult.Superseded:
+                    log.LogWarning("Delete of store {Store} stopped at {Step}: {Reason}", input.StoreName, activity, outcome.Message);
+                    return;
+                case StepResult.Failed:
+                    problems.Add(outcome.Message ?? activity + " failed");
+                    break;
+                case StepResult.TimedOut or StepResult.Crashed:
+                    problems.Add(outcome.Message!);
+                    await CallRecordAsync(context, nameof(RecordActivities.RecordNote), new AuditNote(input, failedAction, outcome.Message!), log);
+                    break;
+            }
+        }
+
+        await CallRecordAsync(context, nameof(RecordActivities.RemoveStore), new RemovalRequest(input, problems), log);
+        log.LogInformation("Store {Store} deleted{Partial}", input.StoreName, problems.Count == 0 ? string.Empty : " with partial failures: " + string.Join("; ", problems));
+    }
+
+    /// <summary>Runs one step against the deadline; records the failure itself when the activity could not.</summary>
+    private static async Task<StepOutcome> StepAsync(
+        TaskOrchestrationContext context, StoreOperationInput input, string activity, object activityInput, ILogger log, bool diagnoseOnTimeout = false)
+    {
+        var outcome = await RaceDeadlineAsync(context, input, activity, activityInput);
+        if (outcome.NeedsRecording)
+        {
+            await CallRecordAsync(
+                context,
+                nameof(RecordActivities.RecordFailure),
+                new FailureReport(input, outcome.Message!, outcome.Result == StepResult.TimedOut, diagnoseOnTimeout && outcome.Result == StepResult.TimedOut),
+                log);
+        }
+
+        if (!outcome.Succeeded)
+        {
+            log.LogWarning("{Operation} of store {Store} stopped at {Step}: {Result} {Reason}", input.Effective, input.StoreName, activity, outcome.Result, outcome.Message);
+        }
+        else
+        {
+            log.LogInformation("{Operation} of store {Store}: {Step} done", input.Effective, input.StoreName, activity);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>The activity against a durable timer at now + deadline; the timer is cancelled when the activity answers first.</summary>
+    private static async Task<StepOutcome> RaceDeadlineAsync(TaskOrchestrationContext context, StoreOperationInput input, string activity, object activityInput)
+    {
+        var deadline = input.StepDeadline;
+        using var timerCancellation = new CancellationTokenSource();
+        var step = context.CallActivityAsync<StepOutcome>(activity, activityInput);
+        var timer = context.CreateTimer(context.CurrentUtcDateTime + deadline, timerCancellation.Token);
+        if (await Task.WhenAny(step, timer) != step)
+        {
+            return new StepOutcome(
+                StepResult.TimedOut,
+                $"{ActivitySupport.Title(input.Effective)} timed out after {CliRunner.Describe(deadline)} (step {activity} did not finish; helm is stopped at HELM_TIMEOUT). Retry it.");
+        }
+
+        timerCancellation.Cancel();
+        try
+        {
+            return await step;
+        }
+        catch (TaskFailedException ex)
+        {
+            return new StepOutcome(
+                StepResult.Crashed,
+                $"{ActivitySupport.Title(input.Effective)} failed: step {activity} stopped unexpectedly ({ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}). Retry it.");
+        }
+    }
+
+    private static async Task CallRecordAsync(TaskOrchestrationContext context, string activity, object activityInput, ILogger log)
+    {
+        try
+        {
+            await context.CallActivityAsync<StepOutcome>(activity, activityInput, RecordRetry);
+        }
+        catch (TaskFailedException ex)
+        {
+            // The reconciler finds a store whose orchestration ended while it is still in flight, and fails it.
+            log.LogError("Could not record {Activity}: {Error}", activity, ex.FailureDetails.ErrorMessage);
+        }
+    }
+}
