@@ -132,4 +132,29 @@ public class RenderingTests
             Assert.Contains(images, i => System.Text.RegularExpressions.Regex.IsMatch(i, @"^redis:[0-9.]+"));
         }
     }
+
+    // Proves every inline shell script (hook Jobs, test pods) is syntactically valid POSIX sh (`sh -n`).
+    [Theory]
+    [MemberData(nameof(Data.VersionsAndCharts), MemberType = typeof(Data))]
+    public void Inline_shell_scripts_parse(string helm, string chart)
+    {
+        var scripts = 0;
+        foreach (var o in Manifests.Parse(Helm.TemplateCi(helm, chart, "default-values.yaml").StdOut))
+            foreach (var (_, c) in o.Containers())
+            {
+                var command = (c.Get("command") as YamlDotNet.RepresentationModel.YamlSequenceNode)?.Children.Select(x => x.ToString()).ToList();
+                if (command is not ["/bin/sh", "-c"]) continue;
+                var script = ((YamlDotNet.RepresentationModel.YamlSequenceNode)c.Get("args")!).Children[0].ToString();
+                var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
+                psi.ArgumentList.Add("-n");
+                using var p = System.Diagnostics.Process.Start(psi)!;
+                p.StandardInput.Write(script);
+                p.StandardInput.Close();
+                var err = p.StandardError.ReadToEnd();
+                p.WaitForExit();
+                Assert.True(p.ExitCode == 0, $"{o.ContainerId(c)}: sh -n failed: {err}");
+                scripts++;
+            }
+        Assert.True(scripts >= 2, "expected the hook Job and the test pod to use /bin/sh -c scripts");
+    }
 }
