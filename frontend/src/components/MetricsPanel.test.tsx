@@ -28,6 +28,18 @@ describe('MetricsPanel', () => {
     expect(screen.queryByText('9')).toBeNull();
   });
 
+  // Proves the optional averageInstallSeconds extra is shown when the server sends it.
+  it('shows the average install time when present', () => {
+    render(
+      <MetricsPanel
+        metrics={{ activeStores: 1, provisioning: 0, failed: 0, upgrades: 0, rollbacks: 0, retries: 0, averageInstallSeconds: 12.34 }}
+        stores={undefined}
+        isLoading={false}
+      />,
+    );
+    expect(screen.getByText(/Average install time/)).toHaveTextContent('Average install time: 12.3 s');
+  });
+
   // Proves the status picture has a text alternative and a numeric legend (not colour alone).
   it('draws stores by status with an accessible summary', () => {
     const stores = [

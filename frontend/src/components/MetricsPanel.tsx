@@ -81,6 +81,11 @@ export function MetricsPanel({ metrics, stores, isLoading }: MetricsPanelProps) 
           ))}
         </dl>
       )}
+      {typeof metrics?.averageInstallSeconds === 'number' && (
+        <p className="metric-extra">
+          Average install time: <strong>{metrics.averageInstallSeconds.toFixed(1)} s</strong>
+        </p>
+      )}
       {stores && <StatusBar stores={stores} />}
     </section>
   );
