@@ -223,6 +223,29 @@ public class ChartBehaviourTests
         Assert.NotEmpty(Render(helm, chart));
     }
 
+    // Proves the contract in the JSON form the control plane actually writes (StoreValues.Build) renders the same Secret as the YAML fixture.
+    [Theory]
+    [MemberData(nameof(Data.VersionsAndCharts), MemberType = typeof(Data))]
+    public void Contract_as_json_values_file_renders_the_same_secret(string helm, string chart)
+    {
+        var fixture = Manifests.LoadMapping(Helm.FixturePath(chart));
+        var json = new System.Text.Json.Nodes.JsonObject
+        {
+            ["store"] = new System.Text.Json.Nodes.JsonObject(fixture.Get("store").AsStringMap().Select(kv => KeyValuePair.Create(kv.Key, (System.Text.Json.Nodes.JsonNode?)kv.Value))),
+            ["credentials"] = new System.Text.Json.Nodes.JsonObject(fixture.Get("credentials").AsStringMap().OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, (System.Text.Json.Nodes.JsonNode?)kv.Value))),
+        };
+        var path = Path.Combine(Path.GetTempPath(), $"contract-{chart}-{helm}-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        try
+        {
+            var fromJson = Manifests.Parse(Helm.Template(helm, chart, "-f", path).StdOut);
+            var fromYaml = Render(helm, chart);
+            string SecretData(List<K8sObject> objects) => objects.Single(o => o.Kind == "Secret").Root.Get("data")!.ToString();
+            Assert.Equal(SecretData(fromYaml), SecretData(fromJson));
+        }
+        finally { File.Delete(path); }
+    }
+
     private static void CopyDirectory(string from, string to)
     {
         foreach (var d in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
