@@ -1,8 +1,11 @@
 using System.Reflection;
 using System.Runtime.ExceptionServices;
+using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Entities;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace StoreProvisioning.Functions.Orchestration;
 
@@ -52,7 +55,7 @@ public static class DurableFunctionRegistry
                 }
 
                 var method = function.Method;
-                Func<TaskOrchestrationContext, Task> run = context => (Task)Invoke(method, null, [context])!;
+                Func<TaskOrchestrationContext, Task> run = context => (Task)Invoke(method, null, [new FunctionOrchestrationContext(context)])!;
                 registry.AddOrchestratorFunc(function.Name, run);
             }
             else
@@ -94,6 +97,69 @@ public static class DurableFunctionRegistry
             ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The context a function orchestrator sees, as under the Functions worker: a func-registered orchestrator gets its
+    /// input deserialized as <see cref="object"/> (a <see cref="JsonElement"/>), so <see cref="GetInput{T}"/> converts
+    /// it to the type asked for. Everything else is the engine's own context.
+    /// </summary>
+    private sealed class FunctionOrchestrationContext(TaskOrchestrationContext inner) : TaskOrchestrationContext
+    {
+        private static readonly JsonSerializerOptions InputJson = new(JsonSerializerDefaults.Web);
+        private static readonly PropertyInfo? InnerLoggerFactory =
+            typeof(TaskOrchestrationContext).GetProperty("LoggerFactory", BindingFlags.Instance | BindingFlags.NonPublic);
+
+        public override TaskName Name => inner.Name;
+
+        public override string InstanceId => inner.InstanceId;
+
+        public override DateTime CurrentUtcDateTime => inner.CurrentUtcDateTime;
+
+        public override bool IsReplaying => inner.IsReplaying;
+
+        public override ParentOrchestrationInstance? Parent => inner.Parent;
+
+        public override string Version => inner.Version;
+
+        public override IReadOnlyDictionary<string, object?> Properties => inner.Properties;
+
+        public override TaskOrchestrationEntityFeature Entities => inner.Entities;
+
+        protected override ILoggerFactory LoggerFactory =>
+            InnerLoggerFactory?.GetValue(inner) as ILoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+
+        public override T GetInput<T>() where T : default
+        {
+            var input = inner.GetInput<object>();
+            return input switch
+            {
+                null => default!,
+                T typed => typed,
+                JsonElement json => json.Deserialize<T>(InputJson)!,
+                _ => JsonSerializer.SerializeToElement(input, InputJson).Deserialize<T>(InputJson)!,
+            };
+        }
+
+        public override Guid NewGuid() => inner.NewGuid();
+
+        public override Task<TResult> CallActivityAsync<TResult>(TaskName name, object? input = null, TaskOptions? options = null) =>
+            inner.CallActivityAsync<TResult>(name, input, options);
+
+        public override Task<TResult> CallSubOrchestratorAsync<TResult>(TaskName orchestratorName, object? input = null, TaskOptions? options = null) =>
+            inner.CallSubOrchestratorAsync<TResult>(orchestratorName, input, options);
+
+        public override void ContinueAsNew(object? newInput = null, bool preserveUnprocessedEvents = true) =>
+            inner.ContinueAsNew(newInput, preserveUnprocessedEvents);
+
+        public override Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken) => inner.CreateTimer(fireAt, cancellationToken);
+
+        public override void SetCustomStatus(object? customStatus) => inner.SetCustomStatus(customStatus);
+
+        public override void SendEvent(string instanceId, string eventName, object payload) => inner.SendEvent(instanceId, eventName, payload);
+
+        public override Task<T> WaitForExternalEvent<T>(string eventName, CancellationToken cancellationToken = default) =>
+            inner.WaitForExternalEvent<T>(eventName, cancellationToken);
     }
 
     /// <summary>An [ActivityTrigger] method as a Durable Task activity.</summary>

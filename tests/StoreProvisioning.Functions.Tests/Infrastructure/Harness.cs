@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using StoreProvisioning.Application;
+using StoreProvisioning.Configuration;
+using StoreProvisioning.Functions.Hosting;
+using StoreProvisioning.Functions.Orchestration;
+using StoreProvisioning.Persistence;
+using StoreProvisioning.Stores;
+using StoreProvisioning.Validation;
+
+namespace StoreProvisioning.Functions.Tests.Infrastructure;
+
+/// <summary>
+/// One test's world: a temp folder with a SQLite file and the fake CLIs, the app's own service registration
+/// (<see cref="ServiceRegistration.AddStoreProvisioning"/>) from settings, and the in-process durable engine running
+/// the app's [Function] orchestrators and activities through <see cref="DurableFunctionRegistry"/>.
+/// </summary>
+public sealed class Harness : IAsyncDisposable
+{
+    private Harness(string root, FakeCluster fakes, CapturingLoggerProvider logs, DurableTaskTestHost host)
+    {
+        Root = root;
+        Fakes = fakes;
+        Logs = logs;
+        Host = host;
+    }
+
+    public string Root { get; }
+
+    public FakeCluster Fakes { get; }
+
+    public CapturingLoggerProvider Logs { get; }
+
+    public DurableTaskTestHost Host { get; }
+
+    public IServiceProvider Services => Host.Services;
+
+    public StoreRepository Repository => Services.GetRequiredService<StoreRepository>();
+
+    public StoreService Stores => Services.GetRequiredService<StoreService>();
+
+    public StoreProvisioningOptions Options => Services.GetRequiredService<StoreProvisioningOptions>();
+
+    /// <summary>Starts a world. <paramref name="settings"/> are app settings (HELM_TIMEOUT, PROVISION_CONCURRENCY, ...).</summary>
+    public static async Task<Harness> StartAsync(Action<FakeCluster>? fakes = null, IDictionary<string, string?>? settings = null)
+    {
+        var root = Directory.CreateTempSubdirectory("fn-tests-").FullName;
+        var cluster = new FakeCluster(root);
+        fakes?.Invoke(cluster);
+        var values = new Dictionary<string, string?>
+        {
+            ["SQLITE_PATH"] = Path.Combine(root, "stores.db"),
+            ["HELM_PATH"] = cluster.HelmPath,
+            ["KUBECTL_PATH"] = cluster.KubectlPath,
+            ["CHARTS_ROOT"] = FakeCluster.ChartsRoot,
+            ["HELM_TIMEOUT"] = "30s",
+            ["TERMINATION_GRACE"] = "2s",
+            ["QUERY_TIMEOUT"] = "15s",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var logs = new CapturingLoggerProvider();
+        var host = await DurableTaskTestHost.StartAsync(
+            registry => DurableFunctionRegistry.Register(registry),
+            new DurableTaskTestHostOptions
+            {
+                Port = FreePort(),
+                ConfigureServices = services =>
+                {
+                    services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+                    services.AddStoreProvisioning(configuration);
+                },
+            });
+        return new Harness(root, cluster, logs, host);
+    }
+
+    /// <summary>Creates a store through the application service (as POST /api/stores does).</summary>
+    public async Task<Store> CreateAsync(string name, StoreEngine engine = StoreEngine.WooCommerce, string user = "alice")
+    {
+        var created = await Stores.CreateAsync(new CreateStoreRequest(name, user, engine));
+        Assert.Equal(ResultKind.Ok, created.Kind);
+        return created.Value!;
+    }
+
+    /// <summary>Runs the orchestration of the store's current operation to completion, as the API launches it.</summary>
+    public async Task<Store?> RunAsync(Store store, TimeSpan? deadline = null, TimeSpan? wait = null)
+    {
+        var input = OperationLauncher.InputFor(store, deadline ?? Options.OperationDeadline);
+        var instance = await Host.Client.ScheduleNewOrchestrationInstanceAsync(
+            OperationLauncher.OrchestratorFor(store.Operation!.Value), input,
+            new StartOrchestrationOptions { InstanceId = OperationLauncher.InstanceIdFor(store) });
+        using var timeout = new CancellationTokenSource(wait ?? TimeSpan.FromSeconds(60));
+        var metadata = await Host.Client.WaitForInstanceCompletionAsync(instance, getInputsAndOutputs: true, timeout.Token);
+        Assert.True(
+            metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed,
+            $"orchestration {instance} ended {metadata.RuntimeStatus}: {metadata.FailureDetails?.ErrorMessage}");
+        return await Repository.GetAsync(store.Name);
+    }
+
+    /// <summary>Create + provision.</summary>
+    public async Task<Store?> ProvisionAsync(string name, StoreEngine engine = StoreEngine.WooCommerce) => await RunAsync(await CreateAsync(name, engine));
+
+    public async Task<Store?> UpgradeAsync(string name, string? valuesJson = null)
+    {
+        var accepted = await Stores.UpgradeAsync(name, valuesJson);
+        Assert.True(accepted.Kind == ResultKind.Ok, accepted.Detail);
+        return await RunAsync(accepted.Value!);
+    }
+
+    public async Task<Store?> RollbackAsync(string name, int? revision = null)
+    {
+        var accepted = await Stores.RollbackAsync(name, revision);
+        Assert.True(accepted.Kind == ResultKind.Ok, accepted.Detail);
+        return await RunAsync(accepted.Value!);
+    }
+
+    public async Task<Store?> RetryAsync(string name)
+    {
+        var accepted = await Stores.RetryAsync(name);
+        Assert.True(accepted.Kind == ResultKind.Ok, accepted.Detail);
+        return await RunAsync(accepted.Value!);
+    }
+
+    public async Task<Store?> DeleteAsync(string name)
+    {
+        var accepted = await Stores.DeleteAsync(name);
+        Assert.True(accepted.Kind == ResultKind.Ok, accepted.Detail);
+        return await RunAsync(accepted.Value!);
+    }
+
+    public async Task<IReadOnlyList<ActivityEntry>> AuditAsync(string name) => await Repository.ListActivityAsync(500, name);
+
+    public async Task<IReadOnlyList<string>> ActionsAsync(string name) => (await AuditAsync(name)).Reverse().Select(a => a.Action).ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
