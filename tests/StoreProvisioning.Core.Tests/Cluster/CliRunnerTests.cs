@@ -155,18 +155,23 @@ public sealed class CliRunnerTests : IDisposable
     public async Task Cancellation_sends_sigterm_and_throws_cancelled()
     {
         var marker = dir.File("got-term");
+        var ready = dir.File("ready");
         var exe = Scripts.Python(dir, "slow", """
             import signal, sys, time
             def on_term(signum, frame):
                 open(sys.argv[1], 'w').write('TERM')
                 sys.exit(143)
             signal.signal(signal.SIGTERM, on_term)
+            open(sys.argv[2], 'w').write('ready')
             while True:
                 time.sleep(0.02)
             """);
 
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Runner(graceSeconds: 5).RunAsync(Request(exe, [marker], timeoutSeconds: 30), cts.Token));
+        using var cts = new CancellationTokenSource();
+        var run = Runner(graceSeconds: 5).RunAsync(Request(exe, [marker, ready], timeoutSeconds: 30), cts.Token);
+        await Scripts.WaitForFileAsync(ready);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
         Assert.Equal("TERM", File.ReadAllText(marker));
     }
 

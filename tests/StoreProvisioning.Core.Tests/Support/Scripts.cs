@@ -14,5 +14,22 @@ public static class Scripts
 
     public static string Bash(TempDirectory dir, string name, string body) => Write(dir, name, "#!/usr/bin/env bash\n" + body);
 
-    public static string Python(TempDirectory dir, string name, string body) => Write(dir, name, "#!/usr/bin/env python3\n" + body);
+    public static string Python(TempDirectory dir, string name, string body) => Write(dir, name, $"#!{PythonInterpreter}\n" + body);
+
+    /// <summary>
+    /// The system python3 when there is one: a version-manager shim (pyenv) on PATH is a bash script that takes
+    /// hundreds of milliseconds to start, which would eat into the short timeouts these tests use.
+    /// </summary>
+    private static string PythonInterpreter { get; } = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "/usr/bin/env python3";
+
+    /// <summary>Waits until a script has written its readiness file (e.g. after installing its signal handler).</summary>
+    public static async Task WaitForFileAsync(string path)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(path))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"{path} did not appear");
+            await Task.Delay(10);
+        }
+    }
 }
