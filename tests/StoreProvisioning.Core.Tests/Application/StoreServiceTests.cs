@@ -1,0 +1,135 @@
+using System.Text.Json;
+using StoreProvisioning.Application;
+using StoreProvisioning.Configuration;
+using StoreProvisioning.Core.Tests.Support;
+using StoreProvisioning.Lifecycle;
+using StoreProvisioning.Persistence;
+using StoreProvisioning.Stores;
+using StoreProvisioning.Validation;
+
+namespace StoreProvisioning.Core.Tests.Application;
+
+public sealed class StoreServiceTests : IDisposable
+{
+    private readonly RepositoryHarness h = new();
+    private readonly StoreService service;
+
+    public StoreServiceTests() =>
+        service = new StoreService(h.Repository, new StoreProvisioningOptions { SqlitePath = h.DatabasePath, ChartsRoot = "/charts", MaxStoresPerUser = 2 });
+
+    public void Dispose() => h.Dispose();
+
+    // A duplicate name is a 400 (Invalid) naming the storeName field; the per-user limit is a 403 (Forbidden) naming the setting.
+    [Fact]
+    public async Task Create_maps_duplicate_and_limit()
+    {
+        Assert.Equal(ResultKind.Ok, (await service.CreateAsync(new CreateStoreRequest("acme", "alice", StoreEngine.WooCommerce))).Kind);
+
+        var duplicate = await service.CreateAsync(new CreateStoreRequest("acme", "bob", StoreEngine.WooCommerce));
+        Assert.Equal(ResultKind.Invalid, duplicate.Kind);
+        Assert.Contains("'acme'", duplicate.Detail);
+        Assert.True(duplicate.Errors!.ContainsKey("storeName"));
+
+        Assert.Equal(ResultKind.Ok, (await service.CreateAsync(new CreateStoreRequest("acme-2", "alice", StoreEngine.Medusa))).Kind);
+        var limit = await service.CreateAsync(new CreateStoreRequest("acme-3", "alice", StoreEngine.Medusa));
+        Assert.Equal(ResultKind.Forbidden, limit.Kind);
+        Assert.Contains("MAX_STORES_PER_USER = 2", limit.Detail);
+    }
+
+    // Operations on a missing store are 404 (NotFound).
+    [Fact]
+    public async Task Missing_store_is_not_found()
+    {
+        Assert.Equal(ResultKind.NotFound, (await service.GetAsync("ghost")).Kind);
+        Assert.Equal(ResultKind.NotFound, (await service.UpgradeAsync("ghost", null)).Kind);
+        Assert.Equal(ResultKind.NotFound, (await service.RollbackAsync("ghost", null)).Kind);
+        Assert.Equal(ResultKind.NotFound, (await service.RetryAsync("ghost")).Kind);
+        Assert.Equal(ResultKind.NotFound, (await service.DeleteAsync("ghost")).Kind);
+    }
+
+    // Retry of a READY store is 400 (Invalid); delete or upgrade while PROVISIONING is 409 (Conflict).
+    [Fact]
+    public async Task Refusals_map_to_invalid_and_conflict()
+    {
+        await h.ReadyAsync("ready-one");
+        await h.ProvisioningAsync("busy-one");
+
+        Assert.Equal(ResultKind.Invalid, (await service.RetryAsync("ready-one")).Kind);
+        Assert.Equal(ResultKind.Conflict, (await service.DeleteAsync("busy-one")).Kind);
+        Assert.Equal(ResultKind.Conflict, (await service.UpgradeAsync("busy-one", null)).Kind);
+    }
+
+    // An upgrade keeps its value overrides as operation args (for a retry) and audits "with value overrides".
+    [Fact]
+    public async Task Upgrade_records_overrides()
+    {
+        await h.ReadyAsync("acme");
+        var result = await service.UpgradeAsync("acme", """{"replicas":2}""");
+
+        Assert.Equal(ResultKind.Ok, result.Kind);
+        Assert.Equal(StoreStatus.Provisioning, result.Value!.Status);
+        Assert.Equal(StoreOperation.Upgrade, result.Value.Operation);
+        using var args = JsonDocument.Parse(result.Value.OperationArgs!);
+        Assert.Equal(2, args.RootElement.GetProperty("values").GetProperty("replicas").GetInt32());
+        Assert.Equal("with value overrides", (await h.Repository.ListActivityAsync(1, "acme")).Single().Detail);
+    }
+
+    // Rollback without a revision needs an earlier one (revision > 1); a requested revision must be below the current.
+    [Fact]
+    public async Task Rollback_needs_an_earlier_revision()
+    {
+        await h.ReadyAsync("first", revision: 1);
+        var nothing = await service.RollbackAsync("first", null);
+        Assert.Equal(ResultKind.Invalid, nothing.Kind);
+        Assert.Equal("Nothing to roll back to", nothing.Title);
+
+        await h.ReadyAsync("third", revision: 3);
+        var notEarlier = await service.RollbackAsync("third", 3);
+        Assert.Equal(ResultKind.Invalid, notEarlier.Kind);
+        Assert.True(notEarlier.Errors!.ContainsKey("revision"));
+
+        var ok = await service.RollbackAsync("third", 2);
+        Assert.Equal(ResultKind.Ok, ok.Kind);
+        Assert.Equal(StoreOperation.Rollback, ok.Value!.Operation);
+        using var args = JsonDocument.Parse(ok.Value.OperationArgs!);
+        Assert.Equal(2, args.RootElement.GetProperty("revision").GetInt32());
+        Assert.Equal("to revision 2", (await h.Repository.ListActivityAsync(1, "third")).Single().Detail);
+    }
+
+    // Delete and retry start their operations: DELETING for delete, PROVISIONING/retry for a failed store.
+    [Fact]
+    public async Task Delete_and_retry_start_operations()
+    {
+        await h.ReadyAsync("to-delete");
+        await h.FailedAsync("to-retry");
+
+        Assert.Equal(StoreStatus.Deleting, (await service.DeleteAsync("to-delete")).Value!.Status);
+        var retry = (await service.RetryAsync("to-retry")).Value!;
+        Assert.Equal(StoreStatus.Provisioning, retry.Status);
+        Assert.Equal(StoreOperation.Retry, retry.Operation);
+    }
+
+    // When an accepted operation's orchestration could not be scheduled, the store is FAILED with a retryable reason.
+    [Fact]
+    public async Task MarkNotStarted_fails_the_store_with_a_reason()
+    {
+        await h.ReadyAsync("acme");
+        var upgrading = (await service.UpgradeAsync("acme", null)).Value!;
+        await service.MarkNotStartedAsync(upgrading, "task hub unavailable");
+
+        var store = (await service.GetAsync("acme")).Value!;
+        Assert.Equal(StoreStatus.Failed, store.Status);
+        Assert.Equal("The upgrade could not be started: task hub unavailable. Retry it.", store.Error);
+        Assert.Equal(AuditActions.ReconcileFailed, (await service.ActivityAsync(1, "acme")).Single().Action);
+    }
+
+    // List, activity and metrics pass through to the repository.
+    [Fact]
+    public async Task Queries_pass_through()
+    {
+        await h.ReadyAsync("acme");
+        Assert.Single(await service.ListAsync("alice", StoreStatus.Ready));
+        Assert.Equal(3, (await service.ActivityAsync(50, "acme")).Count);
+        Assert.Equal(1, (await service.MetricsAsync()).ByStatus[StoreStatus.Ready]);
+    }
+}
