@@ -399,4 +399,24 @@ public class RequestValidatorTests
         AssertFields(result, "limit", "store");
         Assert.DoesNotContain("storeName", result.Errors["store"][0]);
     }
+
+    // 5,000 random limit strings (digits, signs, spaces, letters, unicode digits): accepted exactly when they are plain
+    // ASCII digits with a value from 1 to 500, per an independent reference.
+    [Fact]
+    public void ActivityQuery_limit_agrees_with_reference()
+    {
+        const string Alphabet = "0123456789005+- .eE,x\u0665\uff15";
+        var random = new Random(500);
+        for (var i = 0; i < 5_000; i++)
+        {
+            var text = new string(Enumerable.Range(0, random.Next(0, 6)).Select(_ => i % 2 == 0 ? Alphabet[random.Next(Alphabet.Length)] : (char)('0' + random.Next(10))).ToArray());
+            var expected = text.Length > 0 && text.All(char.IsAsciiDigit) && int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) is >= 1 and <= 500;
+            var result = RequestValidator.ActivityQuery(text, null);
+            Assert.True(expected == result.IsValid, $"limit {JsonSerializer.Serialize(text)}");
+            if (expected)
+            {
+                Assert.Equal(int.Parse(text, System.Globalization.CultureInfo.InvariantCulture), result.Value.Limit);
+            }
+        }
+    }
 }

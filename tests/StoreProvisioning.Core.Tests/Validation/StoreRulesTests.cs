@@ -115,4 +115,34 @@ public class StoreRulesTests
     [InlineData("al+ice")]
     public void User_ids_with_other_characters_are_refused(string userId) =>
         Assert.Contains("may contain only", StoreRules.CheckUserId(userId));
+
+    // Reference rule written independently, character by character, from the issue's wording.
+    private static bool ReferenceNameOk(string name) =>
+        name.Length is >= 3 and <= 40
+        && name[0] is >= 'a' and <= 'z'
+        && name[^1] is (>= 'a' and <= 'z') or (>= '0' and <= '9')
+        && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')
+        && name is not ("metrics" or "activity" or "health");
+
+    private static bool ReferenceUserOk(string user) =>
+        user.Length is >= 1 and <= 64 && user.All(c => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '.' or '_' or '@' or '-');
+
+    // 20,000 random strings over a hostile alphabet (edges, controls, unicode look-alikes): CheckName and CheckUserId
+    // agree with the independent reference on every one, both ways.
+    [Fact]
+    public void Random_strings_agree_with_reference_rules()
+    {
+        const string Alphabet = "abcxyz0129-_.@ABZ \n\t\r\0/;$`'\"\u00e9\u0430\u212A\u0131\uff41\u200b";
+        var random = new Random(20261126);
+        var reserved = new[] { "metrics", "activity", "health" };
+        for (var i = 0; i < 20_000; i++)
+        {
+            var length = random.Next(0, 70);
+            var text = i % 50 == 0
+                ? reserved[random.Next(reserved.Length)]
+                : new string(Enumerable.Range(0, length).Select(_ => i % 3 == 0 ? Alphabet[random.Next(Alphabet.Length)] : "abc019-"[random.Next(7)]).ToArray());
+            Assert.True(ReferenceNameOk(text) == (StoreRules.CheckName(text) is null), $"name {System.Text.Json.JsonSerializer.Serialize(text)}");
+            Assert.True(ReferenceUserOk(text) == (StoreRules.CheckUserId(text) is null), $"userId {System.Text.Json.JsonSerializer.Serialize(text)}");
+        }
+    }
 }
