@@ -47,8 +47,12 @@ public sealed class Harness : IAsyncDisposable
 
     public StoreProvisioningOptions Options => Services.GetRequiredService<StoreProvisioningOptions>();
 
+    /// <summary>Every orchestration this harness ran, with serialized inputs and outputs (what the durable history keeps).</summary>
+    public List<OrchestrationMetadata> Orchestrations { get; } = [];
+
     /// <summary>Starts a world. <paramref name="settings"/> are app settings (HELM_TIMEOUT, PROVISION_CONCURRENCY, ...).</summary>
-    public static async Task<Harness> StartAsync(Action<FakeCluster>? fakes = null, IDictionary<string, string?>? settings = null)
+    public static async Task<Harness> StartAsync(
+        Action<FakeCluster>? fakes = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var root = Directory.CreateTempSubdirectory("fn-tests-").FullName;
         var cluster = new FakeCluster(root);
@@ -75,10 +79,11 @@ public sealed class Harness : IAsyncDisposable
             new DurableTaskTestHostOptions
             {
                 Port = FreePort(),
-                ConfigureServices = services =>
+                ConfigureServices = s =>
                 {
-                    services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
-                    services.AddStoreProvisioning(configuration);
+                    s.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+                    s.AddStoreProvisioning(configuration);
+                    services?.Invoke(s);
                 },
             });
         return new Harness(root, cluster, logs, host);
@@ -101,6 +106,11 @@ public sealed class Harness : IAsyncDisposable
             new StartOrchestrationOptions { InstanceId = OperationLauncher.InstanceIdFor(store) });
         using var timeout = new CancellationTokenSource(wait ?? TimeSpan.FromSeconds(60));
         var metadata = await Host.Client.WaitForInstanceCompletionAsync(instance, getInputsAndOutputs: true, timeout.Token);
+        lock (Orchestrations)
+        {
+            Orchestrations.Add(metadata);
+        }
+
         Assert.True(
             metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed,
             $"orchestration {instance} ended {metadata.RuntimeStatus}: {metadata.FailureDetails?.ErrorMessage}");
