@@ -292,11 +292,6 @@ public sealed class CliRunnerTests : IDisposable
         Assert.Equal("abc\n", result.StandardOutput);
     }
 
-    // The command's display is the program's file name and its arguments, as used in messages and logs.
-    [Fact]
-    public void Display_is_file_name_and_arguments() =>
-        Assert.Equal("helm status acme --output json", new CliRequest("/usr/local/bin/helm", ["status", "acme", "--output", "json"], TimeSpan.FromSeconds(1)).Display);
-
     // Durations read the way people say them: seconds under two minutes, minutes above.
     [Theory]
     [InlineData(1_000, "1s")]
@@ -308,14 +303,4 @@ public sealed class CliRunnerTests : IDisposable
     [InlineData(630_000, "10.5m")]
     public void Describe_durations(int milliseconds, string expected) =>
         Assert.Equal(expected, CliRunner.Describe(TimeSpan.FromMilliseconds(milliseconds)));
-
-    // Tail trims and keeps short text whole; long text keeps its last maxChars characters after an ellipsis.
-    [Fact]
-    public void Tail_keeps_the_end()
-    {
-        Assert.Equal("short", CliCommandException.Tail("  short\n"));
-        var tail = CliCommandException.Tail("0123456789", maxChars: 4);
-        Assert.Equal("…6789", tail);
-        Assert.Equal(601, CliCommandException.Tail(new string('x', 5000)).Length);
-    }
 }
