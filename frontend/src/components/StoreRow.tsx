@@ -3,6 +3,7 @@ import { BUSY_STATUSES, type Store } from '../api/types';
 import { useStoreActions } from '../hooks/useStoreMutations';
 import { relativeTime } from '../lib/format';
 import { ConfirmDialog } from './ConfirmDialog';
+import { FailureReason } from './FailureReason';
 import { RollbackDialog } from './RollbackDialog';
 import { StatusBadge } from './StatusBadge';
 
@@ -54,12 +55,7 @@ export function StoreRow({ store, now }: StoreRowProps) {
             {store.url}
           </a>
         )}
-        {store.status === 'FAILED' && store.error && (
-          <span className="failure-reason">
-            <span className="visually-hidden">Failure reason: </span>
-            {store.error}
-          </span>
-        )}
+        {store.status === 'FAILED' && store.error && <FailureReason text={store.error} />}
       </td>
       <td className="actions">
         <button

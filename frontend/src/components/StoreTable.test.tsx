@@ -159,3 +159,20 @@ describe('StoreTable', () => {
     await waitFor(() => expect(within(row('bad')).getByText('Provisioning · retry')).toBeInTheDocument());
   });
 });
+
+describe('FailureReason in the table', () => {
+  // Proves a long helm failure is shortened but fully readable via a keyboard-reachable toggle.
+  it('shortens long reasons with a toggle', async () => {
+    const long = `Install failed: ${'helm said something long. '.repeat(12)}END`;
+    const { user } = renderWithProviders(
+      <StoreTable stores={[makeStore({ name: 'bad', status: 'FAILED', error: long })]} isLoading={false} />,
+    );
+    const toggle = within(row('bad')).getByRole('button', { name: 'Show full reason' });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    expect(row('bad')).not.toHaveTextContent('END');
+    toggle.focus();
+    await user.keyboard('{Enter}');
+    expect(row('bad')).toHaveTextContent('END');
+    expect(within(row('bad')).getByRole('button', { name: 'Show less' })).toHaveAttribute('aria-expanded', 'true');
+  });
+});
