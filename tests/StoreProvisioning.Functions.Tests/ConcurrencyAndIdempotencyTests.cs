@@ -1,0 +1,139 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using StoreProvisioning.Functions.Activities;
+using StoreProvisioning.Functions.Orchestration;
+using StoreProvisioning.Functions.Tests.Infrastructure;
+using StoreProvisioning.Persistence;
+using StoreProvisioning.Stores;
+
+namespace StoreProvisioning.Functions.Tests;
+
+/// <summary>PROVISION_CONCURRENCY bounds helm runs across stores; activities can run twice without changing the outcome.</summary>
+[Collection(OrchestrationCollection.Name)]
+public sealed class ConcurrencyAndIdempotencyTests
+{
+    // Six slow stores at PROVISION_CONCURRENCY=N: never more than N `helm upgrade` processes overlap (from calls.jsonl), and all end READY.
+    [Theory]
+    [InlineData(2)]
+    [InlineData(1)]
+    public async Task Concurrent_provisions_never_exceed_the_limit(int concurrency)
+    {
+        await using var h = await Harness.StartAsync(
+            f => f.Helm("FAKE_HELM_DELAY_SECONDS", "0.8"),
+            new Dictionary<string, string?> { ["PROVISION_CONCURRENCY"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var names = Enumerable.Range(1, 6).Select(i => $"shop{i}").ToList();
+        var stores = new List<Store>();
+        foreach (var name in names)
+        {
+            stores.Add(await h.CreateAsync(name, user: name));
+        }
+
+        var runs = await Task.WhenAll(stores.Select(s => h.RunAsync(s, wait: TimeSpan.FromSeconds(90))));
+
+        Assert.All(runs, s => Assert.Equal(StoreStatus.Ready, s!.Status));
+        var upgrades = h.Fakes.Calls().Where(c => c.Tool == "helm" && c.Argv[0] == "upgrade").ToList();
+        Assert.Equal(6, upgrades.Count);
+        Assert.All(upgrades, u => Assert.NotNull(u.End));
+        var maxOverlap = upgrades.Max(u => upgrades.Count(o => o.Start < u.End && u.Start < o.End));
+        Assert.True(maxOverlap <= concurrency, $"{maxOverlap} helm upgrades overlapped with PROVISION_CONCURRENCY={concurrency}");
+        if (concurrency == 2)
+        {
+            Assert.Equal(2, maxOverlap); // the bound is reached, so the work really runs in parallel
+        }
+    }
+
+    // Running the install activities twice (a re-delivered work item) leaves the same end state: READY at revision 1, one helm install.
+    [Fact]
+    public async Task Install_activities_are_idempotent()
+    {
+        await using var h = await Harness.StartAsync();
+        var store = await h.CreateAsync("acme");
+        var input = OperationLauncher.InputFor(store, h.Options.OperationDeadline);
+        var namespaces = ActivatorUtilities.CreateInstance<NamespaceActivities>(h.Services);
+        var releases = ActivatorUtilities.CreateInstance<ReleaseActivities>(h.Services);
+
+        Assert.True((await namespaces.EnsureNamespace(input, default)).Succeeded);
+        Assert.True((await namespaces.EnsureNamespace(input, default)).Succeeded);
+        var first = await releases.InstallRelease(input, default);
+        var afterFirst = await h.Repository.GetAsync("acme");
+        var second = await releases.InstallRelease(input, default);
+        var afterSecond = await h.Repository.GetAsync("acme");
+
+        Assert.True(first.Succeeded);
+        Assert.True(second.Succeeded);
+        Assert.Equal(1, second.Revision);
+        Assert.Equal(afterFirst, afterSecond);
+        Assert.Equal(StoreStatus.Ready, afterSecond!.Status);
+        Assert.Single(h.Fakes.Calls(), c => c.Argv[0] == "upgrade");
+        Assert.Single(await h.ActionsAsync("acme"), a => a == AuditActions.InstallStarted);
+        Assert.Single(await h.ActionsAsync("acme"), a => a == AuditActions.InstallSucceeded);
+    }
+
+    // An install interrupted after helm succeeded but before it was recorded is simply run again: READY, release deployed.
+    [Fact]
+    public async Task Install_rerun_after_an_unrecorded_success_converges()
+    {
+        await using var h = await Harness.StartAsync();
+        var store = await h.CreateAsync("acme");
+        var input = OperationLauncher.InputFor(store, h.Options.OperationDeadline);
+        await ActivatorUtilities.CreateInstance<NamespaceActivities>(h.Services).EnsureNamespace(input, default);
+        // helm ran to the end, but the process died before recording READY: the store is still PROVISIONING.
+        await RunHelmInstallBehindTheActivitysBackAsync(h);
+
+        var outcome = await ActivatorUtilities.CreateInstance<ReleaseActivities>(h.Services).InstallRelease(input, default);
+
+        Assert.True(outcome.Succeeded);
+        var after = await h.Repository.GetAsync("acme");
+        Assert.Equal(StoreStatus.Ready, after!.Status);
+        Assert.Equal(2, after.Revision);
+    }
+
+    // Delete's activities run twice leave the same end state: no release, no namespace, no row, one store.removed.
+    [Fact]
+    public async Task Delete_activities_are_idempotent()
+    {
+        await using var h = await Harness.StartAsync();
+        await h.ProvisionAsync("acme");
+        var accepted = (await h.Stores.DeleteAsync("acme")).Value!;
+        var input = OperationLauncher.InputFor(accepted, h.Options.OperationDeadline);
+        var releases = ActivatorUtilities.CreateInstance<ReleaseActivities>(h.Services);
+        var namespaces = ActivatorUtilities.CreateInstance<NamespaceActivities>(h.Services);
+        var records = ActivatorUtilities.CreateInstance<RecordActivities>(h.Services);
+
+        Assert.True((await releases.UninstallRelease(input, default)).Succeeded);
+        Assert.True((await releases.UninstallRelease(input, default)).Succeeded);
+        Assert.True((await namespaces.DeleteNamespace(input, default)).Succeeded);
+        Assert.True((await namespaces.DeleteNamespace(input, default)).Succeeded);
+        Assert.True((await records.RemoveStore(new RemovalRequest(input, []), default)).Succeeded);
+        Assert.True((await records.RemoveStore(new RemovalRequest(input, []), default)).Succeeded);
+
+        Assert.Null(await h.Repository.GetAsync("acme"));
+        Assert.Single(await h.ActionsAsync("acme"), a => a == AuditActions.StoreRemoved);
+    }
+
+    // A step carrying an old operation id is fenced off: it records nothing and touches no release.
+    [Fact]
+    public async Task Steps_of_a_superseded_operation_do_nothing()
+    {
+        await using var h = await Harness.StartAsync();
+        await h.ProvisionAsync("acme");
+        var stale = OperationLauncher.InputFor((await h.Repository.GetAsync("acme"))!) with { Operation = StoreOperation.Upgrade };
+        await h.Stores.UpgradeAsync("acme", null); // a newer operation takes the store
+        var before = h.Fakes.Calls().Count;
+
+        var outcome = await ActivatorUtilities.CreateInstance<ReleaseActivities>(h.Services).UpgradeRelease(stale, default);
+
+        Assert.Equal(StepResult.Superseded, outcome.Result);
+        Assert.Equal(before, h.Fakes.Calls().Count);
+        Assert.Equal(StoreStatus.Provisioning, (await h.Repository.GetAsync("acme"))!.Status);
+    }
+
+    private static async Task RunHelmInstallBehindTheActivitysBackAsync(Harness h)
+    {
+        var values = Path.Combine(h.Root, "values.json");
+        await File.WriteAllTextAsync(values, """{"store":{"name":"acme"}}""");
+        var helm = h.Services.GetRequiredService<StoreProvisioning.Cluster.HelmCli>();
+        await helm.UpgradeInstallAsync("acme", Path.Combine(FakeCluster.ChartsRoot, "woocommerce"), "store-acme", [values], false, [], default);
+    }
+}
