@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace StoreProvisioning.Api.Tests.Infrastructure;
+
+/// <summary>
+/// One running test server: `dotnet StoreProvisioning.TestServer.dll --urls http://127.0.0.1:{port}` with its own
+/// temp folder holding the SQLite file and the fake CLIs' state, HELM_PATH/KUBECTL_PATH pointing at tests/fakes.
+/// It can be killed with SIGKILL and started again on the same folder (crash tests).
+/// </summary>
+public sealed class TestServerProcess : IAsyncDisposable
+{
+    private static readonly SemaphoreSlim BuildLock = new(1, 1);
+    private static bool built;
+
+    private readonly Dictionary<string, string> environment;
+    private readonly StringBuilder log = new();
+    private Process? process;
+
+    private TestServerProcess(string root, Dictionary<string, string> environment)
+    {
+        Root = root;
+        this.environment = environment;
+    }
+
+    /// <summary>The server's temp folder: stores.db, fake-cli/ (calls.jsonl, behaviour/, releases/), server.log.</summary>
+    public string Root { get; }
+
+    public string StateDirectory => Path.Combine(Root, "fake-cli");
+
+    public string DatabasePath => Path.Combine(Root, "stores.db");
+
+    public string CallsFile => Path.Combine(StateDirectory, "calls.jsonl");
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public static async Task<TestServerProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "api-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(root);
+        var environment = new Dictionary<string, string>
+        {
+            ["HELM_PATH"] = Path.Combine(Repository.Root, "tests", "fakes", "helm"),
+            ["KUBECTL_PATH"] = Path.Combine(Repository.Root, "tests", "fakes", "kubectl"),
+            ["FAKE_CLI_STATE"] = Path.Combine(root, "fake-cli"),
+            ["SQLITE_PATH"] = Path.Combine(root, "stores.db"),
+            ["CHARTS_ROOT"] = Path.Combine(Repository.Root, "helm"),
+            ["PROVISION_CONCURRENCY"] = "2",
+            ["MAX_STORES_PER_USER"] = "3",
+            ["HELM_TIMEOUT"] = "60s",
+            ["RECONCILE_INTERVAL"] = "30s",
+            ["FAKE_HELM_DELAY_SECONDS"] = "0",
+            ["DOTNET_NOLOGO"] = "1",
+            ["Logging__Console__FormatterName"] = "simple",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        var server = new TestServerProcess(root, environment);
+        await server.StartProcessAsync();
+        return server;
+    }
+
+    /// <summary>Starts the server (again) on the same folder and waits until GET /api/health answers.</summary>
+    public async Task StartProcessAsync()
+    {
+        var dll = await BuiltServerAsync();
+        var port = FreePort();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Root,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(BaseAddress.ToString().TrimEnd('/'));
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        // Variables of the test run that would steer the server differently are not inherited.
+        foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "FAKE_HELM_MODE", "DURABLE_BACKEND" })
+        {
+            if (!environment.ContainsKey(name))
+            {
+                start.Environment.Remove(name);
+            }
+        }
+
+        process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        Client?.Dispose();
+        Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The test server exited with {process.ExitCode} before it answered. Log:\n{Log}");
+            }
+
+            try
+            {
+                using var response = await Client.GetAsync("/api/health");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The test server did not answer GET /api/health within 60 s. Log:\n{Log}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>kill -9: no shutdown, no cleanup, nothing flushed that was not already durable.</summary>
+    public async Task KillHardAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: false); // SIGKILL on Unix
+            await process.WaitForExitAsync();
+        }
+    }
+
+    public string Log
+    {
+        get
+        {
+            lock (log)
+            {
+                return log.ToString();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process?.Dispose();
+        if (Environment.GetEnvironmentVariable("KEEP_TEST_SERVER_STATE") != "1")
+        {
+            try
+            {
+                Directory.Delete(Root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            log.AppendLine(line);
+        }
+
+        File.AppendAllText(Path.Combine(Root, "server.log"), line + Environment.NewLine);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// The test server built in the same configuration as these tests (the project reference builds it first);
+    /// when it is missing, e.g. a test run with --no-build after building only this project, it is built once.
+    /// </summary>
+    private static async Task<string> BuiltServerAsync()
+    {
+        var dll = Path.Combine(Repository.Root, "tests", "StoreProvisioning.TestServer", "bin", Repository.Configuration, "net10.0", "StoreProvisioning.TestServer.dll");
+        if (File.Exists(dll))
+        {
+            return dll;
+        }
+
+        await BuildLock.WaitAsync();
+        try
+        {
+            if (!built && !File.Exists(dll))
+            {
+                var build = Process.Start(new ProcessStartInfo("dotnet", ["build", Path.Combine(Repository.Root, "tests", "StoreProvisioning.TestServer"), "-c", Repository.Configuration])
+                {
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                })!;
+                var output = await build.StandardOutput.ReadToEndAsync();
+                await build.WaitForExitAsync();
+                if (build.ExitCode != 0)
+                {
+                    throw new InvalidOperationException("Building the test server failed:\n" + output);
+                }
+
+                built = true;
+            }
+        }
+        finally
+        {
+            BuildLock.Release();
+        }
+
+        return dll;
+    }
+}
+
+/// <summary>Where the repository and this build live.</summary>
+public static class Repository
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>Debug or Release: the configuration these tests were built in (bin/{Configuration}/net10.0).</summary>
+    public static string Configuration { get; } =
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Debug";
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "host.json")) && Directory.Exists(Path.Combine(dir.FullName, "tests", "fakes")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Could not find the repository root (host.json and tests/fakes) above " + AppContext.BaseDirectory);
+    }
+}
