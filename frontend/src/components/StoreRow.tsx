@@ -32,8 +32,13 @@ export function StoreRow({ store, now }: StoreRowProps) {
       <th scope="row" className="store-name">
         {store.name}
       </th>
-      <td>{ENGINE_LABEL[store.engine] ?? store.engine}</td>
-      <td>{store.userId}</td>
+      <td className="owner">
+        <span className="engine">{ENGINE_LABEL[store.engine] ?? store.engine}</span>
+        <span className="user">
+          <span className="visually-hidden">user </span>
+          {store.userId}
+        </span>
+      </td>
       <td>
         <StatusBadge status={store.status} operation={store.operation} />
         {pending && (
@@ -51,7 +56,7 @@ export function StoreRow({ store, now }: StoreRowProps) {
       </td>
       <td className="details">
         {store.status === 'READY' && isSafeHttpUrl(store.url) && (
-          <a href={store.url} target="_blank" rel="noreferrer noopener">
+          <a href={store.url} title={store.url} target="_blank" rel="noreferrer noopener">
             {store.url}
           </a>
         )}

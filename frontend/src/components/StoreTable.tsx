@@ -35,8 +35,7 @@ export function StoreTable({ stores, isLoading }: StoreTableProps) {
         <thead>
           <tr>
             <th scope="col">Name</th>
-            <th scope="col">Engine</th>
-            <th scope="col">User</th>
+            <th scope="col">Engine / user</th>
             <th scope="col">Status</th>
             <th scope="col">Revision</th>
             <th scope="col">Age</th>
