@@ -108,7 +108,7 @@ public class HelmCli(CliRunner runner, StoreProvisioningOptions options)
     }
 
     private static bool IsNotFound(CliResult result) =>
-        result.StandardError.Contains("not found", StringComparison.OrdinalIgnoreCase);
+        result.StandardError.Contains("release: not found", StringComparison.OrdinalIgnoreCase);
 
     private static CliCommandException Failed(CliRequest request, CliResult result) =>
         new(CliFailure.ExitCode, request.Display,

@@ -117,6 +117,9 @@ public sealed record StoreProvisioningOptions
     public static string HelmDuration(TimeSpan duration) =>
         ((long)Math.Ceiling(duration.TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s";
 
+    // Timers cannot wait longer than ~49 days; no cluster step should wait more than a day.
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromHours(24);
+
     private static string? Text(IConfiguration configuration, string key)
     {
         var value = configuration[key];
@@ -131,12 +134,12 @@ public sealed record StoreProvisioningOptions
             return fallback;
         }
 
-        if (TryParseDuration(text, out var value))
+        if (TryParseDuration(text, out var value) && value <= MaxDuration)
         {
             return value;
         }
 
-        errors.Add($"{key}='{text}' is not a duration (use e.g. 90s, 10m, 1h or 00:10:00).");
+        errors.Add($"{key}='{text}' is not a duration of at most 24h (use e.g. 90s, 10m, 1h or 00:10:00).");
         return fallback;
     }
 

@@ -21,6 +21,9 @@ public enum LifecycleCommand
     /// <summary>System: helm reports the release deployed.</summary>
     Succeed,
 
-    /// <summary>System: an operation failed or timed out, or the reconciler found the release broken.</summary>
+    /// <summary>System: an in-flight operation failed or timed out.</summary>
     Fail,
+
+    /// <summary>System: the reconciler found a READY store's release missing or broken.</summary>
+    FlagDrift,
 }

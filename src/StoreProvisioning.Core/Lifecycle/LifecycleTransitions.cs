@@ -17,7 +17,9 @@ public static class LifecycleTransitions
             [LifecycleCommand.Delete] = ([StoreStatus.New, StoreStatus.Ready, StoreStatus.Failed], StoreStatus.Deleting),
             [LifecycleCommand.BeginInstall] = ([StoreStatus.New], StoreStatus.Provisioning),
             [LifecycleCommand.Succeed] = ([StoreStatus.Provisioning], StoreStatus.Ready),
-            [LifecycleCommand.Fail] = ([StoreStatus.New, StoreStatus.Provisioning, StoreStatus.Ready], StoreStatus.Failed),
+            // Only an operation still in flight can fail: a late report of a step that already succeeded must not undo READY.
+            [LifecycleCommand.Fail] = ([StoreStatus.New, StoreStatus.Provisioning], StoreStatus.Failed),
+            [LifecycleCommand.FlagDrift] = ([StoreStatus.Ready], StoreStatus.Failed),
         };
 
     /// <summary>The statuses from which <paramref name="command"/> is allowed.</summary>

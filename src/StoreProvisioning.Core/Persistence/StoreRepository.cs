@@ -107,9 +107,17 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
     /// the failed operation is remembered so a retry re-runs it.
     /// </summary>
     public Task<StoreChangeResult> FailAsync(string name, string? operationId, string error, ActivityDraft audit, int? revision = null, CancellationToken cancellationToken = default) =>
+        FailAsync(LifecycleCommand.Fail, name, operationId, error, audit, revision, cancellationToken);
+
+    /// <summary>READY → FAILED when the reconciler finds the release missing or broken; fenced by the operation id it observed.</summary>
+    public Task<StoreChangeResult> FlagDriftAsync(string name, string? operationId, string error, ActivityDraft audit, CancellationToken cancellationToken = default) =>
+        FailAsync(LifecycleCommand.FlagDrift, name, operationId, error, audit, null, cancellationToken);
+
+    private Task<StoreChangeResult> FailAsync(
+        LifecycleCommand command, string name, string? operationId, string error, ActivityDraft audit, int? revision, CancellationToken cancellationToken) =>
         ChangeAsync(
             name,
-            LifecycleCommand.Fail,
+            command,
             operationId,
             "error = $error, revision = COALESCE($revision, revision), failed_operation = CASE WHEN operation IN ('install', 'upgrade', 'rollback') THEN operation ELSE COALESCE(failed_operation, 'install') END",
             [("$error", error), ("$revision", revision)],

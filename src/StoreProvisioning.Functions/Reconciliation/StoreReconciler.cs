@@ -80,12 +80,9 @@ public sealed class StoreReconciler(
         switch (action.Verdict)
         {
             case ReconcileVerdict.MarkFailed:
-                var failed = await repository.FailAsync(
-                    store.Name,
-                    store.OperationId,
-                    action.Reason!,
-                    new ActivityDraft(store.Status == StoreStatus.Ready ? AuditActions.ReconcileDrift : AuditActions.ReconcileFailed, action.Reason),
-                    cancellationToken: cancellationToken);
+                var failed = store.Status == StoreStatus.Ready
+                    ? await repository.FlagDriftAsync(store.Name, store.OperationId, action.Reason!, new ActivityDraft(AuditActions.ReconcileDrift, action.Reason), cancellationToken)
+                    : await repository.FailAsync(store.Name, store.OperationId, action.Reason!, new ActivityDraft(AuditActions.ReconcileFailed, action.Reason), cancellationToken: cancellationToken);
                 return failed.Applied;
 
             case ReconcileVerdict.Redrive:

@@ -131,6 +131,8 @@ public class StoreProvisioningOptionsTests
     [InlineData("HELM_TIMEOUT", "ten minutes", "is not a duration")]
     [InlineData("HELM_TIMEOUT", "99999999999s", "is not a duration")]
     [InlineData("HELM_TIMEOUT", "999999999h", "is not a duration")]
+    [InlineData("HELM_TIMEOUT", "25h", "at most 24h")]
+    [InlineData("HELM_TIMEOUT", "2000:00:00", "at most 24h")]
     [InlineData("QUERY_TIMEOUT", "00:00:00", "is not a duration")]
     [InlineData("TERMINATION_GRACE", "1d", "is not a duration")]
     [InlineData("RECONCILE_INTERVAL", "5m30", "is not a duration")]

@@ -8,12 +8,12 @@ public class LifecycleTransitionsTests
     // The state machine as issue 2 states it, written out by hand (not derived from the code):
     // "→X" = moves to X, "409" = refused as a conflict, "400" = refused as invalid.
     private const string ExpectedTable = """
-        status        Upgrade        Rollback       Retry          Delete      BeginInstall   Succeed  Fail
-        NEW           409            409            400            →DELETING   →PROVISIONING  409      →FAILED
-        PROVISIONING  409            409            400            409         409            →READY   →FAILED
-        READY         →PROVISIONING  →PROVISIONING  400            →DELETING   409            409      →FAILED
-        FAILED        →PROVISIONING  →PROVISIONING  →PROVISIONING  →DELETING   409            409      409
-        DELETING      409            409            400            409         409            409      409
+        status        Upgrade        Rollback       Retry          Delete      BeginInstall   Succeed  Fail     FlagDrift
+        NEW           409            409            400            →DELETING   →PROVISIONING  409      →FAILED  409
+        PROVISIONING  409            409            400            409         409            →READY   →FAILED  409
+        READY         →PROVISIONING  →PROVISIONING  400            →DELETING   409            409      409      →FAILED
+        FAILED        →PROVISIONING  →PROVISIONING  →PROVISIONING  →DELETING   409            409      409      409
+        DELETING      409            409            400            409         409            409      409      409
         """;
 
     public static TheoryData<StoreStatus, LifecycleCommand, string> Cells()
@@ -118,6 +118,7 @@ public class LifecycleTransitionsTests
     [InlineData(LifecycleCommand.BeginInstall)]
     [InlineData(LifecycleCommand.Succeed)]
     [InlineData(LifecycleCommand.Fail)]
+    [InlineData(LifecycleCommand.FlagDrift)]
     public void SourcesFor_is_exactly_the_allowed_statuses(LifecycleCommand command)
     {
         var allowed = Enum.GetValues<StoreStatus>().Where(s => LifecycleTransitions.Decide(s, command).Allowed).ToHashSet();
@@ -137,6 +138,7 @@ public class LifecycleTransitionsTests
     [InlineData(LifecycleCommand.BeginInstall, StoreStatus.Provisioning)]
     [InlineData(LifecycleCommand.Succeed, StoreStatus.Ready)]
     [InlineData(LifecycleCommand.Fail, StoreStatus.Failed)]
+    [InlineData(LifecycleCommand.FlagDrift, StoreStatus.Failed)]
     public void Every_source_of_a_command_leads_to_the_same_target(LifecycleCommand command, StoreStatus target)
     {
         foreach (var from in LifecycleTransitions.SourcesFor(command))

@@ -255,31 +255,41 @@ public sealed class StoreRepositoryTests : IDisposable
         }
     }
 
-    // Without an operation id (the reconciler), Fail applies from READY (drift) but not from FAILED or DELETING.
+    // Without an operation id, FlagDrift applies only to READY stores and Fail only to in-flight ones.
     [Fact]
-    public async Task Unfenced_fail_from_ready_only_where_the_table_allows()
+    public async Task Unfenced_fail_and_drift_apply_only_where_the_table_allows()
     {
         await h.ReadyAsync("ready-one");
         await h.FailedAsync("failed-one");
         await h.DeletingAsync("deleting-one");
 
-        Assert.True((await Repo.FailAsync("ready-one", null, "release missing", new ActivityDraft(AuditActions.ReconcileDrift))).Applied);
-        Assert.Equal(ChangeOutcome.Refused, (await Repo.FailAsync("failed-one", null, "x", new ActivityDraft(AuditActions.ReconcileDrift))).Outcome);
-        Assert.Equal(ChangeOutcome.Refused, (await Repo.FailAsync("deleting-one", null, "x", new ActivityDraft(AuditActions.ReconcileDrift))).Outcome);
+        Assert.Equal(ChangeOutcome.Refused, (await Repo.FailAsync("ready-one", null, "x", new ActivityDraft(AuditActions.InstallFailed))).Outcome);
+        Assert.True((await Repo.FlagDriftAsync("ready-one", null, "release missing", new ActivityDraft(AuditActions.ReconcileDrift))).Applied);
+        Assert.Equal(ChangeOutcome.Refused, (await Repo.FlagDriftAsync("failed-one", null, "x", new ActivityDraft(AuditActions.ReconcileDrift))).Outcome);
+        Assert.Equal(ChangeOutcome.Refused, (await Repo.FlagDriftAsync("deleting-one", null, "x", new ActivityDraft(AuditActions.ReconcileDrift))).Outcome);
         Assert.Equal(StoreStatus.Deleting, (await Repo.GetAsync("deleting-one"))!.Status);
     }
 
-    // A fenced Fail still applies to a READY store whose last operation id matches (the reconciler flags drift this way),
-    // so a late failure report of an operation that already SUCCEEDED also turns READY into FAILED: callers reporting
-    // an in-flight step's failure must check that the store is still NEW/PROVISIONING (reported to the lead).
+    // A late failure report of an operation that already SUCCEEDED does not undo READY (a step whose deadline fired
+    // while it was still queued, and which then deployed the release).
     [Fact]
-    public async Task Fenced_fail_applies_to_ready_store_of_same_operation()
+    public async Task Late_fail_of_a_succeeded_operation_leaves_the_store_ready()
     {
         var ready = await h.ReadyAsync("acme");
-        var late = await Repo.FailAsync("acme", ready.OperationId, "release missing", new ActivityDraft(AuditActions.ReconcileDrift));
-        Assert.True(late.Applied);
-        Assert.Equal(StoreStatus.Failed, late.Store!.Status);
-        Assert.Equal(StoreOperation.Install, late.Store.FailedOperation);
+        var late = await Repo.FailAsync("acme", ready.OperationId, "timed out", new ActivityDraft(AuditActions.OperationTimedOut));
+        Assert.Equal(ChangeOutcome.Refused, late.Outcome);
+        Assert.Equal(StoreStatus.Ready, (await Repo.GetAsync("acme"))!.Status);
+    }
+
+    // The reconciler flags drift fenced by the operation id it observed: the failed operation is remembered for a retry.
+    [Fact]
+    public async Task Drift_on_a_ready_store_remembers_its_last_operation()
+    {
+        var ready = await h.ReadyAsync("acme");
+        var drift = await Repo.FlagDriftAsync("acme", ready.OperationId, "release missing", new ActivityDraft(AuditActions.ReconcileDrift));
+        Assert.True(drift.Applied);
+        Assert.Equal(StoreStatus.Failed, drift.Store!.Status);
+        Assert.Equal(StoreOperation.Install, drift.Store.FailedOperation);
     }
 
     // ---- operator operations ----
