@@ -67,9 +67,10 @@ public static class ClusterDiagnostics
                 }
             }
 
-            if (pod.TryGetProperty("status", out var status) && status.TryGetProperty("conditions", out var conditions) && conditions.ValueKind == JsonValueKind.Array)
+            if (pod.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Object
+                && status.TryGetProperty("conditions", out var conditions) && conditions.ValueKind == JsonValueKind.Array)
             {
-                foreach (var condition in conditions.EnumerateArray())
+                foreach (var condition in conditions.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object))
                 {
                     if (Text(condition, "type") == "PodScheduled" && Text(condition, "status") == "False")
                     {
@@ -139,7 +140,7 @@ public static class ClusterDiagnostics
 
     private static IEnumerable<JsonElement> Items(JsonElement? list) =>
         list is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array
-            ? items.EnumerateArray()
+            ? items.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object)
             : [];
 
     private static IEnumerable<JsonElement> Containers(JsonElement pod)
@@ -153,7 +154,7 @@ public static class ClusterDiagnostics
         {
             if (status.TryGetProperty(key, out var list) && list.ValueKind == JsonValueKind.Array)
             {
-                foreach (var container in list.EnumerateArray())
+                foreach (var container in list.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object))
                 {
                     yield return container;
                 }
