@@ -22,16 +22,7 @@ done
 step "Charts: lint, template and chart tests under helm 3 and helm 4"
 scripts/test-charts.sh
 
-step "Dashboard: install, type-check, build, component tests"
-cd frontend
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
-npm run build
-npm test
-
-step "Dashboard end-to-end in headless Chromium against the test server"
-npm run test:e2e
-cd ..
+step "Dashboard: install, type-check, build, component tests, browser end-to-end (frontend/ci.sh)"
+bash frontend/ci.sh
 
 printf '\nAll test suites passed.\n'
