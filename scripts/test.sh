@@ -23,6 +23,6 @@ step "Charts: lint, template and chart tests under helm 3 and helm 4"
 scripts/test-charts.sh
 
 step "Dashboard: install, type-check, build, component tests, browser end-to-end (frontend/ci.sh)"
-bash frontend/ci.sh
+E2E_DOTNET_CONFIGURATION=Release bash frontend/ci.sh
 
 printf '\nAll test suites passed.\n'
