@@ -27,6 +27,9 @@ export function StoreRow({ store, now }: StoreRowProps) {
   const busyHint = busy ? 'An operation is in progress' : undefined;
   const label = (action: string) => `${action} ${store.name}`;
 
+  // The server refuses a rollback without an earlier revision (400); say so before the click.
+  const canRollBack = (store.revision ?? 0) > 1;
+
   return (
     <tr data-store={store.name} aria-busy={busy || undefined}>
       <th scope="row" className="store-name">
@@ -75,8 +78,8 @@ export function StoreRow({ store, now }: StoreRowProps) {
         <button
           type="button"
           onClick={() => setDialog('rollback')}
-          disabled={busy}
-          title={busyHint}
+          disabled={busy || !canRollBack}
+          title={busyHint ?? (canRollBack ? undefined : 'No earlier revision to roll back to')}
           aria-label={label('Rollback')}
         >
           Rollback

@@ -105,16 +105,26 @@ describe('StoreTable', () => {
 
   // Proves a refused action restores the previous status and shows the server's problem detail in a toast.
   it('reverts the optimistic status and shows the refusal', async () => {
-    const fake = installFakeApi({ stores: [makeStore({ name: 'shop', revision: 1 })] });
+    const fake = installFakeApi({ stores: [makeStore({ name: 'shop', revision: 2 })] });
     fake.override('POST', '/api/stores/shop/rollback', () =>
-      problem(400, { title: 'Bad Request', detail: 'Store shop has no earlier revision to roll back to.' }),
+      problem(409, { title: 'Conflict', detail: 'Store shop is busy with another operation.' }),
     );
     const { user } = renderWithProviders(<LiveTable />);
     await user.click(await screen.findByRole('button', { name: 'Rollback shop' }));
     await user.click(screen.getByRole('button', { name: 'Roll back' }));
-    expect(await screen.findByText(/Rollback of shop refused: Store shop has no earlier revision/)).toBeInTheDocument();
+    expect(await screen.findByText(/Rollback of shop refused: Store shop is busy/)).toBeInTheDocument();
     await waitFor(() => expect(within(row('shop')).getByText('Ready')).toBeInTheDocument());
     expect(fake.callsTo('POST', '/api/stores/shop/rollback')[0].body).toEqual({});
+  });
+
+  // Proves Rollback is offered only when there is an earlier revision to go back to (the server would answer 400).
+  it('disables rollback without an earlier revision', async () => {
+    installFakeApi({ stores: [makeStore({ name: 'fresh', revision: 1 }), makeStore({ name: 'broken', status: 'FAILED', revision: null })] });
+    renderWithProviders(<LiveTable />);
+    const fresh = await screen.findByRole('button', { name: 'Rollback fresh' });
+    expect(fresh).toBeDisabled();
+    expect(fresh).toHaveAttribute('title', 'No earlier revision to roll back to');
+    expect(screen.getByRole('button', { name: 'Rollback broken' })).toBeDisabled();
   });
 
   // Proves the rollback dialog sends an explicit target revision and validates it first.
