@@ -39,6 +39,22 @@ public sealed class FaultTests
         Assert.Null(retried.Error);
     }
 
+    // When the pods and events cannot be read, the store still fails with helm's own reason; the diagnostics gap is said, not thrown.
+    [Theory]
+    [InlineData("fail", "could not read pods: kubectl exited with code 1")]
+    [InlineData("garbage", "could not read pods: kubectl printed output that could not be read")]
+    public async Task Diagnostics_failures_do_not_mask_the_install_failure(string getMode, string said)
+    {
+        await using var h = await Harness.StartAsync(f => f.Kubectl("FAKE_KUBECTL_GET_MODE", getMode));
+
+        var failed = await h.ProvisionAsync("failshop");
+
+        Assert.Equal(StoreStatus.Failed, failed!.Status);
+        Assert.StartsWith("Install failed: helm exited with code 1: Error: INSTALL FAILED", failed.Error);
+        Assert.Contains("Diagnosis: no diagnostics: " + said, failed.Error);
+        Assert.Contains(AuditActions.Diagnostics, await h.ActionsAsync("failshop"));
+    }
+
     // helm killed with exit 137 leaves the release pending-install: FAILED with the exit code; the retry recovers the release (uninstall, install) and is READY.
     [Fact]
     public async Task Exit_137_fails_and_retry_recovers_the_pending_release()
