@@ -41,6 +41,36 @@ public static class FakeCli
     public static byte[] CallsSnapshot(this TestServerProcess server) =>
         File.Exists(server.CallsFile) ? File.ReadAllBytes(server.CallsFile) : [];
 
+    /// <summary>
+    /// Fake CLI processes that started and have not ended (no "end" line) and are still alive as a fake CLI of this
+    /// server's state folder — checked through /proc so no unrelated process is ever touched.
+    /// </summary>
+    public static IReadOnlyList<int> RunningCliPids(this TestServerProcess server)
+    {
+        var calls = server.Calls();
+        var ended = calls.Where(c => c.Event == "end").Select(c => c.Pid).ToHashSet();
+        var fakes = Path.Combine(Repository.Root, "tests", "fakes");
+        return calls.Where(c => c.Event == "start" && !ended.Contains(c.Pid)).Select(c => c.Pid).Distinct()
+            .Where(pid =>
+            {
+                try
+                {
+                    var commandLine = File.ReadAllText($"/proc/{pid}/cmdline");
+                    var environment = File.ReadAllText($"/proc/{pid}/environ");
+                    return commandLine.Contains(fakes, StringComparison.Ordinal) && environment.Contains("FAKE_CLI_STATE=" + server.StateDirectory, StringComparison.Ordinal);
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    return false;
+                }
+            })
+            .ToList();
+    }
+
     /// <summary>Writes behaviour/&lt;release&gt; lines such as "once:upgrade:fail".</summary>
     public static void SetBehaviour(this TestServerProcess server, string release, params string[] lines)
     {

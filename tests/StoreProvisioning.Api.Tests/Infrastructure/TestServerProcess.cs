@@ -136,13 +136,35 @@ public sealed class TestServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>kill -9: no shutdown, no cleanup, nothing flushed that was not already durable.</summary>
-    public async Task KillHardAsync()
+    /// <summary>Changes a setting for the next <see cref="StartProcessAsync"/> (e.g. after a crash).</summary>
+    public void SetEnvironment(string key, string value) => environment[key] = value;
+
+    /// <summary>
+    /// kill -9 of the server, as when its machine or container dies: no shutdown, nothing flushed that was not already
+    /// durable. The fake CLI processes it had running die with it (SIGKILL too), as they would in the container.
+    /// </summary>
+    public async Task CrashAsync()
     {
         if (process is { HasExited: false })
         {
             process.Kill(entireProcessTree: false); // SIGKILL on Unix
             await process.WaitForExitAsync();
+        }
+
+        foreach (var pid in this.RunningCliPids())
+        {
+            try
+            {
+                using var orphan = Process.GetProcessById(pid);
+                orphan.Kill();
+            }
+            catch (ArgumentException)
+            {
+                // already gone
+            }
+            catch (InvalidOperationException)
+            {
+            }
         }
     }
 
