@@ -37,6 +37,14 @@ public sealed class BusyStoreTests(BusyServer fixture) : IClassFixture<BusyServe
             Assert.Equal("DELETING", (await delete.AssertAcceptedAsync("busy-deleting")).GetProperty("status").GetString());
         }
 
+        // Both hanging helm runs have started: from here on nothing may start for these stores.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(Started("upgrade", "busy-installing") && Started("uninstall", "busy-deleting")))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the hanging helm runs did not start");
+            await Task.Delay(200);
+        }
+
         foreach (var name in new[] { "busy-installing", "busy-deleting" })
         {
             var installs = Mutations(name);
@@ -68,6 +76,9 @@ public sealed class BusyStoreTests(BusyServer fixture) : IClassFixture<BusyServe
         Assert.Equal("PROVISIONING", (await client.GetJsonAsync("/api/stores/busy-installing")).GetProperty("status").GetString());
         Assert.Equal("DELETING", (await client.GetJsonAsync("/api/stores/busy-deleting")).GetProperty("status").GetString());
     }
+
+    private bool Started(string command, string release) =>
+        server.Calls().Any(c => c.Tool == "helm" && c.Event == "start" && c.Argv.Length > 1 && c.Argv[0] == command && c.Argv.Contains(release));
 
     // helm runs that change the release: none may start for a refused request.
     private int Mutations(string name) => server.Calls().Count(c =>
