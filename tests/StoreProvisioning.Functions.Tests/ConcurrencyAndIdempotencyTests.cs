@@ -43,6 +43,27 @@ public sealed class ConcurrencyAndIdempotencyTests
         }
     }
 
+    // The durable deadline guards a step's running time, not its wait for a cluster slot: stores queued behind slow installs are not failed as timed out.
+    [Fact]
+    public async Task Steps_queued_for_a_slot_are_not_timed_out()
+    {
+        await using var h = await Harness.StartAsync(
+            f => f.Helm("FAKE_HELM_DELAY_SECONDS", "1"),
+            new Dictionary<string, string?> { ["PROVISION_CONCURRENCY"] = "1" });
+        var stores = new List<Store>();
+        foreach (var name in new[] { "q1", "q2", "q3", "q4" })
+        {
+            stores.Add(await h.CreateAsync(name, user: name));
+        }
+
+        // Each install runs ~1.5s, well inside its 3s deadline; the last waits ~5s for its slot, far past it.
+        var runs = await Task.WhenAll(stores.Select(s => h.RunAsync(s, deadline: TimeSpan.FromSeconds(3), wait: TimeSpan.FromSeconds(90))));
+
+        Assert.All(runs, s => Assert.True(s!.Status == StoreStatus.Ready, $"{s.Name}: {s.Status} {s.Error}"));
+        var upgrades = h.Fakes.Calls().Where(c => c.Argv[0] == "upgrade").OrderBy(c => c.Start).ToList();
+        Assert.True(upgrades[^1].Start - upgrades[0].Start > 3, "the last install started more than a deadline after the first");
+    }
+
     // Running the install activities twice (a re-delivered work item) leaves the same end state: READY at revision 1, one helm install.
     [Fact]
     public async Task Install_activities_are_idempotent()

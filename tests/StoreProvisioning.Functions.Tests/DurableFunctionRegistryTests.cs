@@ -15,7 +15,7 @@ public sealed class DurableFunctionRegistryTests
             ["DeleteStoreOrchestrator", "ProvisionStoreOrchestrator", "RetryStoreOrchestrator", "RollbackStoreOrchestrator", "UpgradeStoreOrchestrator"],
             functions.Where(f => f.Kind == DurableFunctionKind.Orchestrator).Select(f => f.Name));
         Assert.Equal(
-            ["DeleteNamespace", "EnsureNamespace", "InstallRelease", "RecordFailure", "RecordNote", "RemoveStore", "RollbackRelease", "UninstallRelease", "UpgradeRelease"],
+            ["CheckStep", "DeleteNamespace", "EnsureNamespace", "InstallRelease", "RecordFailure", "RecordNote", "RemoveStore", "RollbackRelease", "UninstallRelease", "UpgradeRelease"],
             functions.Where(f => f.Kind == DurableFunctionKind.Activity).Select(f => f.Name));
         foreach (var operation in Enum.GetValues<StoreProvisioning.Stores.StoreOperation>())
         {

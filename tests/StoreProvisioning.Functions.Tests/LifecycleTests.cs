@@ -6,7 +6,7 @@ using StoreProvisioning.Stores;
 namespace StoreProvisioning.Functions.Tests;
 
 /// <summary>The happy paths of every operation, through the real orchestrators and activities against the fake CLIs.</summary>
-[Collection(OrchestrationCollection.Name)]
+[Collection(LifecycleCollection.Name)]
 public sealed class LifecycleTests
 {
     // Provision with helm 3 ends READY at revision 1 and runs helm exactly as the issue specifies (values file, --atomic absent on install).

@@ -5,7 +5,7 @@ using StoreProvisioning.Stores;
 namespace StoreProvisioning.Functions.Tests;
 
 /// <summary>Generated credentials travel only in the private values file: never in argv, logs, audit rows, the store row or durable history.</summary>
-[Collection(OrchestrationCollection.Name)]
+[Collection(LifecycleCollection.Name)]
 public sealed class SecretTests
 {
     // A full lifecycle (failed install with stderr echoing a secret, retry, upgrade, rollback, delete), then every record is searched for the generated values.

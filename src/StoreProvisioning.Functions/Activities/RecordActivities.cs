@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Cluster;
+using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
 
@@ -31,13 +32,38 @@ public sealed class RecordActivities(StoreRepository repository, KubectlCli kube
         {
             var diagnostics = await ActivitySupport.DiagnoseAsync(kubectl, store.Namespace, logger);
             await repository.RecordAsync(store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.Diagnostics, diagnostics.Detail), CancellationToken.None);
-            reason = $"{reason}. Diagnosis: {diagnostics.Summary}";
+            reason = $"{reason.TrimEnd('.', ' ')}. Diagnosis: {diagnostics.Summary}";
         }
 
         var action = report.TimedOut ? AuditActions.OperationTimedOut : ActivitySupport.AuditFor(input.Effective).Failed;
         var failed = await repository.FailAsync(store.Name, input.OperationId, reason, new ActivityDraft(action, reason), cancellationToken: CancellationToken.None);
         logger.LogWarning("Store {Store} marked FAILED: {Reason} ({Outcome})", store.Name, reason, failed.Outcome);
         return failed.Applied ? StepOutcome.Fail(reason) : StepOutcome.Moved(failed.Reason ?? "The store moved on.");
+    }
+
+    /// <summary>
+    /// Asked when a step's durable deadline passes: is the step still waiting for a cluster slot, or running for less
+    /// than the deadline, in this process (<see cref="ClusterSteps"/>)? Then the orchestrator waits again; the deadline
+    /// guards running time, not time in the queue. Otherwise (finished, unknown here, or over time) it reports TimedOut.
+    /// </summary>
+    [Function(nameof(CheckStep))]
+    public StepOutcome CheckStep([ActivityTrigger] StoreOperationInput input)
+    {
+        var deadline = input.StepDeadline;
+        var (known, queued, running) = ClusterSteps.Observe(input.OperationId);
+        if (known && queued)
+        {
+            logger.LogInformation("Store {Store}: step still queued for a cluster slot after the deadline; waiting {Wait} more", input.StoreName, deadline);
+            return new StepOutcome(StepResult.StillRunning, "queued for a cluster slot", WaitMore: deadline);
+        }
+
+        if (known && running < deadline)
+        {
+            var more = deadline - running;
+            return new StepOutcome(StepResult.StillRunning, $"running for {CliRunner.Describe(running)}", WaitMore: more < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : more);
+        }
+
+        return new StepOutcome(StepResult.TimedOut, known ? $"running for {CliRunner.Describe(running)}" : "not running in this process");
     }
 
     /// <summary>Writes one audit row on the orchestrator's behalf (e.g. a delete step that timed out).</summary>

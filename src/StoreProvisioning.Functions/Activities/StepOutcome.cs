@@ -20,12 +20,19 @@ public enum StepResult
 
     /// <summary>Orchestrator only: the activity threw unexpectedly. Nothing recorded yet.</summary>
     Crashed,
+
+    /// <summary>
+    /// <see cref="RecordActivities.CheckStep"/>: the step is still queued for a cluster slot, or has run for less than
+    /// the deadline; wait <see cref="StepOutcome.WaitMore"/> longer.
+    /// </summary>
+    StillRunning,
 }
 
 /// <summary>What an activity returns to its orchestrator. Never holds secrets (it is kept in the durable history).</summary>
 /// <param name="Message">A short human reason (failure) or note (success).</param>
 /// <param name="Revision">The helm revision the release is at, when the step knows it.</param>
-public sealed record StepOutcome(StepResult Result, string? Message = null, int? Revision = null)
+/// <param name="WaitMore">With <see cref="StepResult.StillRunning"/>: how much longer the orchestrator should wait.</param>
+public sealed record StepOutcome(StepResult Result, string? Message = null, int? Revision = null, TimeSpan? WaitMore = null)
 {
     [JsonIgnore]
     public bool Succeeded => Result == StepResult.Succeeded;

@@ -16,6 +16,9 @@ internal static class StoreWorkflow
     // Database-only activities may be retried: they are idempotent and fenced by the operation id.
     private static readonly TaskOptions RecordRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(2)));
 
+    /// <summary>How many times a step queued for a cluster slot may have its deadline renewed (bounds a stuck queue).</summary>
+    private const int MaxWaits = 50;
+
     public static async Task InstallAsync(TaskOrchestrationContext context, StoreOperationInput input, ILogger log)
     {
         if (await StepAsync(context, input, nameof(NamespaceActivities.EnsureNamespace), input, log) is not { Succeeded: true })
@@ -95,21 +98,55 @@ internal static class StoreWorkflow
         return outcome;
     }
 
-    /// <summary>The activity against a durable timer at now + deadline; the timer is cancelled when the activity answers first.</summary>
+    /// <summary>
+    /// The activity against a durable timer at now + deadline; the timer is cancelled when the activity answers first.
+    /// When the timer wins, <see cref="RecordActivities.CheckStep"/> says whether the step is merely queued for a cluster
+    /// slot (or has not yet run for the whole deadline); then the race goes on with a new timer, at most
+    /// <see cref="MaxWaits"/> times. Deterministic: every decision comes from timers and activity results in the history.
+    /// </summary>
     private static async Task<StepOutcome> RaceDeadlineAsync(TaskOrchestrationContext context, StoreOperationInput input, string activity, object activityInput)
     {
         var deadline = input.StepDeadline;
-        using var timerCancellation = new CancellationTokenSource();
         var step = context.CallActivityAsync<StepOutcome>(activity, activityInput);
-        var timer = context.CreateTimer(context.CurrentUtcDateTime + deadline, timerCancellation.Token);
-        if (await Task.WhenAny(step, timer) != step)
+        var wait = deadline;
+        for (var waits = 0; ; waits++)
         {
-            return new StepOutcome(
-                StepResult.TimedOut,
-                $"{ActivitySupport.Title(input.Effective)} timed out after {CliRunner.Describe(deadline)} (step {activity} did not finish; helm is stopped at HELM_TIMEOUT). Retry it.");
+            using var timerCancellation = new CancellationTokenSource();
+            var timer = context.CreateTimer(context.CurrentUtcDateTime + wait, timerCancellation.Token);
+            if (await Task.WhenAny(step, timer) == step)
+            {
+                timerCancellation.Cancel();
+                break;
+            }
+
+            if (waits >= MaxWaits)
+            {
+                return TimedOut(input, activity, deadline);
+            }
+
+            StepOutcome check;
+            try
+            {
+                check = await context.CallActivityAsync<StepOutcome>(nameof(RecordActivities.CheckStep), input);
+            }
+            catch (TaskFailedException)
+            {
+                check = new StepOutcome(StepResult.TimedOut);
+            }
+
+            if (step.IsCompleted)
+            {
+                break;
+            }
+
+            if (check.Result != StepResult.StillRunning)
+            {
+                return TimedOut(input, activity, deadline);
+            }
+
+            wait = check.WaitMore is { } more && more > TimeSpan.Zero ? more : deadline;
         }
 
-        timerCancellation.Cancel();
         try
         {
             return await step;
@@ -121,6 +158,11 @@ internal static class StoreWorkflow
                 $"{ActivitySupport.Title(input.Effective)} failed: step {activity} stopped unexpectedly ({ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}). Retry it.");
         }
     }
+
+    private static StepOutcome TimedOut(StoreOperationInput input, string activity, TimeSpan deadline) =>
+        new(
+            StepResult.TimedOut,
+            $"{ActivitySupport.Title(input.Effective)} timed out after {CliRunner.Describe(deadline)} (step {activity} did not finish; helm is stopped at HELM_TIMEOUT). Retry it.");
 
     private static async Task CallRecordAsync(TaskOrchestrationContext context, string activity, object activityInput, ILogger log)
     {
