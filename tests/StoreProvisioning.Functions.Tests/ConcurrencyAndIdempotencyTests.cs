@@ -150,6 +150,22 @@ public sealed class ConcurrencyAndIdempotencyTests
         Assert.Equal(StoreStatus.Provisioning, (await h.Repository.GetAsync("acme"))!.Status);
     }
 
+    // A timeout report that arrives after the step succeeded (the race's loser) does not flip a READY store to FAILED.
+    [Fact]
+    public async Task Late_failure_report_leaves_a_ready_store_alone()
+    {
+        await using var h = await Harness.StartAsync();
+        var ready = await h.ProvisionAsync("acme");
+        var input = OperationLauncher.InputFor(ready!, h.Options.OperationDeadline);
+
+        var outcome = await ActivatorUtilities.CreateInstance<RecordActivities>(h.Services)
+            .RecordFailure(new FailureReport(input, "Install timed out after 1s", TimedOut: true, CollectDiagnostics: false), default);
+
+        Assert.Equal(StepResult.Superseded, outcome.Result);
+        Assert.Equal(StoreStatus.Ready, (await h.Repository.GetAsync("acme"))!.Status);
+        Assert.DoesNotContain(AuditActions.OperationTimedOut, await h.ActionsAsync("acme"));
+    }
+
     private static async Task RunHelmInstallBehindTheActivitysBackAsync(Harness h)
     {
         var values = Path.Combine(h.Root, "values.json");

@@ -27,6 +27,12 @@ public sealed class RecordActivities(StoreRepository repository, KubectlCli kube
             return StepOutcome.Moved("The store moved on; the failure is not recorded on it.");
         }
 
+        if (store.Status is not (StoreStatus.New or StoreStatus.Provisioning))
+        {
+            // The step finished after all (READY) or already recorded its failure: nothing to add.
+            return StepOutcome.Moved($"The store is already {store.Status.Name()}; the late failure report is dropped.");
+        }
+
         var reason = report.Reason;
         if (report.CollectDiagnostics)
         {
