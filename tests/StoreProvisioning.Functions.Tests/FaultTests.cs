@@ -102,6 +102,47 @@ public sealed class FaultTests
         Assert.Equal("""{"replicaCount":2}""", h.Fakes.ValuesOf("acme", 1)); // the retry repeated the upgrade's overrides
     }
 
+    // A failed upgrade is rolled back by helm itself (--atomic): the store is FAILED with the reason, at the rolled-back revision, and the release is deployed.
+    [Fact]
+    public async Task Failed_upgrade_is_rolled_back_by_helm_and_says_so()
+    {
+        await using var h = await Harness.StartAsync();
+        await h.ProvisionAsync("acme");
+        h.Fakes.Behaviour("acme", "once:upgrade:fail-crashloop");
+
+        var failed = await h.UpgradeAsync("acme", """{"image":{"tag":"broken"}}""");
+
+        Assert.Equal(StoreStatus.Failed, failed!.Status);
+        Assert.Equal(3, failed.Revision); // 1 install, 2 failed upgrade, 3 helm's rollback to 1
+        Assert.Contains("rolled back to revision 1 (--atomic)", failed.Error);
+        Assert.Contains("(CrashLoopBackOff)", failed.Error);
+        Assert.Contains("no pod problem found (pods: 1 Running)", failed.Error); // after helm's rollback the old pods run again
+        using var release = h.Fakes.Release("store-acme", "acme")!;
+        Assert.Equal("deployed", release.RootElement.GetProperty("revisions")[2].GetProperty("status").GetString());
+    }
+
+    // A failed rollback is retried as a rollback (RetryOf), with the same target.
+    [Fact]
+    public async Task Failed_rollback_is_retried_as_a_rollback()
+    {
+        await using var h = await Harness.StartAsync();
+        await h.ProvisionAsync("acme");
+        await h.UpgradeAsync("acme");
+        h.Fakes.Behaviour("acme", "once:rollback:fail");
+
+        var failed = await h.RollbackAsync("acme", 1);
+
+        Assert.Equal(StoreStatus.Failed, failed!.Status);
+        Assert.Equal(StoreOperation.Rollback, failed.FailedOperation);
+        Assert.StartsWith("Rollback failed: helm exited with code 1", failed.Error);
+
+        var retried = await h.RetryAsync("acme");
+
+        Assert.Equal(StoreStatus.Ready, retried!.Status);
+        Assert.Equal(2, h.Fakes.Calls().Count(c => c.Argv.Take(3).SequenceEqual(["rollback", "acme", "1"])));
+        Assert.Equal(AuditActions.RollbackSucceeded, (await h.AuditAsync("acme"))[0].Action);
+    }
+
     // helm printing garbage is a FAILED store with a readable reason, not an exception or a stuck store; retry then works.
     [Fact]
     public async Task Garbage_output_fails_with_a_reason_and_retry_works()
