@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace StoreProvisioning.Api.Tests.Infrastructure;
+
+/// <summary>
+/// A real Azurite (npm package "azurite", pure JavaScript) on free loopback ports with its data in a temp folder,
+/// for the test server's DURABLE_BACKEND=azurite. Found through AZURITE_PATH, PATH, node_modules/.bin or
+/// .tools/azurite; when none is there it is installed once into .tools/azurite with npm.
+/// </summary>
+public sealed class Azurite : IAsyncDisposable
+{
+    public const string Version = "3.37.0";
+    private const string DevAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private static readonly SemaphoreSlim InstallLock = new(1, 1);
+
+    private readonly Process process;
+    private readonly string folder;
+    private readonly StringBuilder log = new();
+
+    private Azurite(Process process, string folder, string connectionString)
+    {
+        this.process = process;
+        this.folder = folder;
+        ConnectionString = connectionString;
+    }
+
+    /// <summary>The AzureWebJobsStorage connection string that reaches this Azurite.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>Starts Azurite, or returns null with the reason when it cannot be found or installed.</summary>
+    public static async Task<(Azurite? Azurite, string? Why)> StartAsync()
+    {
+        var executable = await FindOrInstallAsync();
+        if (executable.Path is null)
+        {
+            return (null, executable.Why);
+        }
+
+        var folder = Path.Combine(Path.GetTempPath(), "azurite-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(folder);
+        int blob = FreePort(), queue = FreePort(), table = FreePort();
+        var start = new ProcessStartInfo(executable.Path)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+                 {
+                     "--silent", "--skipApiVersionCheck", "--loose", "--location", folder,
+                     "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(), "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),
+                     "--tableHost", "127.0.0.1", "--tablePort", table.ToString(),
+                 })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+        var connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + DevAccountKey +
+            $";BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
+        var azurite = new Azurite(process, folder, connection);
+        process.OutputDataReceived += (_, e) => azurite.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => azurite.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        foreach (var port in new[] { blob, queue, table })
+        {
+            while (true)
+            {
+                if (process.HasExited)
+                {
+                    return (null, $"Azurite exited with {process.ExitCode}: {azurite.log}");
+                }
+
+                try
+                {
+                    using var probe = new TcpClient();
+                    await probe.ConnectAsync(IPAddress.Loopback, port);
+                    break;
+                }
+                catch (SocketException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(200);
+                }
+            }
+        }
+
+        return (azurite, null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (log)
+            {
+                log.AppendLine(line);
+            }
+        }
+    }
+
+    private static async Task<(string? Path, string? Why)> FindOrInstallAsync()
+    {
+        var installed = Path.Combine(Repository.Root, ".tools", "azurite", "node_modules", ".bin", "azurite");
+        var candidates = new List<string?>
+        {
+            Environment.GetEnvironmentVariable("AZURITE_PATH"),
+            Path.Combine(Repository.Root, "node_modules", ".bin", "azurite"),
+            Path.Combine(Repository.Root, "frontend", "node_modules", ".bin", "azurite"),
+            installed,
+        };
+        candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(dir => Path.Combine(dir, "azurite")));
+        if (candidates.FirstOrDefault(File.Exists) is { } found)
+        {
+            return (found, null);
+        }
+
+        await InstallLock.WaitAsync();
+        try
+        {
+            if (File.Exists(installed))
+            {
+                return (installed, null);
+            }
+
+            var npm = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(dir => Path.Combine(dir, "npm")).FirstOrDefault(File.Exists);
+            if (npm is null)
+            {
+                return (null, "Azurite is not installed and npm is not on PATH to install it (npm i -g azurite, or set AZURITE_PATH).");
+            }
+
+            var prefix = Path.Combine(Repository.Root, ".tools", "azurite");
+            Directory.CreateDirectory(prefix);
+            var install = Process.Start(new ProcessStartInfo(npm, ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--loglevel=error", $"azurite@{Version}"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            var stderr = install.StandardError.ReadToEndAsync();
+            await install.StandardOutput.ReadToEndAsync();
+            await install.WaitForExitAsync();
+            return File.Exists(installed) ? (installed, null) : (null, $"npm install azurite@{Version} failed ({install.ExitCode}): {await stderr}");
+        }
+        finally
+        {
+            InstallLock.Release();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
