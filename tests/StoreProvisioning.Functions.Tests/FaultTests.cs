@@ -158,17 +158,19 @@ public sealed class FaultTests
         Assert.Equal(StoreStatus.Ready, (await h.RetryAsync("acme"))!.Status);
     }
 
-    // A helm executable that does not exist fails the store with an install hint, instead of crashing the orchestration.
-    [Fact]
-    public async Task Missing_helm_fails_with_an_install_hint()
+    // A helm or kubectl executable that does not exist fails the store with an install hint, instead of crashing the orchestration.
+    [Theory]
+    [InlineData("HELM_PATH", "helm")]
+    [InlineData("KUBECTL_PATH", "kubectl")]
+    public async Task Missing_executable_fails_with_an_install_hint(string setting, string tool)
     {
-        await using var h = await Harness.StartAsync(settings: new Dictionary<string, string?> { ["HELM_PATH"] = "/nonexistent/bin/helm" });
+        await using var h = await Harness.StartAsync(settings: new Dictionary<string, string?> { [setting] = "/nonexistent/bin/" + tool });
 
         var failed = await h.ProvisionAsync("acme");
 
         Assert.Equal(StoreStatus.Failed, failed!.Status);
-        Assert.Contains("could not start helm", failed.Error);
-        Assert.Contains("HELM_PATH", failed.Error);
+        Assert.Contains($"could not start {tool}", failed.Error);
+        Assert.Contains(setting, failed.Error);
     }
 
     // A hanging helm is stopped at HELM_TIMEOUT + grace (SIGTERM; SIGKILL if ignored): FAILED "timed out after", no process left, retry works.
