@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using DurableTask.AzureStorage;
-using DurableTask.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
