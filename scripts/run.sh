@@ -16,11 +16,13 @@ need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1: $2"); }
 need dotnet "install the .NET 10 SDK: https://dot.net/download"
 need func "install Azure Functions Core Tools v4: npm i -g azure-functions-core-tools@4 (or see https://aka.ms/func-install)"
 need node "install Node.js 20+: https://nodejs.org"
-need helm "install helm 3.17+ or 4.x: https://helm.sh/docs/intro/install/ (or set HELM_PATH in local.settings.json)"
-need kubectl "install kubectl: https://kubernetes.io/docs/tasks/tools/ (or set KUBECTL_PATH in local.settings.json)"
-if ! command -v azurite >/dev/null 2>&1 && [ ! -x frontend/node_modules/.bin/azurite ] && [ ! -x node_modules/.bin/azurite ]; then
-  missing+=("azurite: npm i -g azurite")
-fi
+# helm and kubectl may be configured by path in local.settings.json (HELM_PATH / KUBECTL_PATH).
+setting() { [ -f local.settings.json ] && command -v node >/dev/null 2>&1 && node -e 'const v=require("./local.settings.json").Values||{};process.stdout.write(String(v[process.argv[1]]||""))' "$1" || true; }
+need "$(setting HELM_PATH | grep . || echo helm)" "install helm 3.17+ or 4.x: https://helm.sh/docs/intro/install/ (or set HELM_PATH in local.settings.json)"
+need "$(setting KUBECTL_PATH | grep . || echo kubectl)" "install kubectl: https://kubernetes.io/docs/tasks/tools/ (or set KUBECTL_PATH in local.settings.json)"
+azurite_bin=$(command -v azurite || true)
+[ -n "$azurite_bin" ] || { [ -x .tools/azurite/node_modules/.bin/azurite ] && azurite_bin="$root/.tools/azurite/node_modules/.bin/azurite"; }
+[ -n "$azurite_bin" ] || missing+=("azurite: npm i -g azurite   (or: npm install --prefix .tools/azurite azurite)")
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Cannot start: these are missing:" >&2
   printf '  - %s\n' "${missing[@]}" >&2
@@ -45,7 +47,6 @@ mkdir -p .data/azurite
 if (exec 3<>/dev/tcp/127.0.0.1/10000) 2>/dev/null; then
   echo "Azurite (or another blob endpoint) already listens on 10000; using it."
 else
-  azurite_bin=$(command -v azurite || echo "$root/node_modules/.bin/azurite")
   "$azurite_bin" --silent --skipApiVersionCheck --location .data/azurite --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
   pids+=($!)
 fi
