@@ -1,0 +1,72 @@
+using System.Text;
+using StoreProvisioning.Charts.Tests.Infrastructure;
+using StoreProvisioning.Cluster;
+using StoreProvisioning.Stores;
+using Xunit;
+
+namespace StoreProvisioning.Charts.Tests;
+
+/// <summary>
+/// One contract, checked from the chart side with the control plane's own code: the values file the install and
+/// upgrade activities write (<see cref="StoreValues"/> + <see cref="StoreCredentials"/>) passes each chart's schema
+/// and ends up where the chart needs it.
+/// </summary>
+public class ControlPlaneContractTests
+{
+    // The generated install values (store + fresh credentials) render under both helm versions, and each credential
+    // lands in the store's Secret — and only there.
+    [Theory]
+    [MemberData(nameof(Data.VersionsAndCharts), MemberType = typeof(Data))]
+    public void Install_values_from_the_control_plane_render_and_fill_the_secret(string helm, string chart)
+    {
+        var engine = Wire.ParseEngine(chart);
+        var credentials = StoreCredentials.Generate(engine, "acme.localhost");
+        var objects = Render(helm, chart, StoreValues.Build("acme", "acme.localhost", "http://acme.localhost:8080", credentials));
+
+        var secret = objects.Single(o => o.Kind == "Secret" && o.Name.EndsWith("-credentials", StringComparison.Ordinal));
+        var secretText = secret.Raw;
+        foreach (var value in credentials.Secrets)
+        {
+            var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(value));
+            Assert.True(secretText.Contains(encoded, StringComparison.Ordinal) || secretText.Contains(value, StringComparison.Ordinal),
+                $"a generated credential is missing from {secret.Id}");
+            Assert.DoesNotContain(objects.Where(o => o != secret), o => o.Raw.Contains(value, StringComparison.Ordinal));
+        }
+
+        var ingress = objects.Single(o => o.Kind == "Ingress");
+        Assert.Contains("acme.localhost", ingress.Raw, StringComparison.Ordinal);
+    }
+
+    // An upgrade sends the store values without credentials (the chart keeps its Secret); that renders too.
+    [Theory]
+    [MemberData(nameof(Data.VersionsAndCharts), MemberType = typeof(Data))]
+    public void Upgrade_values_without_credentials_render(string helm, string chart)
+    {
+        var objects = Render(helm, chart, StoreValues.Build("acme", "acme.localhost", "http://acme.localhost:8080", credentials: null));
+        Assert.Single(objects, o => o.Kind == "Secret" && o.Name.EndsWith("-credentials", StringComparison.Ordinal));
+    }
+
+    // The control plane generates exactly the credential keys the checked-in contract fixture (and the schema) declare.
+    [Theory]
+    [MemberData(nameof(Data.ChartsOnly), MemberType = typeof(Data))]
+    public void Generated_credential_keys_match_the_fixture(string chart)
+    {
+        var generated = StoreCredentials.Generate(Wire.ParseEngine(chart), "acme.localhost").Values.Keys.Order(StringComparer.Ordinal);
+        var fixture = Manifests.LoadMapping(Helm.FixturePath(chart)).Get("credentials").AsStringMap().Keys.Order(StringComparer.Ordinal);
+        Assert.Equal(fixture, generated);
+    }
+
+    private static List<K8sObject> Render(string helm, string chart, string valuesJson)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"control-plane-{chart}-{helm}-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, valuesJson);
+        try
+        {
+            return Manifests.Parse(Helm.Template(helm, chart, "-f", path).StdOut);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
