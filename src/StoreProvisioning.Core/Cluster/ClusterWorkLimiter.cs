@@ -1,23 +1,74 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
 namespace StoreProvisioning.Cluster;
 
 /// <summary>
 /// Bounds how many cluster steps run at once (PROVISION_CONCURRENCY). The Functions host enforces the same number
 /// through maxConcurrentActivityFunctions only under Core Tools; this holds everywhere, tests included.
+/// It also knows, per operation, whether its step is still waiting for a slot or since when it runs, so a step's
+/// deadline can guard its running time rather than its time in the queue behind other stores.
 /// </summary>
 public sealed class ClusterWorkLimiter(int concurrency)
 {
     private readonly SemaphoreSlim slots = new(concurrency, concurrency);
+    private readonly ConcurrentDictionary<string, Step> steps = new(StringComparer.Ordinal);
 
     public int Concurrency { get; } = concurrency;
 
     /// <summary>Waits for a free slot; dispose the result to give it back.</summary>
-    public async Task<IDisposable> AcquireAsync(CancellationToken cancellationToken)
+    public Task<IDisposable> AcquireAsync(CancellationToken cancellationToken) => AcquireAsync(null, cancellationToken);
+
+    /// <summary>Waits for a free slot for the operation's step, tracking the wait and the run; dispose to give it back.</summary>
+    public async Task<IDisposable> AcquireAsync(string? operationId, CancellationToken cancellationToken)
     {
-        await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Slot(slots);
+        var step = new Step();
+        if (operationId is not null)
+        {
+            steps[operationId] = step;
+        }
+
+        try
+        {
+            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Forget(operationId, step);
+            throw;
+        }
+
+        step.Started = Stopwatch.GetTimestamp();
+        return new Slot(this, operationId, step);
     }
 
-    private sealed class Slot(SemaphoreSlim slots) : IDisposable
+    /// <summary>Where the operation's step is in this process: unknown, queued for a slot, or running for how long.</summary>
+    public (bool Known, bool Queued, TimeSpan Running) Observe(string operationId) =>
+        steps.TryGetValue(operationId, out var step)
+            ? (true, step.Started == 0, step.Started == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(step.Started))
+            : (false, false, TimeSpan.Zero);
+
+    private void Forget(string? operationId, Step step)
+    {
+        if (operationId is not null)
+        {
+            steps.TryRemove(new KeyValuePair<string, Step>(operationId, step));
+        }
+    }
+
+    private sealed class Step
+    {
+        private long started;
+
+        /// <summary>Stopwatch timestamp of the slot's acquisition; 0 while queued.</summary>
+        public long Started
+        {
+            get => Volatile.Read(ref started);
+            set => Volatile.Write(ref started, value);
+        }
+    }
+
+    private sealed class Slot(ClusterWorkLimiter limiter, string? operationId, Step step) : IDisposable
     {
         private int released;
 
@@ -25,7 +76,8 @@ public sealed class ClusterWorkLimiter(int concurrency)
         {
             if (Interlocked.Exchange(ref released, 1) == 0)
             {
-                slots.Release();
+                limiter.Forget(operationId, step);
+                limiter.slots.Release();
             }
         }
     }

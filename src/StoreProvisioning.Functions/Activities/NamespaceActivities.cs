@@ -50,7 +50,7 @@ public sealed class NamespaceActivities(
         var clock = Stopwatch.StartNew();
         try
         {
-            using (await ClusterSteps.AcquireAsync(limiter, input.OperationId, cancellationToken))
+            using (await limiter.AcquireAsync(input.OperationId, cancellationToken))
             {
                 await kubectl.EnsureNamespaceAsync(ns, store.Name, cancellationToken);
             }
@@ -84,7 +84,7 @@ public sealed class NamespaceActivities(
 
         var ns = store!.Namespace;
         var clock = Stopwatch.StartNew();
-        using var slot = await ClusterSteps.AcquireAsync(limiter, input.OperationId, cancellationToken);
+        using var slot = await limiter.AcquireAsync(input.OperationId, cancellationToken);
         try
         {
             await kubectl.DeleteNamespaceAsync(ns, cancellationToken);

@@ -11,7 +11,7 @@ namespace StoreProvisioning.Functions.Activities;
 /// Database-only steps the orchestrator calls: record a failure the cluster steps could not (a deadline passed, an
 /// activity crashed), write an audit note, and remove a deleted store's row. All fenced by the operation id.
 /// </summary>
-public sealed class RecordActivities(StoreRepository repository, KubectlCli kubectl, ILogger<RecordActivities> logger)
+public sealed class RecordActivities(StoreRepository repository, KubectlCli kubectl, ClusterWorkLimiter limiter, ILogger<RecordActivities> logger)
 {
     /// <summary>
     /// Marks the store FAILED with the reason, only while this operation is still the store's, so a store is never left
@@ -49,14 +49,14 @@ public sealed class RecordActivities(StoreRepository repository, KubectlCli kube
 
     /// <summary>
     /// Asked when a step's durable deadline passes: is the step still waiting for a cluster slot, or running for less
-    /// than the deadline, in this process (<see cref="ClusterSteps"/>)? Then the orchestrator waits again; the deadline
+    /// than the deadline, in this process (<see cref="ClusterWorkLimiter.Observe"/>)? Then the orchestrator waits again; the deadline
     /// guards running time, not time in the queue. Otherwise (finished, unknown here, or over time) it reports TimedOut.
     /// </summary>
     [Function(nameof(CheckStep))]
     public StepOutcome CheckStep([ActivityTrigger] StoreOperationInput input)
     {
         var deadline = input.StepDeadline;
-        var (known, queued, running) = ClusterSteps.Observe(input.OperationId);
+        var (known, queued, running) = limiter.Observe(input.OperationId);
         if (known && queued)
         {
             logger.LogInformation("Store {Store}: step still queued for a cluster slot after the deadline; waiting {Wait} more", input.StoreName, deadline);

@@ -52,7 +52,7 @@ public sealed class ReleaseActivities(
             new ActivityDraft(AuditActions.RollbackStarted, requested is null ? "to the previous good revision" : $"to revision {requested}"), CancellationToken.None);
 
         var clock = Stopwatch.StartNew();
-        using var slot = await ClusterSteps.AcquireAsync(limiter, input.OperationId, cancellationToken);
+        using var slot = await limiter.AcquireAsync(input.OperationId, cancellationToken);
         try
         {
             var history = await helm.HistoryAsync(store.Release, store.Namespace, cancellationToken);
@@ -84,7 +84,7 @@ public sealed class ReleaseActivities(
         }
 
         var clock = Stopwatch.StartNew();
-        using var slot = await ClusterSteps.AcquireAsync(limiter, input.OperationId, cancellationToken);
+        using var slot = await limiter.AcquireAsync(input.OperationId, cancellationToken);
         try
         {
             await helm.UninstallAsync(store!.Release, store.Namespace, cancellationToken);
@@ -117,7 +117,7 @@ public sealed class ReleaseActivities(
         }
 
         var clock = Stopwatch.StartNew();
-        using var slot = await ClusterSteps.AcquireAsync(limiter, input.OperationId, cancellationToken);
+        using var slot = await limiter.AcquireAsync(input.OperationId, cancellationToken);
         try
         {
             // Observe the release first: an interrupted run may have left it locked in pending-*.

@@ -55,6 +55,43 @@ public class ClusterWorkLimiterTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => limiter.AcquireAsync(cts.Token));
     }
 
+    // Observe tells a queued step from a running one and forgets it once its slot is given back, so a deadline can
+    // measure running time only.
+    [Fact]
+    public async Task Observe_tracks_queued_running_and_released_steps()
+    {
+        var limiter = new ClusterWorkLimiter(1);
+        Assert.False(limiter.Observe("op-a").Known);
+
+        var first = await limiter.AcquireAsync("op-a", CancellationToken.None);
+        var (known, queued, _) = limiter.Observe("op-a");
+        Assert.True(known);
+        Assert.False(queued);
+
+        var second = limiter.AcquireAsync("op-b", CancellationToken.None);
+        Assert.Equal((true, true, TimeSpan.Zero), limiter.Observe("op-b"));
+
+        first.Dispose();
+        using (await second)
+        {
+            Assert.False(limiter.Observe("op-a").Known);
+            Assert.False(limiter.Observe("op-b").Queued);
+        }
+
+        Assert.False(limiter.Observe("op-b").Known);
+    }
+
+    // A step whose wait for a slot is cancelled is not left behind as "queued".
+    [Fact]
+    public async Task Cancelled_wait_is_forgotten()
+    {
+        var limiter = new ClusterWorkLimiter(1);
+        using var held = await limiter.AcquireAsync("op-a", CancellationToken.None);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => limiter.AcquireAsync("op-b", cts.Token));
+        Assert.False(limiter.Observe("op-b").Known);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int current;
