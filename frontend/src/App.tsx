@@ -38,7 +38,7 @@ export function App() {
             <StoreForm />
           </section>
           <section className="panel stores-panel" aria-labelledby="stores-heading">
-            <h2 id="stores-heading">
+            <h2 id="stores-heading" tabIndex={-1} data-focus-fallback>
               Stores {stores.data ? <span className="count">({stores.data.length})</span> : null}
               {stores.isFetching && <span className="refreshing" aria-hidden="true"> ⟳</span>}
             </h2>

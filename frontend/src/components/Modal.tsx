@@ -30,6 +30,14 @@ export function Modal({ title, onClose, children, description }: ModalProps) {
     (first ?? root)?.focus();
     return () => {
       if (opener && document.contains(opener)) opener.focus();
+      // The opener may be disabled or gone by the next render (e.g. Delete on a store now DELETING): then keep
+      // keyboard users in place at the nearest landmark heading instead of dropping focus on the page body.
+      setTimeout(() => {
+        const active = document.activeElement;
+        if (!active || active === document.body) {
+          document.querySelector<HTMLElement>('[data-focus-fallback]')?.focus();
+        }
+      }, 0);
     };
   }, []);
 

@@ -103,6 +103,22 @@ describe('StoreTable', () => {
     expect(within(row('shop')).getByRole('button', { name: 'Upgrade shop' })).toBeDisabled();
   });
 
+  // Proves keyboard focus is not dropped on the page body when the Delete button that opened the dialog becomes disabled.
+  it('keeps focus on the stores heading after a delete', async () => {
+    installFakeApi({ stores: [makeStore({ name: 'shop' })] });
+    const { user } = renderWithProviders(
+      <>
+        <h2 tabIndex={-1} data-focus-fallback>
+          Stores
+        </h2>
+        <LiveTable />
+      </>,
+    );
+    await user.click(await screen.findByRole('button', { name: 'Delete shop' }));
+    await user.click(screen.getByRole('button', { name: 'Delete store' }));
+    await waitFor(() => expect(screen.getByRole('heading', { name: 'Stores' })).toHaveFocus());
+  });
+
   // Proves a refused action restores the previous status and shows the server's problem detail in a toast.
   it('reverts the optimistic status and shows the refusal', async () => {
     const fake = installFakeApi({ stores: [makeStore({ name: 'shop', revision: 2 })] });
