@@ -37,7 +37,7 @@ function operate(s, op) {
   setTimeout(() => {
     if (op === 'install' && s.name.startsWith('fail') && !failedOnce.has(s.name)) {
       failedOnce.add(s.name);
-      Object.assign(s, { status: 'FAILED', operation: null, error: 'Install failed: helm exited with code 1: Error: INSTALL FAILED: resource not ready, name: ' + s.name + ', kind: Deployment, status: InProgress: pods did not become ready: 0/1 pods ready (ImagePullBackOff) (mock)', updatedAt: now() });
+      Object.assign(s, { status: 'FAILED', operation: null, error: 'Install failed: pod ' + s.name + '-app-0: ImagePullBackOff (Back-off pulling image). Details: helm exited with code 1: Error: INSTALL FAILED: resource not ready, name: ' + s.name + ', kind: Deployment (mock)', updatedAt: now() });
       record('install.failed', s, s.error);
       return;
     }

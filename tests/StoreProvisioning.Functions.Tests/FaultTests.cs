@@ -23,8 +23,8 @@ public sealed class FaultTests
         var failed = await h.ProvisionAsync("failshop");
 
         Assert.Equal(StoreStatus.Failed, failed!.Status);
-        Assert.StartsWith("Install failed: helm exited with code 1: Error: INSTALL FAILED", failed.Error);
-        Assert.Contains("Diagnosis: pod failshop-app-0: ImagePullBackOff", failed.Error);
+        Assert.StartsWith("Install failed: pod failshop-app-0: ImagePullBackOff", failed.Error); // the diagnosis leads
+        Assert.Contains("Details: helm exited with code 1: Error: INSTALL FAILED", failed.Error);
         Assert.Equal(StoreOperation.Install, failed.FailedOperation);
         var diagnostics = (await h.AuditAsync("failshop")).First(a => a.Action == AuditActions.Diagnostics);
         Assert.Contains("waiting: ImagePullBackOff", diagnostics.Detail);

@@ -221,7 +221,11 @@ public sealed class ReleaseActivities(
         var diagnostics = await ActivitySupport.DiagnoseAsync(kubectl, store.Namespace, logger);
         await repository.RecordAsync(store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.Diagnostics, diagnostics.Detail), CancellationToken.None);
         revision ??= await ActivitySupport.TryRevisionAsync(helm, store.Release, store.Namespace, logger);
-        var error = $"{reason}. Diagnosis: {diagnostics.Summary}";
+        // What the pods say (ImagePullBackOff, quota, unschedulable) is what a person acts on, so it leads when found.
+        var failedPrefix = $"{ActivitySupport.Title(operation)} failed: ";
+        var error = diagnostics.FoundProblems && reason.StartsWith(failedPrefix, StringComparison.Ordinal)
+            ? $"{failedPrefix}{diagnostics.Summary}. Details: {reason[failedPrefix.Length..]}"
+            : $"{reason}. Diagnosis: {diagnostics.Summary}";
         await repository.FailAsync(
             store.Name, input.OperationId, error,
             new ActivityDraft(ActivitySupport.AuditFor(operation).Failed, auditDetail, clock.Elapsed), revision, CancellationToken.None);
