@@ -96,11 +96,22 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
 
     public Task<StoreMetrics> MetricsAsync(CancellationToken cancellationToken = default) => repository.MetricsAsync(cancellationToken);
 
-    /// <summary>When the orchestration of an accepted operation could not even be scheduled, say so on the store.</summary>
-    public Task MarkNotStartedAsync(Store store, string reason, CancellationToken cancellationToken = default) =>
-        repository.FailAsync(
+    /// <summary>
+    /// When the orchestration of an accepted operation could not even be scheduled, say so: an install, upgrade,
+    /// rollback or retry becomes FAILED (retryable); a delete stays DELETING and the reconciler starts it again.
+    /// </summary>
+    public async Task MarkNotStartedAsync(Store store, string reason, CancellationToken cancellationToken = default)
+    {
+        if (store.Status == StoreStatus.Deleting)
+        {
+            await repository.RecordAsync(store.Name, store.UserId, store.OperationId, new ActivityDraft(AuditActions.OperationNotStarted, reason), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await repository.FailAsync(
             store.Name, store.OperationId, $"The {store.Operation?.Name()} could not be started: {reason}. Retry it.",
-            new ActivityDraft(AuditActions.ReconcileFailed, reason), cancellationToken: cancellationToken);
+            new ActivityDraft(AuditActions.OperationNotStarted, reason), cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
 
     private static ServiceResult<Store> NotFound(string name) =>
         ServiceResult<Store>.Refuse(ResultKind.NotFound, "Store not found", $"There is no store named '{name}'. GET /api/stores lists the stores.");

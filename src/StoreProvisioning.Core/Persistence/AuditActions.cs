@@ -26,6 +26,7 @@ public static class AuditActions
     public const string NamespaceDeleteFailed = "namespace.delete-failed";
     public const string StoreRemoved = "store.removed";
     public const string OperationTimedOut = "operation.timed-out";
+    public const string OperationNotStarted = "operation.not-started";
     public const string ReleaseRecovered = "release.recovered";
     public const string Diagnostics = "diagnostics.collected";
     public const string ReconcileFailed = "reconcile.failed";

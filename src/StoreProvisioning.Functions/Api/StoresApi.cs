@@ -166,7 +166,9 @@ public sealed class StoresApi(StoreService stores, OperationLauncher launcher, S
             return Problems.Create(
                 StatusCodes.Status503ServiceUnavailable,
                 "Operation could not be started",
-                $"The request was accepted but its orchestration could not be queued; store '{store.Name}' is marked FAILED with the reason. Retry it once the durable task hub is reachable.");
+                store.Status == StoreStatus.Deleting
+                    ? $"The delete was accepted but its orchestration could not be queued; store '{store.Name}' stays DELETING and the reconciler starts the delete again once the durable task hub is reachable."
+                    : $"The request was accepted but its orchestration could not be queued; store '{store.Name}' is marked FAILED with the reason. Retry it once the durable task hub is reachable.");
         }
 
         return ApiJson.Accepted(request, $"/api/stores/{store.Name}", StoreResponse.From(store, options));

@@ -120,7 +120,20 @@ public sealed class StoreServiceTests : IDisposable
         var store = (await service.GetAsync("acme")).Value!;
         Assert.Equal(StoreStatus.Failed, store.Status);
         Assert.Equal("The upgrade could not be started: task hub unavailable. Retry it.", store.Error);
-        Assert.Equal(AuditActions.ReconcileFailed, (await service.ActivityAsync(1, "acme")).Single().Action);
+        Assert.Equal(AuditActions.OperationNotStarted, (await service.ActivityAsync(1, "acme")).Single().Action);
+    }
+
+    // A delete that could not be scheduled stays DELETING (the reconciler re-drives it) and says why in the audit log.
+    [Fact]
+    public async Task MarkNotStarted_leaves_a_delete_to_the_reconciler()
+    {
+        await h.ReadyAsync("acme");
+        var deleting = (await service.DeleteAsync("acme")).Value!;
+        await service.MarkNotStartedAsync(deleting, "task hub unavailable");
+
+        Assert.Equal(StoreStatus.Deleting, (await service.GetAsync("acme")).Value!.Status);
+        var last = (await service.ActivityAsync(1, "acme")).Single();
+        Assert.Equal((AuditActions.OperationNotStarted, "task hub unavailable"), (last.Action, last.Detail));
     }
 
     // List, activity and metrics pass through to the repository.
