@@ -68,7 +68,11 @@ public sealed class TestServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the server (again) on the same folder and waits until GET /api/health answers.</summary>
-    public async Task StartProcessAsync()
+    public async Task StartProcessAsync() => await StartProcessAsync(attempt: 1);
+
+    // A free port found here can be taken by another process (a parallel test server, the durable engine's own gRPC
+    // listener) before the server binds it; then the server exits with "address already in use" and we pick another.
+    private async Task StartProcessAsync(int attempt)
     {
         var dll = await BuiltServerAsync();
         var port = FreePort();
@@ -112,6 +116,12 @@ public sealed class TestServerProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
+                if (attempt < 3 && Log.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+                {
+                    await StartProcessAsync(attempt + 1);
+                    return;
+                }
+
                 throw new InvalidOperationException($"The test server exited with {process.ExitCode} before it answered. Log:\n{Log}");
             }
 
