@@ -16,9 +16,17 @@ public static class RequestValidator
     /// <summary>Keys an upgrade may not override: the control plane owns them.</summary>
     public static readonly IReadOnlySet<string> ManagedValueKeys = new HashSet<string>(StringComparer.Ordinal) { "store", "credentials" };
 
-    public static Validated<CreateStoreRequest> Create(JsonElement body)
+    /// <summary>Create body: {"storeName", "userId", "engine"?}; a missing body is missing both required fields.</summary>
+    public static Validated<CreateStoreRequest> Create(JsonElement? maybeBody)
     {
         var errors = new Dictionary<string, List<string>>();
+        if (maybeBody is not { } body)
+        {
+            Add(errors, "storeName", "storeName is required.");
+            Add(errors, "userId", "userId is required.");
+            return Validated<CreateStoreRequest>.Fail(errors);
+        }
+
         if (!RequireObject(body, errors))
         {
             return Validated<CreateStoreRequest>.Fail(errors);

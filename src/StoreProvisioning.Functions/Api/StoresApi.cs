@@ -23,26 +23,8 @@ public sealed class StoresApi(StoreService stores, OperationLauncher launcher, S
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) => Guard(async () =>
     {
-        var (body, refusal) = await RequestBody.ReadAsync(request, cancellationToken);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        if (body is null)
-        {
-            return Problems.Validation(
-                new Dictionary<string, string[]> { ["storeName"] = ["storeName is required."], ["userId"] = ["userId is required."] },
-                "Send a JSON body such as {\"storeName\": \"acme\", \"userId\": \"alice\", \"engine\": \"woocommerce\"}.");
-        }
-
-        var validated = RequestValidator.Create(body.Value);
-        if (!validated.IsValid)
-        {
-            return Problems.Validation(validated.Errors);
-        }
-
-        return await StartAsync(request, client, await stores.CreateAsync(validated.Value!, cancellationToken), cancellationToken);
+        var (create, refusal) = await ReadBodyAsync(request, RequestValidator.Create, cancellationToken);
+        return refusal ?? await StartAsync(request, client, await stores.CreateAsync(create!, cancellationToken), cancellationToken);
     });
 
     [Function("ListStores")]
@@ -138,20 +120,23 @@ public sealed class StoresApi(StoreService stores, OperationLauncher launcher, S
             return nameRefusal;
         }
 
+        var (value, refusal) = await ReadBodyAsync(request, validate, cancellationToken);
+        return refusal ?? await StartAsync(request, client, await ask(value!, cancellationToken), cancellationToken);
+    });
+
+    /// <summary>Reads the JSON body and validates it: the typed request, or the refusal to answer with.</summary>
+    private static async Task<(T? Value, IActionResult? Refusal)> ReadBodyAsync<T>(
+        HttpRequest request, Func<System.Text.Json.JsonElement?, Validated<T>> validate, CancellationToken cancellationToken)
+    {
         var (body, refusal) = await RequestBody.ReadAsync(request, cancellationToken);
         if (refusal is not null)
         {
-            return refusal;
+            return (default, refusal);
         }
 
         var validated = validate(body);
-        if (!validated.IsValid)
-        {
-            return Problems.Validation(validated.Errors);
-        }
-
-        return await StartAsync(request, client, await ask(validated.Value!, cancellationToken), cancellationToken);
-    });
+        return validated.IsValid ? (validated.Value, null) : (default, Problems.Validation(validated.Errors));
+    }
 
     private async Task<IActionResult> StartAsync(HttpRequest request, DurableTaskClient client, ServiceResult<Store> result, CancellationToken cancellationToken)
     {

@@ -32,6 +32,16 @@ public class RequestValidatorTests
         Assert.Equal(new CreateStoreRequest("acme", "alice", engine), result.Value);
     }
 
+    // No body at all is reported as both required fields missing, not as a malformed body.
+    [Fact]
+    public void Create_without_a_body_names_both_required_fields()
+    {
+        var result = RequestValidator.Create(null);
+        Assert.False(result.IsValid);
+        Assert.Equal(["storeName", "userId"], result.Errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["storeName is required."], result.Errors["storeName"]);
+    }
+
     // engine absent or null defaults to woocommerce.
     [Theory]
     [InlineData("""{"storeName":"acme","userId":"alice"}""")]
