@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Cluster;
@@ -93,64 +92,12 @@ public sealed class NamespaceActivities(
         }
         catch (CliCommandException ex)
         {
-            var blockers = await DescribeBlockersAsync(ns);
+            var blockers = await NamespaceBlockers.DescribeAsync(kubectl, ns, logger, CancellationToken.None);
             var reason = $"namespace {ns} was not deleted: {ActivitySupport.Reason(ex)}" + (blockers is null ? string.Empty : $"; {blockers}");
             logger.LogWarning("Deleting namespace {Namespace} failed: {Reason}", ns, reason);
             await repository.RecordAsync(
                 store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.NamespaceDeleteFailed, $"{ex.Message} {blockers}".Trim(), clock.Elapsed), CancellationToken.None);
             return StepOutcome.Fail(reason);
         }
-    }
-
-    /// <summary>What keeps a namespace from going away: its phase, finalizers, conditions and remaining resources. Best effort.</summary>
-    private async Task<string?> DescribeBlockersAsync(string ns)
-    {
-        var parts = new List<string>();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        try
-        {
-            using var document = await kubectl.GetNamespaceAsync(ns, timeout.Token);
-            if (document is null)
-            {
-                return "the namespace is gone now";
-            }
-
-            var root = document.RootElement;
-            if (root.TryGetProperty("status", out var status) && status.TryGetProperty("phase", out var phase))
-            {
-                parts.Add($"phase {phase.GetString()}");
-            }
-
-            if (root.TryGetProperty("spec", out var spec) && spec.TryGetProperty("finalizers", out var finalizers) && finalizers.ValueKind == JsonValueKind.Array)
-            {
-                parts.Add("finalizers " + string.Join(", ", finalizers.EnumerateArray().Select(f => f.GetString())));
-            }
-
-            if (root.TryGetProperty("status", out status) && status.TryGetProperty("conditions", out var conditions) && conditions.ValueKind == JsonValueKind.Array)
-            {
-                parts.AddRange(conditions.EnumerateArray()
-                    .Where(c => c.TryGetProperty("status", out var s) && s.GetString() == "True" && c.TryGetProperty("message", out _))
-                    .Select(c => c.GetProperty("message").GetString() ?? string.Empty));
-            }
-        }
-        catch (Exception ex) when (ex is CliCommandException or JsonException or InvalidOperationException or OperationCanceledException)
-        {
-            parts.Add("could not read the namespace: " + ex.Message);
-        }
-
-        try
-        {
-            var remaining = await kubectl.GetRemainingResourcesAsync(ns, timeout.Token);
-            if (remaining.Count > 0)
-            {
-                parts.Add("remaining: " + string.Join(", ", remaining.Take(20)) + (remaining.Count > 20 ? $" (+{remaining.Count - 20} more)" : string.Empty));
-            }
-        }
-        catch (Exception ex) when (ex is CliCommandException or OperationCanceledException)
-        {
-            logger.LogInformation("Could not list what is left in {Namespace}: {Reason}", ns, ex.Message);
-        }
-
-        return parts.Count == 0 ? null : string.Join("; ", parts);
     }
 }

@@ -91,7 +91,7 @@ public sealed class StoreReconciler(
                 return true;
 
             case ReconcileVerdict.ReportStuckNamespace:
-                var detail = await DescribeBlockersAsync(store.Namespace, cancellationToken);
+                var detail = $"Namespace {store.Namespace} is stuck Terminating; " + (await NamespaceBlockers.DescribeAsync(kubectl, store.Namespace, logger, cancellationToken) ?? "kubectl lists nothing that blocks it");
                 var last = (await repository.ListActivityAsync(1, store.Name, cancellationToken)).FirstOrDefault();
                 if (last is { Action: AuditActions.NamespaceStuck } && last.Detail == detail)
                 {
@@ -137,44 +137,5 @@ public sealed class StoreReconciler(
         {
             return false;
         }
-    }
-
-    /// <summary>"remaining: pod/x, pvc/y; finalizers: kubernetes; conditions: ..." — what keeps a namespace Terminating.</summary>
-    private async Task<string> DescribeBlockersAsync(string ns, CancellationToken cancellationToken)
-    {
-        var parts = new List<string>();
-        try
-        {
-            var remaining = await kubectl.GetRemainingResourcesAsync(ns, cancellationToken);
-            parts.Add(remaining.Count == 0 ? "no workload resources left" : "remaining: " + string.Join(", ", remaining.Take(20)));
-            using var document = await kubectl.GetNamespaceAsync(ns, cancellationToken);
-            if (document is not null)
-            {
-                var root = document.RootElement;
-                if (root.TryGetProperty("spec", out var spec) && spec.TryGetProperty("finalizers", out var finalizers) && finalizers.GetArrayLength() > 0)
-                {
-                    parts.Add("finalizers: " + string.Join(", ", finalizers.EnumerateArray().Select(f => f.GetString())));
-                }
-
-                if (root.TryGetProperty("status", out var status) && status.TryGetProperty("conditions", out var conditions))
-                {
-                    var messages = conditions.EnumerateArray()
-                        .Where(c => c.TryGetProperty("status", out var s) && s.GetString() == "True" && c.TryGetProperty("message", out _))
-                        .Select(c => c.GetProperty("message").GetString())
-                        .Take(3);
-                    var text = string.Join("; ", messages);
-                    if (text.Length > 0)
-                    {
-                        parts.Add("conditions: " + text);
-                    }
-                }
-            }
-        }
-        catch (Exception ex) when (ex is CliCommandException or JsonException or InvalidOperationException)
-        {
-            parts.Add("could not list what remains: " + ex.Message);
-        }
-
-        return $"Namespace {ns} is stuck Terminating; " + string.Join("; ", parts);
     }
 }

@@ -1,0 +1,101 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
+using StoreProvisioning.Functions.Orchestration;
+using StoreProvisioning.Functions.Reconciliation;
+using StoreProvisioning.Functions.Tests.Infrastructure;
+using StoreProvisioning.Lifecycle;
+using StoreProvisioning.Persistence;
+using StoreProvisioning.Stores;
+
+namespace StoreProvisioning.Functions.Tests.Reconciliation;
+
+/// <summary>The reconciler's observe → act half, against the real durable engine, SQLite and the fake CLIs.</summary>
+[Collection(OrchestrationCollection.Name)]
+public sealed class StoreReconcilerTests
+{
+    // A store whose install orchestration is gone (e.g. lost with an in-memory engine) is FAILED with a retryable reason.
+    [Fact]
+    public async Task Lost_install_is_failed_with_a_retryable_reason()
+    {
+        var clock = new ShiftedClock();
+        await using var h = await Harness.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        await h.CreateAsync("acme"); // NEW, and no orchestration was ever started
+
+        Assert.Equal(0, await RunAsync(h)); // too fresh: it may be about to be queued
+        clock.Shift = ReconcileDecision.SettleTime + TimeSpan.FromSeconds(5);
+        Assert.Equal(1, await RunAsync(h));
+
+        var store = await h.Repository.GetAsync("acme");
+        Assert.Equal(StoreStatus.Failed, store!.Status);
+        Assert.Contains("interrupted", store.Error);
+        Assert.Contains(AuditActions.ReconcileFailed, await h.ActionsAsync("acme"));
+        Assert.Equal(StoreStatus.Ready, (await h.RetryAsync("acme"))!.Status);
+    }
+
+    // A delete whose orchestration is gone is started again and finishes: the row is removed, its history kept.
+    [Fact]
+    public async Task Lost_delete_is_redriven_to_removal()
+    {
+        var clock = new ShiftedClock();
+        await using var h = await Harness.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        await h.ProvisionAsync("acme");
+        Assert.True((await h.Stores.DeleteAsync("acme")).Kind == Application.ResultKind.Ok); // DELETING, orchestration never started
+
+        clock.Shift = ReconcileDecision.SettleTime + TimeSpan.FromSeconds(5);
+        Assert.Equal(1, await RunAsync(h));
+
+        await WaitUntilAsync(async () => await h.Repository.GetAsync("acme") is null);
+        var actions = await h.ActionsAsync("acme");
+        Assert.Contains(AuditActions.ReconcileRedriven, actions);
+        Assert.Equal(AuditActions.StoreRemoved, actions[^1]);
+        Assert.Equal(0, await RunAsync(h)); // nothing left to do
+    }
+
+    // While a delete hangs on a namespace stuck Terminating, the reconciler reports what blocks it — once, not every pass.
+    [Fact]
+    public async Task Stuck_namespace_is_reported_once_with_its_blockers()
+    {
+        var clock = new ShiftedClock();
+        await using var h = await Harness.StartAsync(
+            settings: new Dictionary<string, string?> { ["HELM_TIMEOUT"] = "8s", ["TERMINATION_GRACE"] = "1s" },
+            services: s => s.AddSingleton<TimeProvider>(clock));
+        await h.ProvisionAsync("acme");
+        h.Fakes.Kubectl("FAKE_KUBECTL_DELETE_MODE", "hang");
+        var deleting = (await h.Stores.DeleteAsync("acme")).Value!;
+        await h.Host.Client.ScheduleNewOrchestrationInstanceAsync(
+            OperationLauncher.OrchestratorFor(StoreOperation.Delete),
+            OperationLauncher.InputFor(deleting, h.Options.OperationDeadline),
+            new StartOrchestrationOptions { InstanceId = OperationLauncher.InstanceIdFor(deleting) });
+        await WaitUntilAsync(() => Task.FromResult(h.Fakes.Calls().Any(c => c.Tool == "kubectl" && c.Argv.Contains("delete") && c.End is null)));
+
+        clock.Shift = ReconcileDecision.SettleTime + TimeSpan.FromSeconds(5);
+        Assert.Equal(1, await RunAsync(h));
+        Assert.Equal(0, await RunAsync(h)); // same blockers: not reported again
+
+        var stuck = (await h.AuditAsync("acme")).Single(a => a.Action == AuditActions.NamespaceStuck);
+        Assert.Contains("store-acme is stuck Terminating", stuck.Detail);
+        Assert.Contains("finalizers kubernetes", stuck.Detail);
+        await WaitUntilAsync(async () => await h.Repository.GetAsync("acme") is null, TimeSpan.FromSeconds(60)); // the delete still ends
+    }
+
+    private static Task<int> RunAsync(Harness h) =>
+        h.Services.GetRequiredService<StoreReconciler>().RunAsync(h.Host.Client, CancellationToken.None);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>System time moved forward by <see cref="Shift"/>, so a row can be made "settled" without waiting.</summary>
+    private sealed class ShiftedClock : TimeProvider
+    {
+        public TimeSpan Shift { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Shift;
+    }
+}
