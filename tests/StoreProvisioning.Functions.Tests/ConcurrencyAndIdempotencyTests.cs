@@ -124,8 +124,8 @@ public sealed class ConcurrencyAndIdempotencyTests
 
         Assert.True((await releases.UninstallRelease(input, default)).Succeeded);
         Assert.True((await releases.UninstallRelease(input, default)).Succeeded);
-        Assert.True((await namespaces.DeleteNamespace(input, default)).Succeeded);
-        Assert.True((await namespaces.DeleteNamespace(input, default)).Succeeded);
+        Assert.True((await namespaces.DeleteNamespace(new RemovalRequest(input, []), default)).Succeeded); // deletes and removes the row
+        Assert.True((await namespaces.DeleteNamespace(new RemovalRequest(input, []), default)).Succeeded);
         Assert.True((await records.RemoveStore(new RemovalRequest(input, []), default)).Succeeded);
         Assert.True((await records.RemoveStore(new RemovalRequest(input, []), default)).Succeeded);
 

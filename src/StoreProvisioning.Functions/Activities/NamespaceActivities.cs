@@ -68,27 +68,43 @@ public sealed class NamespaceActivities(
     }
 
     /// <summary>
-    /// Deletes namespace store-{name} and waits for it to go. A failure or timeout is recorded with what still blocks
-    /// the namespace (remaining resources, finalizers) and reported to the orchestrator, which carries on removing the
-    /// row. Idempotent: `--ignore-not-found`.
+    /// Deletes namespace store-{name}, waits for it to go, then removes the store's row (whatever kubectl did), so the
+    /// removal is not queued again behind other stores' cluster work. A failure or timeout of kubectl is recorded with
+    /// what still blocks the namespace (remaining resources, finalizers) and named in store.removed.
+    /// Idempotent: `--ignore-not-found`, and a store already removed is left alone.
     /// </summary>
     [Function(nameof(DeleteNamespace))]
-    public async Task<StepOutcome> DeleteNamespace([ActivityTrigger] StoreOperationInput input, CancellationToken cancellationToken)
+    public async Task<StepOutcome> DeleteNamespace([ActivityTrigger] RemovalRequest request, CancellationToken cancellationToken)
     {
+        var input = request.Operation;
         var store = await repository.GetAsync(input.StoreName, cancellationToken);
+        if (store is null)
+        {
+            return StepOutcome.Ok(note: "already removed");
+        }
+
         if (ActivitySupport.Check(store, input, StoreStatus.Deleting) is { } stop)
         {
             return stop;
         }
 
-        var ns = store!.Namespace;
+        var problem = await DeleteAsync(store, input, cancellationToken);
+        var removal = await StoreRemoval.RemoveAsync(
+            repository, problem is null ? request : request with { Problems = [.. request.Problems, problem] }, logger, CancellationToken.None);
+        return problem is null || removal.Result == StepResult.Superseded ? removal : StepOutcome.Fail(problem);
+    }
+
+    /// <summary>kubectl delete namespace under a cluster slot; null when it went, else the reason it did not.</summary>
+    private async Task<string?> DeleteAsync(Store store, StoreOperationInput input, CancellationToken cancellationToken)
+    {
+        var ns = store.Namespace;
         var clock = Stopwatch.StartNew();
         using var slot = await limiter.AcquireAsync(input.OperationId, cancellationToken);
         try
         {
             await kubectl.DeleteNamespaceAsync(ns, cancellationToken);
             await repository.RecordAsync(store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.NamespaceDeleted, ns, clock.Elapsed), CancellationToken.None);
-            return StepOutcome.Ok();
+            return null;
         }
         catch (CliCommandException ex)
         {
@@ -97,7 +113,7 @@ public sealed class NamespaceActivities(
             logger.LogWarning("Deleting namespace {Namespace} failed: {Reason}", ns, reason);
             await repository.RecordAsync(
                 store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.NamespaceDeleteFailed, $"{ex.Message} {blockers}".Trim(), clock.Elapsed), CancellationToken.None);
-            return StepOutcome.Fail(reason);
+            return reason;
         }
     }
 }

@@ -82,25 +82,10 @@ public sealed class RecordActivities(StoreRepository repository, KubectlCli kube
     }
 
     /// <summary>
-    /// Removes the DELETING store's row once cleanup has ended, whatever the cleanup's outcome, and records
-    /// store.removed with the partial failures. Its own activity (not part of the namespace step) so that the row goes
-    /// even when the namespace step crashed or ran past its deadline. Idempotent: a second run finds no row.
+    /// Removes the DELETING store's row when the namespace step could not (it crashed or ran past its deadline), and
+    /// records store.removed with the partial failures. Idempotent: a second run finds no row.
     /// </summary>
     [Function(nameof(RemoveStore))]
-    public async Task<StepOutcome> RemoveStore([ActivityTrigger] RemovalRequest request, CancellationToken cancellationToken)
-    {
-        var input = request.Operation;
-        var detail = request.Problems.Count == 0
-            ? "release and namespace removed"
-            : "removed with partial failures: " + string.Join("; ", request.Problems);
-        var removed = await repository.RemoveAsync(input.StoreName, input.OperationId, new ActivityDraft(AuditActions.StoreRemoved, detail), cancellationToken);
-        if (!removed)
-        {
-            var store = await repository.GetAsync(input.StoreName, cancellationToken);
-            return store is null ? StepOutcome.Ok(note: "already removed") : StepOutcome.Moved($"Store '{store.Name}' is {store.Status.Name()} under another operation; not removed.");
-        }
-
-        logger.LogInformation("Store {Store} removed ({Detail})", input.StoreName, detail);
-        return StepOutcome.Ok(note: detail);
-    }
+    public Task<StepOutcome> RemoveStore([ActivityTrigger] RemovalRequest request, CancellationToken cancellationToken) =>
+        StoreRemoval.RemoveAsync(repository, request, logger, cancellationToken);
 }

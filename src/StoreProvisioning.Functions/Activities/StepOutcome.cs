@@ -56,5 +56,5 @@ public sealed record FailureReport(StoreOperationInput Operation, string Reason,
 /// <summary>Input of <see cref="RecordActivities.RecordNote"/>: an audit row written on the orchestrator's behalf.</summary>
 public sealed record AuditNote(StoreOperationInput Operation, string Action, string Detail);
 
-/// <summary>Input of <see cref="RecordActivities.RemoveStore"/>: the delete's partial failures, for the store.removed row.</summary>
+/// <summary>Input of <see cref="NamespaceActivities.DeleteNamespace"/> and <see cref="RecordActivities.RemoveStore"/>: the delete's partial failures so far, for the store.removed row.</summary>
 public sealed record RemovalRequest(StoreOperationInput Operation, IReadOnlyList<string> Problems);

@@ -42,33 +42,46 @@ internal static class StoreWorkflow
     public static Task RollbackAsync(TaskOrchestrationContext context, StoreOperationInput input, ILogger log) =>
         StepAsync(context, input, nameof(ReleaseActivities.RollbackRelease), input, log, diagnoseOnTimeout: true);
 
-    /// <summary>Uninstall, delete the namespace, remove the row: each step runs whatever the previous one did.</summary>
+    /// <summary>
+    /// Uninstall, delete the namespace, remove the row: each step runs whatever the previous one did. The namespace
+    /// step removes the row itself, so the removal is not queued behind other stores' cluster work; only when that step
+    /// does not answer (deadline, crash) is the removal an activity of its own.
+    /// </summary>
     public static async Task DeleteAsync(TaskOrchestrationContext context, StoreOperationInput input, ILogger log)
     {
         var problems = new List<string>();
-        foreach (var (activity, failedAction) in new[]
-                 {
-                     (nameof(ReleaseActivities.UninstallRelease), Persistence.AuditActions.UninstallFailed),
-                     (nameof(NamespaceActivities.DeleteNamespace), Persistence.AuditActions.NamespaceDeleteFailed),
-                 })
+        var uninstall = await RaceDeadlineAsync(context, input, nameof(ReleaseActivities.UninstallRelease), input);
+        if (uninstall.Result == StepResult.Superseded)
         {
-            var outcome = await RaceDeadlineAsync(context, input, activity, input);
-            switch (outcome.Result)
+            log.LogWarning("Delete of store {Store} stopped at uninstall: {Reason}", input.StoreName, uninstall.Message);
+            return;
+        }
+
+        if (!uninstall.Succeeded)
+        {
+            problems.Add(uninstall.Message ?? "helm uninstall failed");
+            if (uninstall.NeedsRecording)
             {
-                case StepResult.Superseded:
-                    log.LogWarning("Delete of store {Store} stopped at {Step}: {Reason}", input.StoreName, activity, outcome.Message);
-                    return;
-                case StepResult.Failed:
-                    problems.Add(outcome.Message ?? activity + " failed");
-                    break;
-                case StepResult.TimedOut or StepResult.Crashed:
-                    problems.Add(outcome.Message!);
-                    await CallRecordAsync(context, nameof(RecordActivities.RecordNote), new AuditNote(input, failedAction, outcome.Message!), log);
-                    break;
+                await CallRecordAsync(context, nameof(RecordActivities.RecordNote), new AuditNote(input, Persistence.AuditActions.UninstallFailed, uninstall.Message!), log);
             }
         }
 
-        await CallRecordAsync(context, nameof(RecordActivities.RemoveStore), new RemovalRequest(input, problems), log);
+        var namespaceStep = await RaceDeadlineAsync(context, input, nameof(NamespaceActivities.DeleteNamespace), new RemovalRequest(input, [.. problems]));
+        switch (namespaceStep.Result)
+        {
+            case StepResult.Superseded:
+                log.LogWarning("Delete of store {Store} stopped at the namespace: {Reason}", input.StoreName, namespaceStep.Message);
+                return;
+            case StepResult.Failed:
+                problems.Add(namespaceStep.Message ?? "namespace deletion failed"); // recorded, and the row removed, by the activity
+                break;
+            case StepResult.TimedOut or StepResult.Crashed:
+                problems.Add(namespaceStep.Message!);
+                await CallRecordAsync(context, nameof(RecordActivities.RecordNote), new AuditNote(input, Persistence.AuditActions.NamespaceDeleteFailed, namespaceStep.Message!), log);
+                await CallRecordAsync(context, nameof(RecordActivities.RemoveStore), new RemovalRequest(input, problems), log);
+                break;
+        }
+
         log.LogInformation("Store {Store} deleted{Partial}", input.StoreName, problems.Count == 0 ? string.Empty : " with partial failures: " + string.Join("; ", problems));
     }
 
