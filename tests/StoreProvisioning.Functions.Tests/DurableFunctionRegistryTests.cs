@@ -51,6 +51,7 @@ public sealed class DurableFunctionRegistryTests
         Assert.Equal(StoreProvisioning.Stores.StoreOperation.Upgrade, input.Effective);
         Assert.Equal(TimeSpan.FromMinutes(3), input.StepDeadline);
         Assert.Equal(StoreOperationInput.DefaultDeadline, (input with { Deadline = null }).StepDeadline);
+        Assert.Equal(new Configuration.StoreProvisioningOptions { SqlitePath = "s.db", ChartsRoot = "helm" }.OperationDeadline, StoreOperationInput.DefaultDeadline); // the fallback is the default settings' deadline
         Assert.Null(OperationLauncher.InputFor(store with { Operation = StoreProvisioning.Stores.StoreOperation.Upgrade }).RetryOf);
     }
 }

@@ -28,7 +28,7 @@ public sealed record StoreProvisioningOptions
     public string StoreUrlTemplate { get; init; } = "http://{host}:8080";
 
     /// <summary>helm's own --timeout for install, upgrade, rollback and uninstall.</summary>
-    public TimeSpan HelmTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan HelmTimeout { get; init; } = DefaultHelmTimeout;
 
     /// <summary>How many cluster steps (helm/kubectl work) may run at once.</summary>
     public int ProvisionConcurrency { get; init; } = 2;
@@ -40,7 +40,7 @@ public sealed record StoreProvisioningOptions
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>After SIGTERM, how long a CLI process may take to exit before it is killed.</summary>
-    public TimeSpan TerminationGrace { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan TerminationGrace { get; init; } = DefaultTerminationGrace;
 
     /// <summary>How often the reconciler compares the database with the cluster.</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromMinutes(1);
@@ -52,7 +52,14 @@ public sealed record StoreProvisioningOptions
     public string UrlFor(string storeName) => StoreUrlTemplate.Replace("{host}", HostFor(storeName), StringComparison.Ordinal);
 
     /// <summary>The guard an orchestrator puts around one helm step: helm's timeout, then termination, then slack.</summary>
-    public TimeSpan OperationDeadline => HelmTimeout + TerminationGrace + TimeSpan.FromMinutes(1);
+    public TimeSpan OperationDeadline => DeadlineFor(HelmTimeout, TerminationGrace);
+
+    public static readonly TimeSpan DefaultHelmTimeout = TimeSpan.FromMinutes(10);
+
+    public static readonly TimeSpan DefaultTerminationGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>helm's timeout, then the runner's SIGTERM grace, then a minute of slack for recording the outcome.</summary>
+    public static TimeSpan DeadlineFor(TimeSpan helmTimeout, TimeSpan terminationGrace) => helmTimeout + terminationGrace + TimeSpan.FromMinutes(1);
 
     /// <summary>Reads the options from configuration keys named as in the README (HELM_PATH, SQLITE_PATH, ...).</summary>
     public static StoreProvisioningOptions FromConfiguration(IConfiguration configuration, string appBaseDirectory)
@@ -66,11 +73,11 @@ public sealed record StoreProvisioningOptions
             ChartsRoot = Path.GetFullPath(Text(configuration, "CHARTS_ROOT") ?? FindChartsRoot(appBaseDirectory)),
             StoreDomain = Text(configuration, "STORE_DOMAIN") ?? "localhost",
             StoreUrlTemplate = Text(configuration, "STORE_URL_TEMPLATE") ?? "http://{host}:8080",
-            HelmTimeout = Duration(configuration, "HELM_TIMEOUT", TimeSpan.FromMinutes(10), errors),
+            HelmTimeout = Duration(configuration, "HELM_TIMEOUT", DefaultHelmTimeout, errors),
             ProvisionConcurrency = Number(configuration, "PROVISION_CONCURRENCY", 2, 1, 64, errors),
             MaxStoresPerUser = Number(configuration, "MAX_STORES_PER_USER", 3, 1, 1000, errors),
             QueryTimeout = Duration(configuration, "QUERY_TIMEOUT", TimeSpan.FromSeconds(30), errors),
-            TerminationGrace = Duration(configuration, "TERMINATION_GRACE", TimeSpan.FromSeconds(10), errors),
+            TerminationGrace = Duration(configuration, "TERMINATION_GRACE", DefaultTerminationGrace, errors),
             ReconcileInterval = Duration(configuration, "RECONCILE_INTERVAL", TimeSpan.FromMinutes(1), errors),
         };
 

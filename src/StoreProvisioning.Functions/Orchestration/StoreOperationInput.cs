@@ -22,8 +22,9 @@ public sealed record StoreOperationInput(
     TimeSpan? Deadline = null,
     StoreOperation? RetryOf = null)
 {
-    /// <summary>The deadline of the default settings (HELM_TIMEOUT 10m + TERMINATION_GRACE 10s + 1m slack).</summary>
-    public static readonly TimeSpan DefaultDeadline = TimeSpan.FromMinutes(11) + TimeSpan.FromSeconds(10);
+    /// <summary>The deadline of the default settings (HELM_TIMEOUT and TERMINATION_GRACE unset).</summary>
+    public static readonly TimeSpan DefaultDeadline = Configuration.StoreProvisioningOptions.DeadlineFor(
+        Configuration.StoreProvisioningOptions.DefaultHelmTimeout, Configuration.StoreProvisioningOptions.DefaultTerminationGrace);
 
     /// <summary>The deadline each cluster step of this operation is held to.</summary>
     public TimeSpan StepDeadline => Deadline is { } d && d > TimeSpan.Zero ? d : DefaultDeadline;
