@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Cluster;
 using StoreProvisioning.Functions.Orchestration;
+using StoreProvisioning.Lifecycle;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
 
@@ -27,7 +28,7 @@ public sealed class RecordActivities(StoreRepository repository, KubectlCli kube
             return StepOutcome.Moved("The store moved on; the failure is not recorded on it.");
         }
 
-        if (store.Status is not (StoreStatus.New or StoreStatus.Provisioning))
+        if (!LifecycleTransitions.SourcesFor(LifecycleCommand.Fail).Contains(store.Status))
         {
             // The step finished after all (READY) or already recorded its failure: nothing to add.
             return StepOutcome.Moved($"The store is already {store.Status.Name()}; the late failure report is dropped.");
