@@ -35,3 +35,26 @@ public sealed class HealthTests : IAsyncLifetime
         Assert.DoesNotContain(server.Calls(), c => c.Tool == "helm" && c.Argv.Length > 0 && c.Argv[0] == "upgrade");
     }
 }
+
+/// <summary>GET /api/health when helm is not where HELM_PATH says.</summary>
+public sealed class MissingHelmHealthTests : IAsyncLifetime
+{
+    private TestServerProcess server = null!;
+
+    public async Task InitializeAsync() => server = await TestServerProcess.StartAsync(new Dictionary<string, string> { ["HELM_PATH"] = "/nonexistent/helm" });
+
+    public async Task DisposeAsync() => await server.DisposeAsync();
+
+    [Fact]
+    // Proves a missing helm is reported as unavailable with the setting to fix, while the API itself stays up (200, degraded).
+    public async Task A_missing_helm_is_reported_with_the_setting_to_fix()
+    {
+        using var health = await server.Client.GetAsync("/api/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        var body = await health.BodyAsync();
+        Assert.Equal("degraded", body.GetProperty("status").GetString());
+        Assert.Equal("unavailable", body.GetProperty("helm").GetProperty("status").GetString());
+        Assert.Contains("HELM_PATH", body.GetProperty("helm").GetProperty("message").GetString());
+        Assert.Equal("ok", body.GetProperty("database").GetProperty("status").GetString());
+    }
+}
