@@ -153,6 +153,31 @@ public sealed class ApiContractTests(DefaultServer fixture) : IClassFixture<Defa
     }
 
     [Theory]
+    [InlineData("{\"storeName\":x}", "'x' is an invalid start of a value (line 1, column 14).")]
+    [InlineData("{\n  \"storeName\": \"contract-json\",\n  \"userId\": x\n}", "(line 3, column 13).")]
+    [InlineData("{\"caf\u00e9\":x}", "(line 1, column 9).")]
+    // Proves the malformed-JSON message points at the error as an editor would (1-based line and character column),
+    // with nothing from the parser's internals.
+    public async Task Malformed_json_says_where_in_the_body(string body, string expected)
+    {
+        using var response = await client.PostAsync("/api/stores", ApiCalls.Json(body));
+        var detail = (await response.AssertProblemAsync(HttpStatusCode.BadRequest, body)).GetProperty("detail").GetString()!;
+        Assert.Contains(expected, detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("BytePosition", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    // Proves problem texts quote names as people write them, not as HTML-safe JSON escapes.
+    public async Task Problem_texts_are_not_html_escaped()
+    {
+        using var missing = await client.GetAsync("/api/stores/contract-nobody");
+        var body = await missing.Content.ReadAsStringAsync();
+        Assert.Contains("'contract-nobody'", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u0027", body, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("""{"storeName":123,"userId":"x"}""", "storeName")]
     [InlineData("""{"storeName":["contract-types"],"userId":"x"}""", "storeName")]
     [InlineData("""{"storeName":"contract-types","userId":true}""", "userId")]

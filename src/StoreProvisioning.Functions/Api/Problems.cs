@@ -23,7 +23,7 @@ public static class Problems
             body["errors"] = errors;
         }
 
-        return ApiJson.Write(body, status, ContentType);
+        return ApiJson.Write(body, status, ContentType, ApiJson.ProblemOptions);
     }
 
     public static IActionResult Validation(IReadOnlyDictionary<string, string[]> errors, string? detail = null) =>

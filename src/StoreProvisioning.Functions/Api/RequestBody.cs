@@ -59,9 +59,10 @@ public static class RequestBody
                 $"Send the body as JSON with 'Content-Type: application/json' (got '{Printable(request.ContentType) ?? "none"}')."));
         }
 
+        var bytes = buffer.ToArray();
         try
         {
-            using var document = JsonDocument.Parse(buffer.ToArray(), ParseOptions);
+            using var document = JsonDocument.Parse(bytes, ParseOptions);
             return (document.RootElement.Clone(), null);
         }
         catch (JsonException ex)
@@ -69,7 +70,7 @@ public static class RequestBody
             return (null, Problems.Create(
                 StatusCodes.Status400BadRequest,
                 "Malformed JSON",
-                $"The request body is not valid JSON: {Describe(ex)}"));
+                $"The request body is not valid JSON: {Describe(ex, bytes)}"));
         }
     }
 
@@ -93,13 +94,41 @@ public static class RequestBody
     private static bool IsWhitespace(MemoryStream buffer) =>
         buffer.GetBuffer().AsSpan(0, (int)buffer.Length).IndexOfAnyExcept(" \t\r\n"u8) < 0;
 
-    // The parser's message names the position and the problem; drop the internal type names it sometimes adds.
-    private static string Describe(JsonException ex)
+    // The parser's first sentence says what is wrong in the body's own terms; its position suffix
+    // ("LineNumber: 0 | BytePositionInLine: 13", zero-based bytes) and any "Path:" are replaced by a 1-based
+    // line and character column, as an editor shows them.
+    private static string Describe(JsonException ex, byte[] body)
     {
         var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        var text = cut > 0 ? message[..cut] : message;
-        return $"{text} (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).";
+        foreach (var marker in new[] { " LineNumber:", " Path:" })
+        {
+            var cut = message.IndexOf(marker, StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+        }
+
+        message = message.TrimEnd(' ', '.');
+        return ex.LineNumber is { } line && ex.BytePositionInLine is { } position
+            ? $"{message} (line {line + 1}, column {Column(body, line, position)})."
+            : message + ".";
+    }
+
+    /// <summary>The 1-based character column of a zero-based byte position on a zero-based line.</summary>
+    private static long Column(byte[] body, long line, long bytePosition)
+    {
+        var start = 0;
+        for (var seen = 0L; seen < line && start < body.Length; start++)
+        {
+            if (body[start] == (byte)'\n')
+            {
+                seen++;
+            }
+        }
+
+        var length = (int)Math.Clamp(bytePosition, 0, body.Length - start);
+        return Encoding.UTF8.GetCharCount(body, start, length) + 1;
     }
 
     private static string? Printable(string? text) =>
