@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Application;
 using StoreProvisioning.Cluster;
@@ -25,6 +26,7 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new CliRunner(
             sp.GetRequiredService<StoreProvisioningOptions>().TerminationGrace,
             sp.GetRequiredService<ILogger<CliRunner>>()));
+        services.AddHostedService<CliProcessShutdown>();
         services.AddSingleton<HelmCli>();
         services.AddSingleton<KubectlCli>();
         services.AddSingleton(sp => new ClusterWorkLimiter(sp.GetRequiredService<StoreProvisioningOptions>().ProvisionConcurrency));

@@ -179,6 +179,27 @@ public sealed class TestServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A graceful stop, as a container runtime or systemd asks for one: SIGTERM, then wait for the server to exit by
+    /// itself. Returns its exit code.
+    /// </summary>
+    public async Task<int> StopGracefullyAsync(TimeSpan timeout)
+    {
+        if (process is not { HasExited: false })
+        {
+            return process?.ExitCode ?? 0;
+        }
+
+        if (SignalNative.Kill(process.Id, SignalNative.SigTerm) != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM {process.Id} failed");
+        }
+
+        using var wait = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(wait.Token);
+        return process.ExitCode;
+    }
+
     public string Log
     {
         get
@@ -299,4 +320,12 @@ public static class Repository
 
         throw new InvalidOperationException("Could not find the repository root (host.json and tests/fakes) above " + AppContext.BaseDirectory);
     }
+}
+
+internal static class SignalNative
+{
+    public const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static extern int Kill(int pid, int signal);
 }
