@@ -419,6 +419,21 @@ public sealed class ApiContractTests(DefaultServer fixture) : IClassFixture<Defa
         }
     }
 
+    [Fact]
+    // Proves health says when helm, kubectl and the cluster are the simulated ones from tests/fakes, so a demo is never
+    // mistaken for a cluster.
+    public async Task Health_says_when_the_clis_are_fakes()
+    {
+        var health = await client.GetJsonAsync("/api/health");
+        foreach (var component in new[] { "helm", "kubectl", "cluster" })
+        {
+            var message = health.GetProperty(component).GetProperty("message").GetString();
+            Assert.Contains("(FAKE: tests/fakes - simulated", message, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("FAKE", health.GetProperty("database").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("GET", "/api/nothing-here", HttpStatusCode.NotFound)]
     [InlineData("GET", "/api/stores/contract-x/nothing", HttpStatusCode.NotFound)]

@@ -79,6 +79,14 @@ public class HelmCli(CliRunner runner, StoreProvisioningOptions options)
         return result.StandardOutput.Trim();
     }
 
+    /// <summary>The version as health shows it: "v3.17.3", with the fake's own note when helm is simulated.</summary>
+    public virtual async Task<string> DescribeVersionAsync(CancellationToken cancellationToken)
+    {
+        var result = await runner.RunCheckedAsync(Short(HelmArguments.VersionAndCommit()), cancellationToken).ConfigureAwait(false);
+        var parts = result.StandardOutput.Trim().Split(' ', 2);
+        return SimulatedCli.Describe(parts[0], parts.Length > 1 ? parts[1] : null);
+    }
+
     /// <summary>3 or 4, asked of helm once and remembered: the flags of the two differ.</summary>
     public async Task<int> MajorVersionAsync(CancellationToken cancellationToken)
     {

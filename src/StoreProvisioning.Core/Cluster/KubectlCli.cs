@@ -45,7 +45,7 @@ public class KubectlCli(CliRunner runner, StoreProvisioningOptions options)
         var result = await runner.RunCheckedAsync(Query(args), cancellationToken).ConfigureAwait(false);
         using var document = Parse(result, args);
         return document.RootElement.TryGetProperty("serverVersion", out var server) && server.TryGetProperty("gitVersion", out var v)
-            ? v.GetString() ?? "unknown"
+            ? SimulatedCli.Describe(v.GetString() ?? "unknown", Commit(server))
             : throw new CliCommandException(CliFailure.UnreadableOutput, Display(args), "kubectl reached no API server (no serverVersion in its answer).", result);
     }
 
@@ -55,8 +55,12 @@ public class KubectlCli(CliRunner runner, StoreProvisioningOptions options)
         string[] args = ["version", "--client", "--output", "json"];
         var result = await runner.RunCheckedAsync(Query(args), cancellationToken).ConfigureAwait(false);
         using var document = Parse(result, args);
-        return document.RootElement.GetProperty("clientVersion").GetProperty("gitVersion").GetString() ?? "unknown";
+        var client = document.RootElement.GetProperty("clientVersion");
+        return SimulatedCli.Describe(client.GetProperty("gitVersion").GetString() ?? "unknown", Commit(client));
     }
+
+    private static string? Commit(System.Text.Json.JsonElement version) =>
+        version.TryGetProperty("gitCommit", out var commit) && commit.ValueKind == System.Text.Json.JsonValueKind.String ? commit.GetString() : null;
 
     private CliRequest Query(IReadOnlyList<string> args) => new(options.KubectlPath, args, options.QueryTimeout);
 

@@ -29,7 +29,7 @@ public sealed class HealthApi(SqliteDatabase database, HelmCli helm, KubectlCli 
                 var version = await SqliteDatabase.SchemaVersionAsync(connection, ct);
                 return $"SQLite at {database.Path}, schema version {version}.";
             }, "The database cannot be opened; check SQLITE_PATH and that its folder is writable.", cancellationToken),
-            CheckAsync(async ct => $"helm {await helm.VersionAsync(ct)}.", "helm cannot be run; install it or set HELM_PATH.", cancellationToken),
+            CheckAsync(async ct => $"helm {await helm.DescribeVersionAsync(ct)}.", "helm cannot be run; install it or set HELM_PATH.", cancellationToken),
             CheckAsync(async ct => $"kubectl {await kubectl.ClientVersionAsync(ct)}.", "kubectl cannot be run; install it or set KUBECTL_PATH.", cancellationToken),
             CheckAsync(async ct => $"API server {await kubectl.ServerVersionAsync(ct)} reachable.", "No Kubernetes cluster is reachable; check KUBECONFIG (e.g. start k3d).", cancellationToken));
 
