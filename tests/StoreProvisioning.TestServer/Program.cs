@@ -37,6 +37,9 @@ var functions = app.MapHttpFunctions(functionsAssembly);
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {
+    var options = app.Services.GetRequiredService<StoreProvisioning.Configuration.StoreProvisioningOptions>();
+    app.Logger.LogInformation("Database: {Path} (SQLITE_PATH); helm: {Helm}; kubectl: {Kubectl}", options.SqlitePath, options.HelmPath, options.KubectlPath);
+
     foreach (var function in functions)
     {
         app.Logger.LogInformation("HTTP function {Function}: {Methods} /{Pattern}", function.Name, string.Join(",", function.HttpMethods ?? ["*"]), function.Pattern);
