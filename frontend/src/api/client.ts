@@ -90,6 +90,7 @@ export const api = {
       body: revision === undefined ? {} : { revision },
     }),
   retryStore: (name: string) => request<Store>(`/api/stores/${enc(name)}/retry`, { method: 'POST' }),
+  cancelStore: (name: string) => request<Store>(`/api/stores/${enc(name)}/cancel`, { method: 'POST' }),
   metrics: (signal?: AbortSignal) => request<Metrics>('/api/stores/metrics', { signal }),
   activity: (store: string | null, limit = 50, signal?: AbortSignal) => {
     const params = new URLSearchParams({ limit: String(limit) });

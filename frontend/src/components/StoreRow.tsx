@@ -19,8 +19,10 @@ function isSafeHttpUrl(url: string | null | undefined): url is string {
 }
 
 export function StoreRow({ store, now }: StoreRowProps) {
-  const { upgrade, rollback, retry, remove, pending } = useStoreActions(store.name);
-  const [dialog, setDialog] = useState<'delete' | 'rollback' | null>(null);
+  const { upgrade, rollback, retry, remove, cancel, pending } = useStoreActions(store.name);
+  const [dialog, setDialog] = useState<'delete' | 'rollback' | 'cancel' | null>(null);
+  // An operation in flight can be stopped; the store is left FAILED and can be retried.
+  const cancellable = store.status === 'PROVISIONING' || store.status === 'DELETING';
 
   // No new action while the server is working on the store or a request of ours is in flight.
   const busy = pending || BUSY_STATUSES.includes(store.status);
@@ -95,6 +97,16 @@ export function StoreRow({ store, now }: StoreRowProps) {
             Retry
           </button>
         )}
+        {cancellable && (
+          <button
+            type="button"
+            onClick={() => setDialog('cancel')}
+            disabled={pending}
+            aria-label={label('Cancel')}
+          >
+            Cancel
+          </button>
+        )}
         <button
           type="button"
           className="danger"
@@ -114,6 +126,18 @@ export function StoreRow({ store, now }: StoreRowProps) {
             onConfirm={() => {
               setDialog(null);
               remove.mutate();
+            }}
+          />
+        )}
+        {dialog === 'cancel' && (
+          <ConfirmDialog
+            title={`Cancel the ${store.operation ?? 'operation'} of ${store.name}?`}
+            message={`This stops the running ${store.operation ?? 'operation'} of "${store.name}" (helm or kubectl is stopped) and leaves the store FAILED. You can retry it afterwards.`}
+            confirmLabel="Cancel operation"
+            onCancel={() => setDialog(null)}
+            onConfirm={() => {
+              setDialog(null);
+              cancel.mutate();
             }}
           />
         )}

@@ -79,7 +79,7 @@ export function installFakeApi(initial: {
   const route: Handler = (c) => {
     const custom = overrides.get(`${c.method} ${c.path}`);
     if (custom) return custom(c);
-    const m = c.path.match(/^\/api\/stores\/([^/]+)(?:\/(upgrade|rollback|retry))?$/);
+    const m = c.path.match(/^\/api\/stores\/([^/]+)(?:\/(upgrade|rollback|retry|cancel))?$/);
     if (c.method === 'GET' && c.path === '/api/health') return json(state.health);
     if (c.method === 'GET' && c.path === '/api/stores') return json(state.stores);
     if (c.method === 'GET' && c.path === '/api/stores/metrics') return json(state.metrics);
@@ -97,6 +97,13 @@ export function installFakeApi(initial: {
       const name = decodeURIComponent(m[1]);
       if (c.method === 'GET' && !m[2]) return find(name) ? json(find(name)) : problem(404, { detail: 'Not found' });
       if (c.method === 'DELETE' && !m[2]) return transition(name, { status: 'DELETING', operation: 'delete' });
+      if (c.method === 'POST' && m[2] === 'cancel') {
+        const s = find(name);
+        if (!s) return problem(404, { detail: 'Not found' });
+        if (s.status !== 'PROVISIONING' && s.status !== 'DELETING') return problem(409, { detail: 'no operation is in flight to cancel.' });
+        Object.assign(s, { status: 'FAILED', error: `The ${s.operation} was cancelled by an anonymous caller. Retry it to run it again.`, updatedAt: new Date().toISOString() });
+        return json(s, 200);
+      }
       if (c.method === 'POST' && m[2]) return transition(name, { status: 'PROVISIONING', operation: m[2] as Store['operation'] });
     }
     return problem(404, { title: 'Not Found', detail: `No route for ${c.method} ${c.path}` });

@@ -85,6 +85,37 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
             new ActivityDraft(AuditActions.DeleteRequested),
             cancellationToken).ConfigureAwait(false));
 
+    /// <summary>
+    /// Cancels the operation in flight: the store becomes FAILED "… cancelled by {actor}" (retryable) with an audit row,
+    /// in one conditional write fenced by the operation being cancelled. The caller then stops that operation's
+    /// orchestration and CLI processes (<see cref="Cancellation.CancelledOperationId"/> names them).
+    /// </summary>
+    public async Task<ServiceResult<Cancellation>> CancelAsync(string name, string actor, CancellationToken cancellationToken = default)
+    {
+        var store = await repository.GetAsync(name, cancellationToken).ConfigureAwait(false);
+        if (store is null)
+        {
+            return ServiceResult<Cancellation>.Refuse(ResultKind.NotFound, "Store not found", $"There is no store named '{name}'. GET /api/stores lists the stores.");
+        }
+
+        var operation = (store.Operation ?? StoreOperation.Install).Name();
+        var change = store.OperationId is null
+            ? null
+            : await repository.CancelAsync(
+                name,
+                store.OperationId,
+                $"The {operation} was cancelled by {actor}. Retry it to run it again{(store.Status == StoreStatus.Deleting ? ", or delete the store again" : string.Empty)}.",
+                new ActivityDraft(AuditActions.OperationCancelled, $"{operation} cancelled by {actor}"),
+                cancellationToken).ConfigureAwait(false);
+        if (change is { Outcome: ChangeOutcome.Applied })
+        {
+            return ServiceResult<Cancellation>.Ok(new Cancellation(change.Store!, store.OperationId!, store.Operation ?? StoreOperation.Install));
+        }
+
+        var refused = Map(change ?? new StoreChangeResult(ChangeOutcome.Refused, store, RefusalKind.Conflict, $"The store is {store.Status.Name()}; no operation is in flight to cancel."));
+        return ServiceResult<Cancellation>.Refuse(refused.Kind, refused.Title!, refused.Detail!, refused.Errors);
+    }
+
     public async Task<ServiceResult<Store>> GetAsync(string name, CancellationToken cancellationToken = default) =>
         await repository.GetAsync(name, cancellationToken).ConfigureAwait(false) is { } store ? ServiceResult<Store>.Ok(store) : NotFound(name);
 
@@ -126,6 +157,9 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
             change.Reason!),
     };
 }
+
+/// <summary>A cancelled operation: the store as it is now (FAILED) and the operation that was stopped.</summary>
+public sealed record Cancellation(Store Store, string CancelledOperationId, StoreOperation CancelledOperation);
 
 /// <summary>Non-secret arguments of an operation, kept on the store so a retry repeats them exactly.</summary>
 public sealed record OperationArgs(JsonElement? Values, int? Revision);

@@ -19,7 +19,7 @@ public class CliRunner(TimeSpan terminationGrace, ILogger<CliRunner> logger)
     private const int SigTerm = 15;
 
     private readonly CancellationTokenSource shuttingDown = new();
-    private readonly ConcurrentDictionary<long, Task> processes = new();
+    private readonly ConcurrentDictionary<long, Running> processes = new();
     private long runs;
 
     /// <summary>Runs the command and returns its result whatever the exit code; throws only when it could not run to completion.</summary>
@@ -60,10 +60,13 @@ public class CliRunner(TimeSpan terminationGrace, ILogger<CliRunner> logger)
         }
 
         var run = Interlocked.Increment(ref runs);
-        processes[run] = running.Task.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        // Not disposed: CancelScopeAsync may still signal it after the run has ended.
+        var cancel = new CancellationTokenSource();
+        var exited = running.Task.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        processes[run] = new Running(exited, request.Scope, cancel);
         try
         {
-            return await WaitAsync(request, running, kill, stdout, stderr, clock, cancellationToken).ConfigureAwait(false);
+            return await WaitAsync(request, running, kill, cancel.Token, stdout, stderr, clock, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -80,7 +83,7 @@ public class CliRunner(TimeSpan terminationGrace, ILogger<CliRunner> logger)
     public async Task StopAllAsync(CancellationToken cancellationToken = default)
     {
         await shuttingDown.CancelAsync().ConfigureAwait(false);
-        while (processes.Values.Where(p => !p.IsCompleted).ToArray() is { Length: > 0 } still)
+        while (processes.Values.Select(p => p.Exited).Where(p => !p.IsCompleted).ToArray() is { Length: > 0 } still)
         {
             logger.LogWarning("Shutting down: stopping {Count} running CLI process(es)", still.Length);
             try
@@ -95,20 +98,46 @@ public class CliRunner(TimeSpan terminationGrace, ILogger<CliRunner> logger)
         }
     }
 
+    /// <summary>
+    /// An operator's cancel: every process running for <paramref name="scope"/> (a store's namespace, see
+    /// <see cref="CliRequest.Scope"/>) gets SIGTERM now and SIGKILL after the grace period; returns how many there were
+    /// once all have exited. Their callers see an <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public async Task<int> CancelScopeAsync(string scope, CancellationToken cancellationToken = default)
+    {
+        var matching = processes.Values.Where(p => p.Scope == scope && !p.Exited.IsCompleted).ToArray();
+        foreach (var process in matching)
+        {
+            await process.Cancel.CancelAsync().ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(matching.Select(p => p.Exited)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return matching.Length;
+    }
+
     private async Task<CliResult> WaitAsync(
-        CliRequest request, CommandTask<CommandResult> running, CancellationTokenSource kill, StringBuilder stdout, StringBuilder stderr, Stopwatch clock, CancellationToken cancellationToken)
+        CliRequest request,
+        CommandTask<CommandResult> running,
+        CancellationTokenSource kill,
+        CancellationToken operatorCancel,
+        StringBuilder stdout,
+        StringBuilder stderr,
+        Stopwatch clock,
+        CancellationToken cancellationToken)
     {
         var display = request.Display;
         logger.LogInformation("Running {Command} (pid {Pid}, timeout {Timeout})", display, running.ProcessId, request.Timeout);
         var timedOut = false;
         var deadline = Task.Delay(request.Timeout, CancellationToken.None);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shuttingDown.Token);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shuttingDown.Token, operatorCancel);
         var cancelled = Task.Delay(Timeout.Infinite, stop.Token);
         var first = await Task.WhenAny(running.Task, deadline, cancelled).ConfigureAwait(false);
         if (first != running.Task)
         {
             timedOut = first == deadline;
-            var why = timedOut ? $"ran past {request.Timeout}" : cancellationToken.IsCancellationRequested ? "was cancelled" : "is stopped for shutdown";
+            var why = timedOut ? $"ran past {request.Timeout}"
+                : cancellationToken.IsCancellationRequested ? "was cancelled"
+                : operatorCancel.IsCancellationRequested ? "is cancelled by an operator" : "is stopped for shutdown";
             logger.LogWarning("{Command} {Why}; sending SIGTERM to pid {Pid}", display, why, running.ProcessId);
             Terminate(running.ProcessId);
             if (await Task.WhenAny(running.Task, Task.Delay(terminationGrace, CancellationToken.None)).ConfigureAwait(false) != running.Task)
@@ -145,9 +174,11 @@ public class CliRunner(TimeSpan terminationGrace, ILogger<CliRunner> logger)
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        if (shuttingDown.IsCancellationRequested && !timedOut && first != running.Task)
+        if (!timedOut && first != running.Task)
         {
-            throw ShutdownStopped(display);
+            throw operatorCancel.IsCancellationRequested
+                ? new OperationCanceledException($"`{display}` was cancelled by an operator.")
+                : ShutdownStopped(display);
         }
 
         logger.LogInformation("{Command} exited with {ExitCode} after {Elapsed:0.0}s", display, result.ExitCode, result.Duration.TotalSeconds);
@@ -169,6 +200,8 @@ public class CliRunner(TimeSpan terminationGrace, ILogger<CliRunner> logger)
 
         return result;
     }
+
+    private sealed record Running(Task Exited, string? Scope, CancellationTokenSource Cancel);
 
     private static OperationCanceledException ShutdownStopped(string display) =>
         new($"`{display}` was stopped because the control plane is shutting down.");

@@ -17,19 +17,19 @@ public class HelmCli(CliRunner runner, StoreProvisioningOptions options)
     {
         var helmMajor = await MajorVersionAsync(cancellationToken).ConfigureAwait(false);
         var args = HelmArguments.UpgradeInstall(helmMajor, release, chartPath, ns, options.HelmTimeout, valuesFiles, rollbackOnFailure);
-        await runner.RunCheckedAsync(Long(args, secrets), cancellationToken).ConfigureAwait(false);
+        await runner.RunCheckedAsync(Long(args, secrets, ns), cancellationToken).ConfigureAwait(false);
     }
 
     public virtual Task RollbackAsync(string release, int revision, string ns, CancellationToken cancellationToken) =>
-        runner.RunCheckedAsync(Long(HelmArguments.Rollback(release, revision, ns, options.HelmTimeout), null), cancellationToken);
+        runner.RunCheckedAsync(Long(HelmArguments.Rollback(release, revision, ns, options.HelmTimeout), null, ns), cancellationToken);
 
     public virtual Task UninstallAsync(string release, string ns, CancellationToken cancellationToken) =>
-        runner.RunCheckedAsync(Long(HelmArguments.Uninstall(release, ns, options.HelmTimeout), null), cancellationToken);
+        runner.RunCheckedAsync(Long(HelmArguments.Uninstall(release, ns, options.HelmTimeout), null, ns), cancellationToken);
 
     /// <summary>The release's status, or null when helm has no such release.</summary>
     public virtual async Task<HelmReleaseStatus?> StatusAsync(string release, string ns, CancellationToken cancellationToken)
     {
-        var request = Short(HelmArguments.Status(release, ns));
+        var request = Short(HelmArguments.Status(release, ns)) with { Scope = ns };
         var result = await runner.RunAsync(request, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
@@ -50,7 +50,7 @@ public class HelmCli(CliRunner runner, StoreProvisioningOptions options)
     /// <summary>The release's revisions, oldest first; empty when helm has no such release.</summary>
     public virtual async Task<IReadOnlyList<HelmRevision>> HistoryAsync(string release, string ns, CancellationToken cancellationToken)
     {
-        var request = Short(HelmArguments.History(release, ns));
+        var request = Short(HelmArguments.History(release, ns)) with { Scope = ns };
         var result = await runner.RunAsync(request, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
@@ -141,8 +141,8 @@ public class HelmCli(CliRunner runner, StoreProvisioningOptions options)
     }
 
     // Helm gets its own --timeout; the runner's timeout adds the grace helm needs to give up by itself.
-    private CliRequest Long(IReadOnlyList<string> args, IReadOnlyCollection<string>? secrets) =>
-        new(options.HelmPath, args, options.HelmTimeout + options.TerminationGrace, Secrets: secrets);
+    private CliRequest Long(IReadOnlyList<string> args, IReadOnlyCollection<string>? secrets, string ns) =>
+        new(options.HelmPath, args, options.HelmTimeout + options.TerminationGrace, Secrets: secrets, Scope: ns);
 
     private CliRequest Short(IReadOnlyList<string> args) => new(options.HelmPath, args, options.QueryTimeout);
 }

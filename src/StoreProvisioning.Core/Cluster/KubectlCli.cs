@@ -9,13 +9,13 @@ public class KubectlCli(CliRunner runner, StoreProvisioningOptions options)
     /// <summary>Creates the store's namespace, or updates its labels when it exists. Idempotent.</summary>
     public virtual Task EnsureNamespaceAsync(string ns, string storeName, CancellationToken cancellationToken) =>
         runner.RunCheckedAsync(
-            new CliRequest(options.KubectlPath, KubectlArguments.ApplyFromStdin(), options.QueryTimeout, KubectlArguments.NamespaceManifest(ns, storeName)),
+            new CliRequest(options.KubectlPath, KubectlArguments.ApplyFromStdin(), options.QueryTimeout, KubectlArguments.NamespaceManifest(ns, storeName), Scope: ns),
             cancellationToken);
 
     /// <summary>Deletes the namespace and waits until it is gone. Idempotent.</summary>
     public virtual Task DeleteNamespaceAsync(string ns, CancellationToken cancellationToken) =>
         runner.RunCheckedAsync(
-            new CliRequest(options.KubectlPath, KubectlArguments.DeleteNamespace(ns, options.HelmTimeout), options.HelmTimeout + options.TerminationGrace),
+            new CliRequest(options.KubectlPath, KubectlArguments.DeleteNamespace(ns, options.HelmTimeout), options.HelmTimeout + options.TerminationGrace, Scope: ns),
             cancellationToken);
 
     /// <summary>The namespace object as JSON, or null when it does not exist.</summary>

@@ -20,6 +20,8 @@ public static class LifecycleTransitions
             // Only an operation still in flight can fail: a late report of a step that already succeeded must not undo READY.
             [LifecycleCommand.Fail] = ([StoreStatus.New, StoreStatus.Provisioning], StoreStatus.Failed),
             [LifecycleCommand.FlagDrift] = ([StoreStatus.Ready], StoreStatus.Failed),
+            // Only a store with an operation in flight (queued, provisioning or deleting) has anything to cancel.
+            [LifecycleCommand.Cancel] = ([StoreStatus.New, StoreStatus.Provisioning, StoreStatus.Deleting], StoreStatus.Failed),
         };
 
     /// <summary>The statuses from which <paramref name="command"/> is allowed.</summary>
@@ -46,6 +48,9 @@ public static class LifecycleTransitions
             LifecycleCommand.Upgrade or LifecycleCommand.Rollback => TransitionResult.Refuse(
                 RefusalKind.Conflict,
                 $"A store can be {(command == LifecycleCommand.Upgrade ? "upgraded" : "rolled back")} only when READY or FAILED; this store is {from.Name()}."),
+            LifecycleCommand.Cancel => TransitionResult.Refuse(
+                RefusalKind.Conflict,
+                $"The store is {from.Name()}; no operation is in flight to cancel."),
             _ => TransitionResult.Refuse(
                 RefusalKind.Conflict,
                 $"'{command}' does not apply to a store that is {from.Name()}."),

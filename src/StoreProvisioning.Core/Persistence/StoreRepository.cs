@@ -113,13 +113,32 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
     public Task<StoreChangeResult> FlagDriftAsync(string name, string? operationId, string error, ActivityDraft audit, CancellationToken cancellationToken = default) =>
         FailAsync(LifecycleCommand.FlagDrift, name, operationId, error, audit, null, cancellationToken);
 
+    /// <summary>
+    /// NEW/PROVISIONING/DELETING → FAILED when an operator cancels the operation in flight, only if that operation
+    /// (<paramref name="operationId"/>) is still the store's. A fresh operation id fences off every step of the
+    /// cancelled operation, so nothing it reports later (success, failure, removal of the row) is recorded.
+    /// </summary>
+    public Task<StoreChangeResult> CancelAsync(string name, string operationId, string error, ActivityDraft audit, CancellationToken cancellationToken = default) =>
+        ChangeAsync(
+            name,
+            LifecycleCommand.Cancel,
+            operationId,
+            "error = $error, operation_id = $new_operation_id, " + FailedOperation,
+            [("$error", error), ("$new_operation_id", NewOperationId())],
+            audit,
+            cancellationToken);
+
+    // Which operation a retry re-runs: the one that failed, or for a failed retry the one it was retrying.
+    private const string FailedOperation =
+        "failed_operation = CASE WHEN operation IN ('install', 'upgrade', 'rollback') THEN operation ELSE COALESCE(failed_operation, 'install') END";
+
     private Task<StoreChangeResult> FailAsync(
         LifecycleCommand command, string name, string? operationId, string error, ActivityDraft audit, int? revision, CancellationToken cancellationToken) =>
         ChangeAsync(
             name,
             command,
             operationId,
-            "error = $error, revision = COALESCE($revision, revision), failed_operation = CASE WHEN operation IN ('install', 'upgrade', 'rollback') THEN operation ELSE COALESCE(failed_operation, 'install') END",
+            "error = $error, revision = COALESCE($revision, revision), " + FailedOperation,
             [("$error", error), ("$revision", revision)],
             audit,
             cancellationToken);

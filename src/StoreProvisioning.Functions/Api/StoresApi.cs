@@ -15,7 +15,8 @@ namespace StoreProvisioning.Functions.Api;
 /// The /api/stores endpoints. Each one is an adapter: read and validate the request, make one call to
 /// <see cref="StoreService"/>, start the accepted operation's orchestration, map the result to HTTP.
 /// </summary>
-public sealed class StoresApi(StoreService stores, OperationLauncher launcher, StoreProvisioningOptions options, ILogger<StoresApi> logger)
+public sealed class StoresApi(
+    StoreService stores, OperationLauncher launcher, OperationCanceller canceller, StoreProvisioningOptions options, ILogger<StoresApi> logger)
 {
     [Function("CreateStore")]
     public Task<IActionResult> Create(
@@ -84,6 +85,38 @@ public sealed class StoresApi(StoreService stores, OperationLauncher launcher, S
         string name,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Empty, (_, ct) => stores.RetryAsync(name, ct), cancellationToken);
+
+    /// <summary>
+    /// Stops the operation in flight: the store becomes FAILED "cancelled by …" (retryable), its orchestration is
+    /// terminated and its helm/kubectl processes are stopped before the answer (200 with the store).
+    /// </summary>
+    [Function("CancelStore")]
+    public Task<IActionResult> Cancel(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "stores/{name}/cancel")] HttpRequest request,
+        string name,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) => Guard(async () =>
+    {
+        if (InvalidName(name) is { } nameRefusal)
+        {
+            return nameRefusal;
+        }
+
+        var (_, refusal) = await ReadBodyAsync(request, RequestValidator.Empty, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var result = await stores.CancelAsync(name, Actor(request), cancellationToken);
+        if (result.Kind != ResultKind.Ok)
+        {
+            return Problems.From(result);
+        }
+
+        await canceller.StopAsync(client, result.Value!, CancellationToken.None);
+        return ApiJson.Ok(StoreResponse.From(result.Value!.Store, options));
+    });
 
     [Function("GetMetrics")]
     public Task<IActionResult> Metrics(
@@ -163,6 +196,10 @@ public sealed class StoresApi(StoreService stores, OperationLauncher launcher, S
         StoreRules.CheckName(name) is { } problem
             ? Problems.Create(StatusCodes.Status400BadRequest, "Invalid store name", problem.Replace("storeName", "The store name in the URL", StringComparison.Ordinal))
             : null;
+
+    // Who acts, from a verified credential only (the request's authenticated principal), never from the body.
+    private static string Actor(HttpRequest request) =>
+        request.HttpContext.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : "an anonymous caller";
 
     private static string? Query(HttpRequest request, string key) =>
         request.Query.TryGetValue(key, out var values) ? values.ToString() : null;

@@ -31,6 +31,7 @@ public static class ServiceRegistration
         services.AddSingleton<KubectlCli>();
         services.AddSingleton(sp => new ClusterWorkLimiter(sp.GetRequiredService<StoreProvisioningOptions>().ProvisionConcurrency));
         services.AddSingleton<OperationLauncher>();
+        services.AddSingleton<OperationCanceller>();
         services.AddSingleton<Reconciliation.StoreReconciler>();
         return services;
     }
