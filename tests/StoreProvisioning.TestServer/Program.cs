@@ -32,15 +32,14 @@ if (timers.Count > 0)
 
 var app = builder.Build();
 app.UseMiddleware<ProblemResponses>();
-app.UseRouting();
-var functions = app.MapHttpFunctions(functionsAssembly);
+var functions = app.RunHttpFunctions(functionsAssembly);
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     var options = app.Services.GetRequiredService<StoreProvisioning.Configuration.StoreProvisioningOptions>();
     app.Logger.LogInformation("Database: {Path} (SQLITE_PATH); helm: {Helm}; kubectl: {Kubectl}", options.SqlitePath, options.HelmPath, options.KubectlPath);
 
-    foreach (var function in functions)
+    foreach (var function in functions.OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase))
     {
         app.Logger.LogInformation("HTTP function {Function}: {Methods} /{Pattern}", function.Name, string.Join(",", function.HttpMethods ?? ["*"]), function.Pattern);
     }
