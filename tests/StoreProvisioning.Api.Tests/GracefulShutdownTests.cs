@@ -76,7 +76,8 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
 
     private static async Task WaitForAsync(Func<bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        // Generous: two stores' namespace and install steps on a loaded 2-core machine.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (!condition())
         {
             Assert.True(DateTime.UtcNow < deadline, "timed out waiting for " + what);
