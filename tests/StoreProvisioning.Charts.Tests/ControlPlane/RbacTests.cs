@@ -81,41 +81,57 @@ public class RbacTests
                     Assert.False(v.Contains('*') || v is "escalate" or "impersonate", $"{key} {v}");
     }
 
-    // Proves the admission policy holds this ServiceAccount to namespaces named store-* with the label the code writes.
+    // Proves the admission policies hold this ServiceAccount to namespaces named store-* with the label the code
+    // writes, and its RoleBindings to those namespaces, the store-namespace ClusterRole and itself.
     [Theory]
     [MemberData(nameof(ControlPlaneChart.VersionsAndCiFiles), MemberType = typeof(ControlPlaneChart))]
-    public void Admission_policy_restricts_the_service_account_to_labelled_store_namespaces(string helm, string ciFile)
+    public void Admission_policies_restrict_the_service_account_to_labelled_store_namespaces(string helm, string ciFile)
     {
         var objects = ControlPlaneChart.RenderCi(helm, ciFile);
-        var policy = objects.Single("ValidatingAdmissionPolicy", "-store-namespaces");
-        Assert.Equal("admissionregistration.k8s.io/v1", policy.Root.Str("apiVersion"));
-        Assert.Equal("Fail", policy.Root.Str("spec", "failurePolicy"));
-        var binding = objects.Single("ValidatingAdmissionPolicyBinding", "-store-namespaces");
-        Assert.Equal("admissionregistration.k8s.io/v1", binding.Root.Str("apiVersion"));
-        Assert.Equal(policy.Name, binding.Root.Str("spec", "policyName"));
-        Assert.Equal(["Deny"], binding.Root.Get("spec", "validationActions").Strings());
-
-        var rules = policy.Root.Get("spec", "matchConstraints", "resourceRules").Items().ToList();
-        foreach (var resource in new[] { "namespaces", "rolebindings" })
-        {
-            var rule = Assert.Single(rules, r => r.Get("resources").Strings().Contains(resource));
-            Assert.Equal(["CREATE", "UPDATE", "DELETE"], rule.Get("operations").Strings());
-        }
-
         var sa = objects.Single("Deployment", "-functions").PodSpec!.Str("serviceAccountName");
-        var condition = Assert.Single(policy.Root.Get("spec", "matchConditions").Items()).Str("expression");
-        Assert.Equal($"request.userInfo.username == 'system:serviceaccount:{ControlPlaneChart.Namespace}:{sa}'", condition);
+        var storeRole = objects.Single("ClusterRole", "-store-namespace").Name;
 
         // The name prefix and the label are the ones the app's namespace manifest carries.
         var manifest = new YamlStream();
         manifest.Load(new StringReader(KubectlArguments.NamespaceManifest("store-acme", "acme")));
-        var labels = manifest.Documents[0].RootNode.Get("metadata", "labels").AsStringMap();
+        var label = manifest.Documents[0].RootNode.Get("metadata", "labels").AsStringMap()["app.kubernetes.io/managed-by"];
+        Assert.StartsWith("store-", manifest.Documents[0].RootNode.Str("metadata", "name"));
+
+        var namespaces = Policy(objects, "-store-namespaces", "namespaces", sa!);
+        Assert.Contains("variables.target.metadata.name.startsWith('store-')", namespaces);
+        Assert.Contains($"variables.target.metadata.labels['app.kubernetes.io/managed-by'] == '{label}'", namespaces);
+        Assert.Contains($"request.operation != 'UPDATE' || (has(oldObject.metadata.labels) && 'app.kubernetes.io/managed-by' in oldObject.metadata.labels && oldObject.metadata.labels['app.kubernetes.io/managed-by'] == '{label}')", namespaces);
+
+        var bindings = Policy(objects, "-store-rolebindings", "rolebindings", sa!);
+        Assert.Contains("namespaceObject.metadata.name.startsWith('store-')", bindings);
+        Assert.Contains($"namespaceObject.metadata.labels['app.kubernetes.io/managed-by'] == '{label}'", bindings);
+        Assert.Contains($"variables.binding.roleRef.kind == 'ClusterRole' && variables.binding.roleRef.name == '{storeRole}'", bindings);
+        Assert.Contains($"s.kind == 'ServiceAccount' && s.name == '{sa}' && s.__namespace__ == '{ControlPlaneChart.Namespace}'", bindings);
+    }
+
+    /// <summary>Asserts one policy + binding pair for the resource and this ServiceAccount; returns its validation expressions.</summary>
+    private static string Policy(List<K8sObject> objects, string suffix, string resource, string serviceAccount)
+    {
+        var policy = objects.Single("ValidatingAdmissionPolicy", suffix);
+        Assert.Equal("admissionregistration.k8s.io/v1", policy.Root.Str("apiVersion"));
+        Assert.Equal("Fail", policy.Root.Str("spec", "failurePolicy"));
+        var binding = objects.Single("ValidatingAdmissionPolicyBinding", suffix);
+        Assert.Equal("admissionregistration.k8s.io/v1", binding.Root.Str("apiVersion"));
+        Assert.Equal(policy.Name, binding.Root.Str("spec", "policyName"));
+        Assert.Equal(["Deny"], binding.Root.Get("spec", "validationActions").Strings());
+        var rule = Assert.Single(policy.Root.Get("spec", "matchConstraints", "resourceRules").Items());
+        Assert.Equal([resource], rule.Get("resources").Strings());
+        Assert.Equal(["CREATE", "UPDATE", "DELETE"], rule.Get("operations").Strings());
+        var condition = Assert.Single(policy.Root.Get("spec", "matchConditions").Items()).Str("expression");
+        Assert.Equal($"request.userInfo.username == 'system:serviceaccount:{ControlPlaneChart.Namespace}:{serviceAccount}'", condition);
+        // CEL reserves words such as `namespace`: a variable so named would not compile in the API server.
+        string[] reserved = ["as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while", "in", "null", "true", "false"];
+        foreach (var variable in policy.Root.Get("spec", "variables").Items())
+            Assert.DoesNotContain(variable.Str("name"), reserved);
         var expressions = string.Join("\n", policy.Root.Get("spec", "validations").Items().Select(v => v.Str("expression")));
-        Assert.Contains("metadata.name.startsWith('store-')", expressions);
-        Assert.Contains($"labels['app.kubernetes.io/managed-by'] == '{labels["app.kubernetes.io/managed-by"]}'", expressions);
-        Assert.Contains($"roleRef.name == '{objects.Single("ClusterRole", "-store-namespace").Name}'", expressions);
-        Assert.Contains($"s.name == '{sa}' && s.namespace == '{ControlPlaneChart.Namespace}'", expressions);
-        Assert.StartsWith("store-", KubectlArguments.GetNamespace("store-acme")[2]);
+        foreach (var word in reserved)
+            Assert.DoesNotMatch($@"\.{word}\b", expressions); // a field so named must be written .__{word}__
+        return expressions;
     }
 
     // Proves the derivation itself notices what it must: every argv builder is accounted for, and a helm/kubectl call
