@@ -288,4 +288,22 @@ public class ManifestTests
         Assert.Equal("http://control-plane-functions:80/api/health", url);
         Assert.Contains("--fail-with-body", test.Containers().Single().Node.Get("args").Strings());
     }
+
+    // Proves NOTES (rendered by helm 4's offline install --dry-run=client) tells where the console is and how to
+    // check it, for the local and the production values.
+    [Theory]
+    [InlineData("k3d-values.yaml", "http://console.localhost:8080/", "in-cluster Azurite")]
+    [InlineData("production-values.yaml", "https://console.stores.example.com/", "Secret control-plane-storage")]
+    public void Notes_say_where_the_console_is_and_how_to_check_it(string ciFile, string url, string storage)
+    {
+        var r = Helm.Run(Helm.V4, "install", ControlPlaneChart.Release, ControlPlaneChart.Dir, "--namespace", ControlPlaneChart.Namespace,
+            "--dry-run=client", "-f", ControlPlaneChart.CiPath(ciFile));
+        Assert.True(r.ExitCode == 0, r.Describe());
+        var notes = r.StdOut[r.StdOut.IndexOf("NOTES:", StringComparison.Ordinal)..];
+        Assert.Contains($"Dashboard and API:  {url}", notes);
+        Assert.Contains("helm test control-plane -n control-plane", notes);
+        Assert.Contains("kubectl -n control-plane rollout status deployment/control-plane-functions", notes);
+        Assert.Contains(storage, notes);
+        Assert.Contains("ClusterRole control-plane-control-plane-store-namespace", notes);
+    }
 }
