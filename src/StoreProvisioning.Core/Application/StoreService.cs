@@ -128,4 +128,23 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
 }
 
 /// <summary>Non-secret arguments of an operation, kept on the store so a retry repeats them exactly.</summary>
-public sealed record OperationArgs(JsonElement? Values, int? Revision);
+public sealed record OperationArgs(JsonElement? Values, int? Revision)
+{
+    /// <summary>The arguments recorded as JSON on the store; null when there are none or they cannot be read.</summary>
+    public static OperationArgs? Parse(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<OperationArgs>(json, JsonSerializerOptions.Web);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

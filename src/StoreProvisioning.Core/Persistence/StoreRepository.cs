@@ -119,8 +119,9 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
             name,
             command,
             operationId,
-            "error = $error, revision = COALESCE($revision, revision), failed_operation = CASE WHEN operation IN ('install', 'upgrade', 'rollback') THEN operation ELSE COALESCE(failed_operation, 'install') END",
-            [("$error", error), ("$revision", revision)],
+            // What a retry re-runs is decided here, once: the failing operation, or for a failed retry what it re-ran.
+            "error = $error, revision = COALESCE($revision, revision), failed_operation = CASE WHEN operation = $retry THEN failed_operation ELSE operation END",
+            [("$error", error), ("$revision", revision), ("$retry", StoreOperation.Retry.Name())],
             audit,
             cancellationToken);
 

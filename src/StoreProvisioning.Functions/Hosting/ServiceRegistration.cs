@@ -30,6 +30,7 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new ClusterWorkLimiter(sp.GetRequiredService<StoreProvisioningOptions>().ProvisionConcurrency));
         services.AddSingleton<OperationLauncher>();
         services.AddSingleton<Reconciliation.StoreReconciler>();
+        services.AddActivities();
         return services;
     }
 }

@@ -19,7 +19,8 @@ namespace StoreProvisioning.Functions.Tests.Infrastructure;
 /// <summary>
 /// One test's world: a temp folder with a SQLite file and the fake CLIs, the app's own service registration
 /// (<see cref="ServiceRegistration.AddStoreProvisioning"/>) from settings, and the in-process durable engine running
-/// the app's [Function] orchestrators and activities through <see cref="DurableFunctionRegistry"/>.
+/// the app's orchestrators and activities as <see cref="DurableTasks"/> registers them (the classes the Functions
+/// triggers hand over to).
 /// </summary>
 public sealed class Harness : IAsyncDisposable
 {
@@ -75,7 +76,7 @@ public sealed class Harness : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var logs = new CapturingLoggerProvider();
         var host = await DurableTaskTestHost.StartAsync(
-            registry => DurableFunctionRegistry.Register(registry),
+            registry => DurableTasks.Register(registry),
             new DurableTaskTestHostOptions
             {
                 Port = FreePort(),
