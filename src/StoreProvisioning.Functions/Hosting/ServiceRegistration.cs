@@ -21,6 +21,7 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<StoreProvisioningOptions>().SqlitePath));
         services.AddSingleton<StoreRepository>();
+        services.AddSingleton<StoreQueries>();
         services.AddSingleton<StoreService>();
         services.AddSingleton(sp => new CliRunner(
             sp.GetRequiredService<StoreProvisioningOptions>().TerminationGrace,

@@ -46,6 +46,8 @@ public sealed class Harness : IAsyncDisposable
 
     public StoreService Stores => Services.GetRequiredService<StoreService>();
 
+    public StoreQueries Queries => Services.GetRequiredService<StoreQueries>();
+
     public StoreProvisioningOptions Options => Services.GetRequiredService<StoreProvisioningOptions>();
 
     /// <summary>Every orchestration this harness ran, with serialized inputs and outputs (what the durable history keeps).</summary>
@@ -94,7 +96,7 @@ public sealed class Harness : IAsyncDisposable
     public async Task<Store> CreateAsync(string name, StoreEngine engine = StoreEngine.WooCommerce, string user = "alice")
     {
         var created = await Stores.CreateAsync(new CreateStoreRequest(name, user, engine));
-        Assert.Equal(ResultKind.Ok, created.Kind);
+        Assert.True(created.IsOk);
         return created.Value!;
     }
 
@@ -124,32 +126,32 @@ public sealed class Harness : IAsyncDisposable
     public async Task<Store?> UpgradeAsync(string name, string? valuesJson = null)
     {
         var accepted = await Stores.UpgradeAsync(name, valuesJson);
-        Assert.True(accepted.Kind == ResultKind.Ok, accepted.Detail);
+        Assert.True(accepted.IsOk, accepted.Refusal?.Detail);
         return await RunAsync(accepted.Value!);
     }
 
     public async Task<Store?> RollbackAsync(string name, int? revision = null)
     {
         var accepted = await Stores.RollbackAsync(name, revision);
-        Assert.True(accepted.Kind == ResultKind.Ok, accepted.Detail);
+        Assert.True(accepted.IsOk, accepted.Refusal?.Detail);
         return await RunAsync(accepted.Value!);
     }
 
     public async Task<Store?> RetryAsync(string name)
     {
         var accepted = await Stores.RetryAsync(name);
-        Assert.True(accepted.Kind == ResultKind.Ok, accepted.Detail);
+        Assert.True(accepted.IsOk, accepted.Refusal?.Detail);
         return await RunAsync(accepted.Value!);
     }
 
     public async Task<Store?> DeleteAsync(string name)
     {
         var accepted = await Stores.DeleteAsync(name);
-        Assert.True(accepted.Kind == ResultKind.Ok, accepted.Detail);
+        Assert.True(accepted.IsOk, accepted.Refusal?.Detail);
         return await RunAsync(accepted.Value!);
     }
 
-    public async Task<IReadOnlyList<ActivityEntry>> AuditAsync(string name) => await Repository.ListActivityAsync(500, name);
+    public async Task<IReadOnlyList<ActivityEntry>> AuditAsync(string name) => await Queries.ListActivityAsync(500, name);
 
     public async Task<IReadOnlyList<string>> ActionsAsync(string name) => (await AuditAsync(name)).Reverse().Select(a => a.Action).ToList();
 
