@@ -15,6 +15,8 @@ namespace StoreProvisioning.Functions.Api;
 /// <summary>
 /// The /api/stores endpoints. Each one is an adapter: read and validate the request, make one call to
 /// <see cref="StoreService"/> (writes) or <see cref="StoreQueries"/> (reads), start the accepted operation's orchestration, map the result to HTTP.
+/// Routes follow <see cref="FunctionRoutes"/>: under the Functions host the first function by name whose route
+/// matches wins, so GET stores/{name} refuses the reserved words of stores/metrics and stores/activity.
 /// </summary>
 public sealed class StoresApi(StoreService stores, StoreQueries queries, OperationLauncher launcher, StoreProvisioningOptions options, ILogger<StoresApi> logger)
 {
@@ -45,7 +47,7 @@ public sealed class StoresApi(StoreService stores, StoreQueries queries, Operati
 
     [Function("GetStore")]
     public Task<IActionResult> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stores/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stores/" + FunctionRoutes.StoreName)] HttpRequest request,
         string name,
         CancellationToken cancellationToken) => Guard(async () =>
     {
