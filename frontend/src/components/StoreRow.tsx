@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { BUSY_STATUSES, type Store } from '../api/types';
+import { BUSY_STATUSES, type Store, type StoreAction } from '../api/types';
 import { useStoreActions } from '../hooks/useStoreMutations';
 import { relativeTime } from '../lib/format';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -21,16 +21,14 @@ function isSafeHttpUrl(url: string | null | undefined): url is string {
 export function StoreRow({ store, now }: StoreRowProps) {
   const { upgrade, rollback, retry, remove, cancel, pending } = useStoreActions(store.name);
   const [dialog, setDialog] = useState<'delete' | 'rollback' | 'cancel' | null>(null);
-  // An operation in flight can be stopped; the store is left FAILED and can be retried.
-  const cancellable = store.status === 'PROVISIONING' || store.status === 'DELETING';
 
   // No new action while the server is working on the store or a request of ours is in flight.
   const busy = pending || BUSY_STATUSES.includes(store.status);
   const busyHint = busy ? 'An operation is in progress' : undefined;
   const label = (action: string) => `${action} ${store.name}`;
 
-  // The server refuses a rollback without an earlier revision (400); say so before the click.
-  const canRollBack = (store.revision ?? 0) > 1;
+  // The API lists what the store allows now; nothing is asked while a request of ours is in flight.
+  const allows = (action: StoreAction) => !pending && (store.actions ?? []).includes(action);
 
   return (
     <tr data-store={store.name} aria-busy={busy || undefined}>
@@ -71,7 +69,7 @@ export function StoreRow({ store, now }: StoreRowProps) {
         <button
           type="button"
           onClick={() => upgrade.mutate()}
-          disabled={busy}
+          disabled={!allows('upgrade')}
           title={busyHint}
           aria-label={label('Upgrade')}
         >
@@ -80,28 +78,29 @@ export function StoreRow({ store, now }: StoreRowProps) {
         <button
           type="button"
           onClick={() => setDialog('rollback')}
-          disabled={busy || !canRollBack}
-          title={busyHint ?? (canRollBack ? undefined : 'No earlier revision to roll back to')}
+          disabled={!allows('rollback')}
+          title={busyHint ?? (allows('rollback') ? undefined : 'No earlier revision to roll back to')}
           aria-label={label('Rollback')}
         >
           Rollback
         </button>
-        {store.status === 'FAILED' && (
+        {(store.actions ?? []).includes('retry') && (
           <button
             type="button"
             onClick={() => retry.mutate()}
-            disabled={busy}
+            disabled={!allows('retry')}
             title={busyHint}
             aria-label={label('Retry')}
           >
             Retry
           </button>
         )}
-        {cancellable && (
+        {/* Offered while an operation is in flight (the API's actions); it leaves the store FAILED, retryable. */}
+        {(store.actions ?? []).includes('cancel') && (
           <button
             type="button"
             onClick={() => setDialog('cancel')}
-            disabled={pending}
+            disabled={!allows('cancel')}
             aria-label={label('Cancel')}
           >
             Cancel
@@ -111,7 +110,7 @@ export function StoreRow({ store, now }: StoreRowProps) {
           type="button"
           className="danger"
           onClick={() => setDialog('delete')}
-          disabled={busy}
+          disabled={!allows('delete')}
           title={busyHint}
           aria-label={label('Delete')}
         >

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using StoreProvisioning.Application;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Functions.Orchestration;
+using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
 using StoreProvisioning.Validation;
 
@@ -13,12 +14,12 @@ namespace StoreProvisioning.Functions.Api;
 
 /// <summary>
 /// The /api/stores endpoints. Each one is an adapter: read and validate the request, make one call to
-/// <see cref="StoreService"/>, start the accepted operation's orchestration, map the result to HTTP.
+/// <see cref="StoreService"/> (writes) or <see cref="StoreQueries"/> (reads), start the accepted operation's orchestration, map the result to HTTP.
 /// Routes follow <see cref="FunctionRoutes"/>: under the Functions host the first function by name whose route
 /// matches wins, so GET stores/{name} refuses the reserved words of stores/metrics and stores/activity.
 /// </summary>
 public sealed class StoresApi(
-    StoreService stores, OperationLauncher launcher, OperationCanceller canceller, StoreProvisioningOptions options, ILogger<StoresApi> logger)
+    StoreService stores, StoreQueries queries, OperationLauncher launcher, OperationCanceller canceller, StoreProvisioningOptions options, ILogger<StoresApi> logger)
 {
     [Function("CreateStore")]
     public Task<IActionResult> Create(
@@ -41,7 +42,7 @@ public sealed class StoresApi(
             return Problems.Validation(filter.Errors);
         }
 
-        var list = await stores.ListAsync(filter.Value.UserId, filter.Value.Status, cancellationToken);
+        var list = await queries.ListAsync(filter.Value.UserId, filter.Value.Status, cancellationToken);
         return ApiJson.Ok(list.Select(s => StoreResponse.From(s, options)).ToList());
     });
 
@@ -57,7 +58,7 @@ public sealed class StoresApi(
         }
 
         var result = await stores.GetAsync(name, cancellationToken);
-        return result.Kind == ResultKind.Ok ? ApiJson.Ok(StoreResponse.From(result.Value!, options)) : Problems.From(result);
+        return result.IsOk ? ApiJson.Ok(StoreResponse.From(result.Value!, options)) : Problems.From(result.Refusal!);
     });
 
     [Function("DeleteStore")]
@@ -124,7 +125,7 @@ public sealed class StoresApi(
     public Task<IActionResult> Metrics(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stores/metrics")] HttpRequest request,
         CancellationToken cancellationToken) => Guard(async () =>
-        ApiJson.Ok(MetricsResponse.From(await stores.MetricsAsync(cancellationToken))));
+        ApiJson.Ok(MetricsResponse.From(await queries.MetricsAsync(cancellationToken))));
 
     [Function("ListActivity")]
     public Task<IActionResult> Activity(
@@ -137,7 +138,7 @@ public sealed class StoresApi(
             return Problems.Validation(query.Errors);
         }
 
-        var entries = await stores.ActivityAsync(query.Value.Limit, query.Value.Store, cancellationToken);
+        var entries = await queries.ListActivityAsync(query.Value.Limit, query.Value.Store, cancellationToken);
         return ApiJson.Ok(entries.Select(ActivityResponse.From).ToList());
     });
 
@@ -175,9 +176,9 @@ public sealed class StoresApi(
 
     private async Task<IActionResult> StartAsync(HttpRequest request, DurableTaskClient client, ServiceResult<Store> result, CancellationToken cancellationToken)
     {
-        if (result.Kind != ResultKind.Ok)
+        if (!result.IsOk)
         {
-            return Problems.From(result);
+            return Problems.From(result.Refusal!);
         }
 
         var store = result.Value!;

@@ -22,6 +22,7 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<StoreProvisioningOptions>().SqlitePath));
         services.AddSingleton<StoreRepository>();
+        services.AddSingleton<StoreQueries>();
         services.AddSingleton<StoreService>();
         services.AddSingleton(sp => new CliRunner(
             sp.GetRequiredService<StoreProvisioningOptions>().TerminationGrace,
@@ -33,6 +34,7 @@ public static class ServiceRegistration
         services.AddSingleton<OperationLauncher>();
         services.AddSingleton<OperationCanceller>();
         services.AddSingleton<Reconciliation.StoreReconciler>();
+        services.AddActivities();
         return services;
     }
 }
