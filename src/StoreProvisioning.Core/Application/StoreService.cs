@@ -71,7 +71,7 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
         var store = await repository.GetAsync(name, cancellationToken).ConfigureAwait(false);
         if (store is null)
         {
-            return ServiceResult<Cancellation>.Refuse(ResultKind.NotFound, "Store not found", $"There is no store named '{name}'. GET /api/stores lists the stores.");
+            return ServiceResult<Cancellation>.Refuse(Refusal.NotFound(name));
         }
 
         var operation = (store.Operation ?? StoreOperation.Install).Name();
@@ -88,8 +88,8 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
             return ServiceResult<Cancellation>.Ok(new Cancellation(change.Store!, store.OperationId!, store.Operation ?? StoreOperation.Install));
         }
 
-        var refused = Map(change ?? new StoreChangeResult(ChangeOutcome.Refused, store, RefusalKind.Conflict, $"The store is {store.Status.Name()}; no operation is in flight to cancel."));
-        return ServiceResult<Cancellation>.Refuse(refused.Kind, refused.Title!, refused.Detail!, refused.Errors);
+        return ServiceResult<Cancellation>.Refuse(
+            change?.Refusal ?? LifecycleTransitions.Decide(store.Status, LifecycleCommand.Cancel).Refusal ?? Refusal.Conflict($"The store is {store.Status.Name()}; no operation is in flight to cancel."));
     }
 
     public async Task<ServiceResult<Store>> GetAsync(string name, CancellationToken cancellationToken = default) =>

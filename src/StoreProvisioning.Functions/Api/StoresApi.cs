@@ -112,9 +112,9 @@ public sealed class StoresApi(
         }
 
         var result = await stores.CancelAsync(name, Actor(request), cancellationToken);
-        if (result.Kind != ResultKind.Ok)
+        if (!result.IsOk)
         {
-            return Problems.From(result);
+            return Problems.From(result.Refusal!);
         }
 
         await canceller.StopAsync(client, result.Value!, CancellationToken.None);
