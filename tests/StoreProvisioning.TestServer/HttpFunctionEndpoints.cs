@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
+using StoreProvisioning.Functions.Identity;
 
 namespace StoreProvisioning.TestServer;
 
@@ -22,7 +23,7 @@ public static class HttpFunctionEndpoints
         foreach (var function in functions)
         {
             var invoker = new FunctionInvoker(function.Type, function.Method);
-            RequestDelegate handler = context => InvokeAsync(invoker, context);
+            RequestDelegate handler = context => InvokeAsync(function, invoker, context);
             var builder = function.HttpMethods is null
                 ? endpoints.Map(function.Pattern, handler)
                 : endpoints.MapMethods(function.Pattern, function.HttpMethods, handler);
@@ -32,9 +33,17 @@ public static class HttpFunctionEndpoints
         return functions;
     }
 
-    private static async Task InvokeAsync(FunctionInvoker invoker, HttpContext context)
+    /// <summary>
+    /// As the worker does: the app's worker middleware (<see cref="WorkerMiddleware.Pipeline"/>, e.g. authentication)
+    /// runs around the function with a real FunctionContext; a middleware may answer the request itself instead.
+    /// Then the function's return value is written, as the ASP.NET Core integration's proxying middleware does.
+    /// </summary>
+    private static async Task InvokeAsync(HttpFunction function, FunctionInvoker invoker, HttpContext context)
     {
-        var returned = await invoker.InvokeAsync(new Invocation(context.RequestServices, context.RequestAborted, context));
+        object? returned = null;
+        await WorkerMiddleware.RunAsync(
+            new TestFunctionContext(function, context),
+            async _ => returned = await invoker.InvokeAsync(new Invocation(context.RequestServices, context.RequestAborted, context)));
         switch (returned)
         {
             case IActionResult actionResult:

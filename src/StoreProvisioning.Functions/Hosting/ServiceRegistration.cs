@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using StoreProvisioning.Application;
 using StoreProvisioning.Cluster;
 using StoreProvisioning.Configuration;
+using StoreProvisioning.Functions.Identity;
 using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Persistence;
 
@@ -30,6 +31,9 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new ClusterWorkLimiter(sp.GetRequiredService<StoreProvisioningOptions>().ProvisionConcurrency));
         services.AddSingleton<OperationLauncher>();
         services.AddSingleton<Reconciliation.StoreReconciler>();
+        services.AddSingleton<ApiKeyRepository>();
+        services.AddCallerAuthentication(AuthOptions.FromConfiguration(configuration));
+        services.AddWorkerMiddleware();
         return services;
     }
 }
