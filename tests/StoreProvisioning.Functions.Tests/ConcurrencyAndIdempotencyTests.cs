@@ -1,3 +1,4 @@
+using StoreProvisioning.Identity;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -116,7 +117,7 @@ public sealed class ConcurrencyAndIdempotencyTests
     {
         await using var h = await Harness.StartAsync();
         await h.ProvisionAsync("acme");
-        var accepted = (await h.Stores.DeleteAsync("acme")).Value!;
+        var accepted = (await h.Stores.DeleteAsync(Callers.Operator, "acme")).Value!;
         var input = OperationLauncher.InputFor(accepted, h.Options.OperationDeadline);
         var releases = ActivatorUtilities.CreateInstance<ReleaseActivities>(h.Services);
         var namespaces = ActivatorUtilities.CreateInstance<NamespaceActivities>(h.Services);
@@ -140,7 +141,7 @@ public sealed class ConcurrencyAndIdempotencyTests
         await using var h = await Harness.StartAsync();
         await h.ProvisionAsync("acme");
         var stale = OperationLauncher.InputFor((await h.Repository.GetAsync("acme"))!) with { Operation = StoreOperation.Upgrade };
-        await h.Stores.UpgradeAsync("acme", null); // a newer operation takes the store
+        await h.Stores.UpgradeAsync(Callers.Operator, "acme", null); // a newer operation takes the store
         var before = h.Fakes.Calls().Count;
 
         var outcome = await ActivatorUtilities.CreateInstance<ReleaseActivities>(h.Services).UpgradeRelease(stale, default);

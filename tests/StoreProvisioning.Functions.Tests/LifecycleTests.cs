@@ -1,3 +1,4 @@
+using StoreProvisioning.Identity;
 using System.Text.Json;
 using StoreProvisioning.Functions.Tests.Infrastructure;
 using StoreProvisioning.Persistence;
@@ -97,7 +98,7 @@ public sealed class LifecycleTests
         await using var h = await Harness.StartAsync();
         await h.ProvisionAsync("acme");
         await h.UpgradeAsync("acme");
-        var accepted = await h.Stores.RollbackAsync("acme", 1);
+        var accepted = await h.Stores.RollbackAsync(Callers.Operator, "acme", 1);
         // The API refuses revisions it knows are wrong; helm's history is the authority, so ask the activity for one helm never had.
         var input = accepted.Value! with { OperationArgs = """{"values":null,"revision":7}""" };
 

@@ -22,6 +22,9 @@ public enum ResultKind
 /// <summary>The outcome of an application call: a value, or a refusal a person can act on.</summary>
 public sealed record ServiceResult<T>(ResultKind Kind, T? Value, string? Title = null, string? Detail = null, IReadOnlyDictionary<string, string[]>? Errors = null)
 {
+    /// <summary>A problem type of its own for this refusal (RFC 9457 "type"); null for the status code's generic one.</summary>
+    public string? ProblemType { get; init; }
+
     public static ServiceResult<T> Ok(T value) => new(ResultKind.Ok, value);
 
     public static ServiceResult<T> Refuse(ResultKind kind, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>

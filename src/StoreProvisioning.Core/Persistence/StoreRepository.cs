@@ -15,8 +15,12 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
     private const string Columns =
         "id, name, user_id, engine, status, operation, operation_id, failed_operation, operation_args, revision, error, created_at, updated_at";
 
-    /// <summary>Checks the guardrails (unique name, per-user limit) and inserts the NEW row in one transaction.</summary>
-    public async Task<CreateStoreResult> CreateAsync(string name, string userId, StoreEngine engine, int maxStoresPerUser, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Checks the guardrails (unique name, per-user limit, total limit) and inserts the NEW row in one transaction.
+    /// </summary>
+    /// <param name="actor">Who asked (recorded on the audit row); null for the owner themself.</param>
+    public async Task<CreateStoreResult> CreateAsync(
+        string name, string userId, StoreEngine engine, int maxStoresPerUser, CancellationToken cancellationToken = default, int maxStoresTotal = int.MaxValue, string? actor = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -30,6 +34,12 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
         if (owned >= maxStoresPerUser)
         {
             return new CreateStoreResult(CreateOutcome.LimitReached, null, owned);
+        }
+
+        if (maxStoresTotal < int.MaxValue
+            && Convert.ToInt32(await ScalarAsync(connection, "SELECT COUNT(*) FROM stores", cancellationToken).ConfigureAwait(false)) >= maxStoresTotal)
+        {
+            return new CreateStoreResult(CreateOutcome.TotalLimitReached, null, owned);
         }
 
         var now = clock.GetUtcNow();
@@ -52,7 +62,7 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
             cancellationToken,
             ("$id", store.Id), ("$name", name), ("$user", userId), ("$engine", engine.Name()), ("$status", store.Status.Name()),
             ("$operation", store.Operation.Value.Name()), ("$operation_id", store.OperationId), ("$now", now.ToUnixTimeMilliseconds())).ConfigureAwait(false);
-        await InsertActivityAsync(connection, store, new ActivityDraft(AuditActions.CreateRequested, $"engine {engine.Name()}"), now, cancellationToken).ConfigureAwait(false);
+        await InsertActivityAsync(connection, store, new ActivityDraft(AuditActions.CreateRequested, $"engine {engine.Name()}") { Actor = actor ?? userId }, now, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new CreateStoreResult(CreateOutcome.Created, store, owned + 1);
     }
@@ -148,17 +158,18 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
         await InsertActivityAsync(connection, storeName, userId, operationId, audit, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Audit rows, newest first.</summary>
-    public async Task<IReadOnlyList<ActivityEntry>> ListActivityAsync(int limit, string? storeName = null, CancellationToken cancellationToken = default)
+    /// <summary>Audit rows, newest first; with <paramref name="ownerUserId"/>, only rows of that user's stores.</summary>
+    public async Task<IReadOnlyList<ActivityEntry>> ListActivityAsync(int limit, string? storeName = null, CancellationToken cancellationToken = default, string? ownerUserId = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT id, action, store_name, user_id, timestamp, detail FROM activity
-            WHERE ($store IS NULL OR store_name = $store)
+            SELECT id, action, store_name, user_id, timestamp, detail, actor FROM activity
+            WHERE ($store IS NULL OR store_name = $store) AND ($owner IS NULL OR user_id = $owner)
             ORDER BY id DESC LIMIT $limit
             """;
         command.Parameters.AddWithValue("$store", (object?)storeName ?? DBNull.Value);
+        command.Parameters.AddWithValue("$owner", (object?)ownerUserId ?? DBNull.Value);
         command.Parameters.AddWithValue("$limit", limit);
         var entries = new List<ActivityEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -170,21 +181,26 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
                 reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
-                reader.IsDBNull(5) ? null : reader.GetString(5)));
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6)));
         }
 
         return entries;
     }
 
-    /// <summary>Counts by status and cumulative accepted requests by kind, read in one snapshot.</summary>
-    public async Task<StoreMetrics> MetricsAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Counts by status and cumulative accepted requests by kind, read in one snapshot; with
+    /// <paramref name="ownerUserId"/>, only that user's stores and their audit rows.
+    /// </summary>
+    public async Task<StoreMetrics> MetricsAsync(CancellationToken cancellationToken = default, string? ownerUserId = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: true);
         var byStatus = Enum.GetValues<StoreStatus>().ToDictionary(s => s, _ => 0);
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT status, COUNT(*) FROM stores GROUP BY status";
+            command.CommandText = "SELECT status, COUNT(*) FROM stores WHERE ($owner IS NULL OR user_id = $owner) GROUP BY status";
+            command.Parameters.AddWithValue("$owner", (object?)ownerUserId ?? DBNull.Value);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -195,7 +211,8 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
         var requests = new Dictionary<string, int>();
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT action, COUNT(*) FROM activity WHERE action LIKE '%.requested' GROUP BY action";
+            command.CommandText = "SELECT action, COUNT(*) FROM activity WHERE action LIKE '%.requested' AND ($owner IS NULL OR user_id = $owner) GROUP BY action";
+            command.Parameters.AddWithValue("$owner", (object?)ownerUserId ?? DBNull.Value);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -206,7 +223,8 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
         double? averageInstall = null;
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = $"SELECT AVG(duration_ms) FROM activity WHERE action = '{AuditActions.InstallSucceeded}' AND duration_ms IS NOT NULL";
+            command.CommandText = $"SELECT AVG(duration_ms) FROM activity WHERE action = '{AuditActions.InstallSucceeded}' AND duration_ms IS NOT NULL AND ($owner IS NULL OR user_id = $owner)";
+            command.Parameters.AddWithValue("$owner", (object?)ownerUserId ?? DBNull.Value);
             var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             averageInstall = value is null or DBNull ? null : Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) / 1000.0;
         }
@@ -273,10 +291,10 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
         SqliteConnection connection, string storeName, string? userId, string? operationId, ActivityDraft audit, DateTimeOffset now, CancellationToken cancellationToken) =>
         ExecuteAsync(
             connection,
-            "INSERT INTO activity (store_name, user_id, action, detail, timestamp, operation_id, duration_ms) VALUES ($store, $user, $action, $detail, $now, $operation_id, $duration)",
+            "INSERT INTO activity (store_name, user_id, action, detail, timestamp, operation_id, duration_ms, actor) VALUES ($store, $user, $action, $detail, $now, $operation_id, $duration, $actor)",
             cancellationToken,
             ("$store", storeName), ("$user", userId), ("$action", audit.Action), ("$detail", audit.Detail), ("$now", now.ToUnixTimeMilliseconds()),
-            ("$operation_id", operationId), ("$duration", audit.Duration is { } d ? (long)d.TotalMilliseconds : null));
+            ("$operation_id", operationId), ("$duration", audit.Duration is { } d ? (long)d.TotalMilliseconds : null), ("$actor", audit.Actor ?? ActivityDraft.SystemActor));
 
     private static async Task<Store?> GetAsync(SqliteConnection connection, string name, CancellationToken cancellationToken)
     {

@@ -9,11 +9,11 @@ public static class Problems
 {
     public const string ContentType = "application/problem+json";
 
-    public static IActionResult Create(int status, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null)
+    public static IActionResult Create(int status, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null, string? type = null)
     {
         var body = new Dictionary<string, object?>
         {
-            ["type"] = TypeFor(status),
+            ["type"] = type ?? TypeFor(status),
             ["title"] = title,
             ["status"] = status,
             ["detail"] = detail,
@@ -45,7 +45,8 @@ public static class Problems
         },
         result.Title ?? "Request refused",
         result.Detail ?? "The request was refused.",
-        result.Errors);
+        result.Errors,
+        result.ProblemType);
 
     /// <summary>The RFC 9110 section that defines the status, as ASP.NET's ProblemDetails defaults do.</summary>
     public static string TypeFor(int status) => status switch

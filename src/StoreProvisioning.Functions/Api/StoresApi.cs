@@ -5,6 +5,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Application;
 using StoreProvisioning.Configuration;
+using StoreProvisioning.Functions.Identity;
 using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Stores;
 using StoreProvisioning.Validation;
@@ -23,8 +24,9 @@ public sealed class StoresApi(StoreService stores, OperationLauncher launcher, S
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) => Guard(async () =>
     {
-        var (create, refusal) = await ReadBodyAsync(request, RequestValidator.Create, cancellationToken);
-        return refusal ?? await StartAsync(request, client, await stores.CreateAsync(create!, cancellationToken), cancellationToken);
+        var caller = request.Caller();
+        var (create, refusal) = await ReadBodyAsync(request, body => RequestValidator.Create(body, userIdRequired: caller.SeesAllStores), cancellationToken);
+        return refusal ?? await StartAsync(request, client, await stores.CreateAsync(caller, create!, cancellationToken), cancellationToken);
     });
 
     [Function("ListStores")]
@@ -38,7 +40,7 @@ public sealed class StoresApi(StoreService stores, OperationLauncher launcher, S
             return Problems.Validation(filter.Errors);
         }
 
-        var list = await stores.ListAsync(filter.Value.UserId, filter.Value.Status, cancellationToken);
+        var list = await stores.ListAsync(request.Caller(), filter.Value.UserId, filter.Value.Status, cancellationToken);
         return ApiJson.Ok(list.Select(s => StoreResponse.From(s, options)).ToList());
     });
 
@@ -53,7 +55,7 @@ public sealed class StoresApi(StoreService stores, OperationLauncher launcher, S
             return refusal;
         }
 
-        var result = await stores.GetAsync(name, cancellationToken);
+        var result = await stores.GetAsync(request.Caller(), name, cancellationToken);
         return result.Kind == ResultKind.Ok ? ApiJson.Ok(StoreResponse.From(result.Value!, options)) : Problems.From(result);
     });
 
@@ -62,34 +64,34 @@ public sealed class StoresApi(StoreService stores, OperationLauncher launcher, S
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "stores/{name}")] HttpRequest request,
         string name,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Empty, (_, ct) => stores.DeleteAsync(name, ct), cancellationToken);
+        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Empty, (_, ct) => stores.DeleteAsync(request.Caller(), name, ct), cancellationToken);
 
     [Function("UpgradeStore")]
     public Task<IActionResult> Upgrade(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "stores/{name}/upgrade")] HttpRequest request,
         string name,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Upgrade, (values, ct) => stores.UpgradeAsync(name, values, ct), cancellationToken);
+        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Upgrade, (values, ct) => stores.UpgradeAsync(request.Caller(), name, values, ct), cancellationToken);
 
     [Function("RollbackStore")]
     public Task<IActionResult> Rollback(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "stores/{name}/rollback")] HttpRequest request,
         string name,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Rollback, (revision, ct) => stores.RollbackAsync(name, revision, ct), cancellationToken);
+        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Rollback, (revision, ct) => stores.RollbackAsync(request.Caller(), name, revision, ct), cancellationToken);
 
     [Function("RetryStore")]
     public Task<IActionResult> Retry(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "stores/{name}/retry")] HttpRequest request,
         string name,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Empty, (_, ct) => stores.RetryAsync(name, ct), cancellationToken);
+        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Empty, (_, ct) => stores.RetryAsync(request.Caller(), name, ct), cancellationToken);
 
     [Function("GetMetrics")]
     public Task<IActionResult> Metrics(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stores/metrics")] HttpRequest request,
         CancellationToken cancellationToken) => Guard(async () =>
-        ApiJson.Ok(MetricsResponse.From(await stores.MetricsAsync(cancellationToken))));
+        ApiJson.Ok(MetricsResponse.From(await stores.MetricsAsync(request.Caller(), cancellationToken))));
 
     [Function("ListActivity")]
     public Task<IActionResult> Activity(
@@ -102,7 +104,7 @@ public sealed class StoresApi(StoreService stores, OperationLauncher launcher, S
             return Problems.Validation(query.Errors);
         }
 
-        var entries = await stores.ActivityAsync(query.Value.Limit, query.Value.Store, cancellationToken);
+        var entries = await stores.ActivityAsync(request.Caller(), query.Value.Limit, query.Value.Store, cancellationToken);
         return ApiJson.Ok(entries.Select(ActivityResponse.From).ToList());
     });
 

@@ -1,3 +1,4 @@
+using StoreProvisioning.Identity;
 using System.Text.Json;
 using StoreProvisioning.Application;
 using StoreProvisioning.Configuration;
@@ -23,15 +24,15 @@ public sealed class StoreServiceTests : IDisposable
     [Fact]
     public async Task Create_maps_duplicate_and_limit()
     {
-        Assert.Equal(ResultKind.Ok, (await service.CreateAsync(new CreateStoreRequest("acme", "alice", StoreEngine.WooCommerce))).Kind);
+        Assert.Equal(ResultKind.Ok, (await service.CreateAsync(Callers.Operator, new CreateStoreRequest("acme", "alice", StoreEngine.WooCommerce))).Kind);
 
-        var duplicate = await service.CreateAsync(new CreateStoreRequest("acme", "bob", StoreEngine.WooCommerce));
+        var duplicate = await service.CreateAsync(Callers.Operator, new CreateStoreRequest("acme", "bob", StoreEngine.WooCommerce));
         Assert.Equal(ResultKind.Invalid, duplicate.Kind);
         Assert.Contains("'acme'", duplicate.Detail);
         Assert.True(duplicate.Errors!.ContainsKey("storeName"));
 
-        Assert.Equal(ResultKind.Ok, (await service.CreateAsync(new CreateStoreRequest("acme-2", "alice", StoreEngine.Medusa))).Kind);
-        var limit = await service.CreateAsync(new CreateStoreRequest("acme-3", "alice", StoreEngine.Medusa));
+        Assert.Equal(ResultKind.Ok, (await service.CreateAsync(Callers.Operator, new CreateStoreRequest("acme-2", "alice", StoreEngine.Medusa))).Kind);
+        var limit = await service.CreateAsync(Callers.Operator, new CreateStoreRequest("acme-3", "alice", StoreEngine.Medusa));
         Assert.Equal(ResultKind.Forbidden, limit.Kind);
         Assert.Contains("MAX_STORES_PER_USER = 2", limit.Detail);
     }
@@ -40,11 +41,11 @@ public sealed class StoreServiceTests : IDisposable
     [Fact]
     public async Task Missing_store_is_not_found()
     {
-        Assert.Equal(ResultKind.NotFound, (await service.GetAsync("ghost")).Kind);
-        Assert.Equal(ResultKind.NotFound, (await service.UpgradeAsync("ghost", null)).Kind);
-        Assert.Equal(ResultKind.NotFound, (await service.RollbackAsync("ghost", null)).Kind);
-        Assert.Equal(ResultKind.NotFound, (await service.RetryAsync("ghost")).Kind);
-        Assert.Equal(ResultKind.NotFound, (await service.DeleteAsync("ghost")).Kind);
+        Assert.Equal(ResultKind.NotFound, (await service.GetAsync(Callers.Operator, "ghost")).Kind);
+        Assert.Equal(ResultKind.NotFound, (await service.UpgradeAsync(Callers.Operator, "ghost", null)).Kind);
+        Assert.Equal(ResultKind.NotFound, (await service.RollbackAsync(Callers.Operator, "ghost", null)).Kind);
+        Assert.Equal(ResultKind.NotFound, (await service.RetryAsync(Callers.Operator, "ghost")).Kind);
+        Assert.Equal(ResultKind.NotFound, (await service.DeleteAsync(Callers.Operator, "ghost")).Kind);
     }
 
     // Retry of a READY store is 400 (Invalid); delete or upgrade while PROVISIONING is 409 (Conflict).
@@ -54,9 +55,9 @@ public sealed class StoreServiceTests : IDisposable
         await h.ReadyAsync("ready-one");
         await h.ProvisioningAsync("busy-one");
 
-        Assert.Equal(ResultKind.Invalid, (await service.RetryAsync("ready-one")).Kind);
-        Assert.Equal(ResultKind.Conflict, (await service.DeleteAsync("busy-one")).Kind);
-        Assert.Equal(ResultKind.Conflict, (await service.UpgradeAsync("busy-one", null)).Kind);
+        Assert.Equal(ResultKind.Invalid, (await service.RetryAsync(Callers.Operator, "ready-one")).Kind);
+        Assert.Equal(ResultKind.Conflict, (await service.DeleteAsync(Callers.Operator, "busy-one")).Kind);
+        Assert.Equal(ResultKind.Conflict, (await service.UpgradeAsync(Callers.Operator, "busy-one", null)).Kind);
     }
 
     // An upgrade keeps its value overrides as operation args (for a retry) and audits "with value overrides".
@@ -64,7 +65,7 @@ public sealed class StoreServiceTests : IDisposable
     public async Task Upgrade_records_overrides()
     {
         await h.ReadyAsync("acme");
-        var result = await service.UpgradeAsync("acme", """{"replicas":2}""");
+        var result = await service.UpgradeAsync(Callers.Operator, "acme", """{"replicas":2}""");
 
         Assert.Equal(ResultKind.Ok, result.Kind);
         Assert.Equal(StoreStatus.Provisioning, result.Value!.Status);
@@ -79,16 +80,16 @@ public sealed class StoreServiceTests : IDisposable
     public async Task Rollback_needs_an_earlier_revision()
     {
         await h.ReadyAsync("first", revision: 1);
-        var nothing = await service.RollbackAsync("first", null);
+        var nothing = await service.RollbackAsync(Callers.Operator, "first", null);
         Assert.Equal(ResultKind.Invalid, nothing.Kind);
         Assert.Equal("Nothing to roll back to", nothing.Title);
 
         await h.ReadyAsync("third", revision: 3);
-        var notEarlier = await service.RollbackAsync("third", 3);
+        var notEarlier = await service.RollbackAsync(Callers.Operator, "third", 3);
         Assert.Equal(ResultKind.Invalid, notEarlier.Kind);
         Assert.True(notEarlier.Errors!.ContainsKey("revision"));
 
-        var ok = await service.RollbackAsync("third", 2);
+        var ok = await service.RollbackAsync(Callers.Operator, "third", 2);
         Assert.Equal(ResultKind.Ok, ok.Kind);
         Assert.Equal(StoreOperation.Rollback, ok.Value!.Operation);
         using var args = JsonDocument.Parse(ok.Value.OperationArgs!);
@@ -103,8 +104,8 @@ public sealed class StoreServiceTests : IDisposable
         await h.ReadyAsync("to-delete");
         await h.FailedAsync("to-retry");
 
-        Assert.Equal(StoreStatus.Deleting, (await service.DeleteAsync("to-delete")).Value!.Status);
-        var retry = (await service.RetryAsync("to-retry")).Value!;
+        Assert.Equal(StoreStatus.Deleting, (await service.DeleteAsync(Callers.Operator, "to-delete")).Value!.Status);
+        var retry = (await service.RetryAsync(Callers.Operator, "to-retry")).Value!;
         Assert.Equal(StoreStatus.Provisioning, retry.Status);
         Assert.Equal(StoreOperation.Retry, retry.Operation);
     }
@@ -114,13 +115,13 @@ public sealed class StoreServiceTests : IDisposable
     public async Task MarkNotStarted_fails_the_store_with_a_reason()
     {
         await h.ReadyAsync("acme");
-        var upgrading = (await service.UpgradeAsync("acme", null)).Value!;
+        var upgrading = (await service.UpgradeAsync(Callers.Operator, "acme", null)).Value!;
         await service.MarkNotStartedAsync(upgrading, "task hub unavailable");
 
-        var store = (await service.GetAsync("acme")).Value!;
+        var store = (await service.GetAsync(Callers.Operator, "acme")).Value!;
         Assert.Equal(StoreStatus.Failed, store.Status);
         Assert.Equal("The upgrade could not be started: task hub unavailable. Retry it.", store.Error);
-        Assert.Equal(AuditActions.OperationNotStarted, (await service.ActivityAsync(1, "acme")).Single().Action);
+        Assert.Equal(AuditActions.OperationNotStarted, (await service.ActivityAsync(Callers.Operator, 1, "acme")).Single().Action);
     }
 
     // A delete that could not be scheduled stays DELETING (the reconciler re-drives it) and says why in the audit log.
@@ -128,11 +129,11 @@ public sealed class StoreServiceTests : IDisposable
     public async Task MarkNotStarted_leaves_a_delete_to_the_reconciler()
     {
         await h.ReadyAsync("acme");
-        var deleting = (await service.DeleteAsync("acme")).Value!;
+        var deleting = (await service.DeleteAsync(Callers.Operator, "acme")).Value!;
         await service.MarkNotStartedAsync(deleting, "task hub unavailable");
 
-        Assert.Equal(StoreStatus.Deleting, (await service.GetAsync("acme")).Value!.Status);
-        var last = (await service.ActivityAsync(1, "acme")).Single();
+        Assert.Equal(StoreStatus.Deleting, (await service.GetAsync(Callers.Operator, "acme")).Value!.Status);
+        var last = (await service.ActivityAsync(Callers.Operator, 1, "acme")).Single();
         Assert.Equal((AuditActions.OperationNotStarted, "task hub unavailable"), (last.Action, last.Detail));
     }
 
@@ -141,8 +142,8 @@ public sealed class StoreServiceTests : IDisposable
     public async Task Queries_pass_through()
     {
         await h.ReadyAsync("acme");
-        Assert.Single(await service.ListAsync("alice", StoreStatus.Ready));
-        Assert.Equal(3, (await service.ActivityAsync(50, "acme")).Count);
-        Assert.Equal(1, (await service.MetricsAsync()).ByStatus[StoreStatus.Ready]);
+        Assert.Single(await service.ListAsync(Callers.Operator, "alice", StoreStatus.Ready));
+        Assert.Equal(3, (await service.ActivityAsync(Callers.Operator, 50, "acme")).Count);
+        Assert.Equal(1, (await service.MetricsAsync(Callers.Operator)).ByStatus[StoreStatus.Ready]);
     }
 }

@@ -1,3 +1,4 @@
+using StoreProvisioning.Identity;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.DurableTask;
@@ -92,7 +93,7 @@ public sealed class Harness : IAsyncDisposable
     /// <summary>Creates a store through the application service (as POST /api/stores does).</summary>
     public async Task<Store> CreateAsync(string name, StoreEngine engine = StoreEngine.WooCommerce, string user = "alice")
     {
-        var created = await Stores.CreateAsync(new CreateStoreRequest(name, user, engine));
+        var created = await Stores.CreateAsync(Callers.Operator, new CreateStoreRequest(name, user, engine));
         Assert.Equal(ResultKind.Ok, created.Kind);
         return created.Value!;
     }
@@ -122,28 +123,28 @@ public sealed class Harness : IAsyncDisposable
 
     public async Task<Store?> UpgradeAsync(string name, string? valuesJson = null)
     {
-        var accepted = await Stores.UpgradeAsync(name, valuesJson);
+        var accepted = await Stores.UpgradeAsync(Callers.Operator, name, valuesJson);
         Assert.True(accepted.Kind == ResultKind.Ok, accepted.Detail);
         return await RunAsync(accepted.Value!);
     }
 
     public async Task<Store?> RollbackAsync(string name, int? revision = null)
     {
-        var accepted = await Stores.RollbackAsync(name, revision);
+        var accepted = await Stores.RollbackAsync(Callers.Operator, name, revision);
         Assert.True(accepted.Kind == ResultKind.Ok, accepted.Detail);
         return await RunAsync(accepted.Value!);
     }
 
     public async Task<Store?> RetryAsync(string name)
     {
-        var accepted = await Stores.RetryAsync(name);
+        var accepted = await Stores.RetryAsync(Callers.Operator, name);
         Assert.True(accepted.Kind == ResultKind.Ok, accepted.Detail);
         return await RunAsync(accepted.Value!);
     }
 
     public async Task<Store?> DeleteAsync(string name)
     {
-        var accepted = await Stores.DeleteAsync(name);
+        var accepted = await Stores.DeleteAsync(Callers.Operator, name);
         Assert.True(accepted.Kind == ResultKind.Ok, accepted.Detail);
         return await RunAsync(accepted.Value!);
     }
