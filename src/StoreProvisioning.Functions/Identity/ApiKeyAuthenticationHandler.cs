@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StoreProvisioning.Configuration;
 using StoreProvisioning.Identity;
 using StoreProvisioning.Persistence;
 
@@ -15,13 +16,20 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyRepository keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ApiKeyRepository keys,
+    AuthOptions auth) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (BearerToken.From(Request) is not { } presented)
         {
             return AuthenticateResult.NoResult();
+        }
+
+        // The bootstrap key is known from its setting, so it works even when the database does not (health details).
+        if (auth.BootstrapAdminKey is { } bootstrap && ApiKeySecret.Matches(presented, ApiKeySecret.Hash(bootstrap)))
+        {
+            return Success(AuthOptions.BootstrapAdminUserId, Role.Admin);
         }
 
         var key = await keys.FindAsync(presented, Context.RequestAborted);
@@ -31,7 +39,9 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is not valid: unknown, revoked or expired.");
         }
 
-        var principal = CallerClaims.Principal(key.UserId, [key.Role.Name()], Scheme.Name);
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+        return Success(key.UserId, key.Role);
     }
+
+    private AuthenticateResult Success(string userId, Role role) =>
+        AuthenticateResult.Success(new AuthenticationTicket(CallerClaims.Principal(userId, [role.Name()], Scheme.Name), Scheme.Name));
 }

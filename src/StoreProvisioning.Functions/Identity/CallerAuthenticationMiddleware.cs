@@ -51,7 +51,22 @@ public sealed class CallerAuthenticationMiddleware(
             return;
         }
 
-        var (caller, refusal) = await AuthenticateAsync(http);
+        Caller? caller;
+        IActionResult? refusal;
+        try
+        {
+            (caller, refusal) = await AuthenticateAsync(http);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            logger.LogError(ex, "Database error while checking a credential");
+            await WriteAsync(http, Problems.Create(
+                StatusCodes.Status503ServiceUnavailable,
+                "Database unavailable",
+                "Credentials cannot be checked because the database cannot be used; see GET /api/health and the logs, then try again."));
+            return;
+        }
+
         if (caller is null)
         {
             await WriteAsync(http, refusal!);
