@@ -15,6 +15,8 @@ namespace StoreProvisioning.Functions.Api;
 /// <summary>
 /// The /api/stores endpoints. Each one is an adapter: read and validate the request, make one call to
 /// <see cref="StoreService"/>, start the accepted operation's orchestration, map the result to HTTP.
+/// Routes follow <see cref="FunctionRoutes"/>: under the Functions host the first function by name whose route
+/// matches wins, so GET stores/{name} refuses the reserved words of stores/metrics and stores/activity.
 /// </summary>
 public sealed class StoresApi(StoreService stores, OperationLauncher launcher, StoreProvisioningOptions options, ILogger<StoresApi> logger)
 {
@@ -46,7 +48,7 @@ public sealed class StoresApi(StoreService stores, OperationLauncher launcher, S
 
     [Function("GetStore")]
     public Task<IActionResult> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stores/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stores/" + FunctionRoutes.StoreName)] HttpRequest request,
         string name,
         CancellationToken cancellationToken) => Guard(async () =>
     {
