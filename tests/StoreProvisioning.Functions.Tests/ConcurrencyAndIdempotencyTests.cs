@@ -1,10 +1,10 @@
-using StoreProvisioning.Identity;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using StoreProvisioning.Functions.Activities;
 using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Functions.Tests.Infrastructure;
+using StoreProvisioning.Identity;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
 

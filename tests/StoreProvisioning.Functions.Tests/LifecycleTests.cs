@@ -1,6 +1,6 @@
-using StoreProvisioning.Identity;
 using System.Text.Json;
 using StoreProvisioning.Functions.Tests.Infrastructure;
+using StoreProvisioning.Identity;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
 

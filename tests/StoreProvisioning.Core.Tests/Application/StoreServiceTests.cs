@@ -1,8 +1,8 @@
-using StoreProvisioning.Identity;
 using System.Text.Json;
 using StoreProvisioning.Application;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Core.Tests.Support;
+using StoreProvisioning.Identity;
 using StoreProvisioning.Lifecycle;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;

@@ -1,4 +1,3 @@
-using StoreProvisioning.Identity;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.DurableTask;
@@ -11,6 +10,7 @@ using StoreProvisioning.Application;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Functions.Hosting;
 using StoreProvisioning.Functions.Orchestration;
+using StoreProvisioning.Identity;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
 using StoreProvisioning.Validation;

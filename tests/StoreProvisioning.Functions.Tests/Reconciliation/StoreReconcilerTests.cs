@@ -1,9 +1,9 @@
-using StoreProvisioning.Identity;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Functions.Reconciliation;
 using StoreProvisioning.Functions.Tests.Infrastructure;
+using StoreProvisioning.Identity;
 using StoreProvisioning.Lifecycle;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
