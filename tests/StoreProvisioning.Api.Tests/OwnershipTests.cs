@@ -111,6 +111,7 @@ public sealed class OwnershipTests(OwnershipTests.Server fixture) : IClassFixtur
             Assert.False(string.IsNullOrEmpty(a.GetProperty("actor").GetString()), "every audit row names its actor");
         });
 
+        await ops.WaitForStatusAsync("own-erins", ApiCalls.Terminal);
         using (var delete = await ops.DeleteAsync("/api/stores/own-erins"))
         {
             await delete.AssertAcceptedAsync("own-erins");
