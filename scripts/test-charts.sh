@@ -12,6 +12,7 @@ cd "$REPO_ROOT"
 export HELM3_PATH="${HELM3_PATH:-$REPO_ROOT/.tools/helm3/helm}"
 export HELM4_PATH="${HELM4_PATH:-$REPO_ROOT/.tools/helm4/helm}"
 CHARTS=(woocommerce medusa)
+CHARTS+=(control-plane) # the control plane's own chart (helm/control-plane, docs/deploy.md)
 
 for bin in "$HELM3_PATH" "$HELM4_PATH"; do
   [[ -x "$bin" ]] || { echo "test-charts: $bin not found; run scripts/install-tools.sh first" >&2; exit 2; }

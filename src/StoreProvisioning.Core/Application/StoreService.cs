@@ -24,10 +24,10 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
         // A user creates only for themself; operators and admins name the owner (the validator requires it of them).
         if (!caller.SeesAllStores && request.UserId is { } other && other != caller.UserId)
         {
-            return ServiceResult<Store>.Refuse(
-                ResultKind.Forbidden,
+            return ServiceResult<Store>.Refuse(new Refusal(
+                RefusalKind.Forbidden,
                 "Cannot create for another user",
-                $"You are signed in as '{caller.UserId}' and can create stores only for yourself; leave userId out or set it to '{caller.UserId}'.");
+                $"You are signed in as '{caller.UserId}' and can create stores only for yourself; leave userId out or set it to '{caller.UserId}'."));
         }
 
         var owner = request.UserId ?? caller.UserId;
@@ -36,20 +36,20 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
         return result.Outcome switch
         {
             CreateOutcome.Created => ServiceResult<Store>.Ok(result.Store!),
-            CreateOutcome.DuplicateName => ServiceResult<Store>.Refuse(
-                ResultKind.Invalid,
+            CreateOutcome.DuplicateName => ServiceResult<Store>.Refuse(new Refusal(
+                RefusalKind.Invalid,
                 "Store name already taken",
                 $"A store named '{request.StoreName}' already exists. Store names are unique; choose another name.",
-                new Dictionary<string, string[]> { ["storeName"] = [$"'{request.StoreName}' is already taken."] }),
-            CreateOutcome.TotalLimitReached => ServiceResult<Store>.Refuse(
-                ResultKind.Forbidden,
+                new Dictionary<string, string[]> { ["storeName"] = [$"'{request.StoreName}' is already taken."] })),
+            CreateOutcome.TotalLimitReached => ServiceResult<Store>.Refuse(new Refusal(
+                RefusalKind.Forbidden,
                 "Control plane is full",
                 $"{options.MaxStoresTotal} stores exist, the most this control plane runs (MAX_STORES_TOTAL). Delete a store or ask an operator to raise the limit.")
-                with { ProblemType = TotalLimitProblemType },
-            _ => ServiceResult<Store>.Refuse(
-                ResultKind.Forbidden,
+                { ProblemType = TotalLimitProblemType }),
+            _ => ServiceResult<Store>.Refuse(new Refusal(
+                RefusalKind.Forbidden,
                 "Store limit reached",
-                $"User '{owner}' already has {result.StoresOwned} stores, the most allowed (MAX_STORES_PER_USER = {options.MaxStoresPerUser}). Delete one first."),
+                $"User '{owner}' already has {result.StoresOwned} stores, the most allowed (MAX_STORES_PER_USER = {options.MaxStoresPerUser}). Delete one first.")),
         };
     }
 
@@ -69,33 +69,14 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
 
     public async Task<ServiceResult<Store>> RollbackAsync(Caller caller, string name, int? revision, CancellationToken cancellationToken = default)
     {
-        var store = await repository.GetAsync(name, cancellationToken).ConfigureAwait(false);
-        if (store is null || !caller.MayAccess(store.UserId))
+        if (await HiddenAsync(caller, name, cancellationToken).ConfigureAwait(false) is { } hidden)
         {
-            return NotFound(name);
-        }
-
-        // The recorded revision is what helm last reported; a precise target is chosen from helm history later.
-        if (revision is null && store.Revision is null or <= 1)
-        {
-            return ServiceResult<Store>.Refuse(
-                ResultKind.Invalid,
-                "Nothing to roll back to",
-                $"Store '{name}' is at revision {store.Revision?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}; there is no earlier revision. Upgrade it first.");
-        }
-
-        if (revision is { } wanted && store.Revision is { } current && wanted >= current)
-        {
-            return ServiceResult<Store>.Refuse(
-                ResultKind.Invalid,
-                "Not an earlier revision",
-                $"Revision {wanted} is not earlier than the current revision {current}.",
-                new Dictionary<string, string[]> { ["revision"] = [$"must be less than {current}."] });
+            return hidden;
         }
 
         var args = JsonSerializer.Serialize(new OperationArgs(null, revision), JsonSerializerOptions.Web);
-        return Map(await repository.BeginOperationAsync(
-            name, LifecycleCommand.Rollback, StoreOperation.Rollback, args,
+        return Map(await repository.BeginRollbackAsync(
+            name, revision, args,
             new ActivityDraft(AuditActions.RollbackRequested, revision is null ? "to the previous good revision" : $"to revision {revision}") { Actor = caller.UserId },
             cancellationToken).ConfigureAwait(false));
     }
@@ -115,30 +96,13 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
     public async Task<ServiceResult<Store>> GetAsync(Caller caller, string name, CancellationToken cancellationToken = default) =>
         await repository.GetAsync(name, cancellationToken).ConfigureAwait(false) is { } store && caller.MayAccess(store.UserId)
             ? ServiceResult<Store>.Ok(store)
-            : NotFound(name);
-
-    /// <summary>Stores the caller may see, optionally one user's (for a user, naming anyone else finds nothing).</summary>
-    public async Task<IReadOnlyList<Store>> ListAsync(Caller caller, string? userId, StoreStatus? status, CancellationToken cancellationToken = default)
-    {
-        if (caller.OwnerScope is { } owner && userId is not null && userId != owner)
-        {
-            return [];
-        }
-
-        return await repository.ListAsync(caller.OwnerScope ?? userId, status, cancellationToken).ConfigureAwait(false);
-    }
-
-    public Task<IReadOnlyList<ActivityEntry>> ActivityAsync(Caller caller, int limit, string? store, CancellationToken cancellationToken = default) =>
-        repository.ListActivityAsync(limit, store, cancellationToken, caller.OwnerScope);
-
-    public Task<StoreMetrics> MetricsAsync(Caller caller, CancellationToken cancellationToken = default) =>
-        repository.MetricsAsync(cancellationToken, caller.OwnerScope);
+            : ServiceResult<Store>.Refuse(Refusal.NotFound(name));
 
     /// <summary>"Not found" when the store does not exist or belongs to someone this caller may not see; else null.</summary>
     private async Task<ServiceResult<Store>?> HiddenAsync(Caller caller, string name, CancellationToken cancellationToken) =>
         caller.SeesAllStores || (await repository.GetAsync(name, cancellationToken).ConfigureAwait(false) is { } store && caller.MayAccess(store.UserId))
             ? null
-            : NotFound(name);
+            : ServiceResult<Store>.Refuse(Refusal.NotFound(name));
 
     /// <summary>
     /// When the orchestration of an accepted operation could not even be scheduled, say so: an install, upgrade,
@@ -157,19 +121,28 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
             new ActivityDraft(AuditActions.OperationNotStarted, reason), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private static ServiceResult<Store> NotFound(string name) =>
-        ServiceResult<Store>.Refuse(ResultKind.NotFound, "Store not found", $"There is no store named '{name}'. GET /api/stores lists the stores.");
-
-    private static ServiceResult<Store> Map(StoreChangeResult change) => change.Outcome switch
-    {
-        ChangeOutcome.Applied => ServiceResult<Store>.Ok(change.Store!),
-        ChangeOutcome.NotFound => ServiceResult<Store>.Refuse(ResultKind.NotFound, "Store not found", "There is no store of that name. GET /api/stores lists the stores."),
-        _ => ServiceResult<Store>.Refuse(
-            change.Refusal == RefusalKind.Invalid ? ResultKind.Invalid : ResultKind.Conflict,
-            change.Refusal == RefusalKind.Invalid ? "Operation not applicable" : "Store is busy or in the wrong state",
-            change.Reason!),
-    };
+    private static ServiceResult<Store> Map(StoreChangeResult change) =>
+        change.Applied ? ServiceResult<Store>.Ok(change.Store!) : ServiceResult<Store>.Refuse(change.Refusal!);
 }
 
 /// <summary>Non-secret arguments of an operation, kept on the store so a retry repeats them exactly.</summary>
-public sealed record OperationArgs(JsonElement? Values, int? Revision);
+public sealed record OperationArgs(JsonElement? Values, int? Revision)
+{
+    /// <summary>The arguments recorded as JSON on the store; null when there are none or they cannot be read.</summary>
+    public static OperationArgs? Parse(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<OperationArgs>(json, JsonSerializerOptions.Web);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

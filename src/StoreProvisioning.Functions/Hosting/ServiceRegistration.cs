@@ -22,6 +22,7 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<StoreProvisioningOptions>().SqlitePath));
         services.AddSingleton<StoreRepository>();
+        services.AddSingleton<StoreQueries>();
         services.AddSingleton<StoreService>();
         services.AddSingleton(sp => new CliRunner(
             sp.GetRequiredService<StoreProvisioningOptions>().TerminationGrace,
@@ -31,6 +32,7 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new ClusterWorkLimiter(sp.GetRequiredService<StoreProvisioningOptions>().ProvisionConcurrency));
         services.AddSingleton<OperationLauncher>();
         services.AddSingleton<Reconciliation.StoreReconciler>();
+        services.AddActivities();
         services.AddSingleton<ApiKeyRepository>();
         services.AddCallerAuthentication(AuthOptions.FromConfiguration(configuration));
         services.AddWorkerMiddleware();

@@ -2,6 +2,8 @@ using StoreProvisioning.Application;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Core.Tests.Support;
 using StoreProvisioning.Identity;
+using StoreProvisioning.Lifecycle;
+using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
 using StoreProvisioning.Validation;
 
@@ -15,9 +17,13 @@ public sealed class StoreOwnershipTests : IDisposable
 
     private readonly RepositoryHarness h = new();
     private readonly StoreService service;
+    private readonly StoreQueries queries;
 
-    public StoreOwnershipTests() =>
+    public StoreOwnershipTests()
+    {
         service = new StoreService(h.Repository, new StoreProvisioningOptions { SqlitePath = h.DatabasePath, ChartsRoot = "/charts", MaxStoresPerUser = 3, MaxStoresTotal = 3 });
+        queries = new StoreQueries(h.Database);
+    }
 
     public void Dispose() => h.Dispose();
 
@@ -26,32 +32,30 @@ public sealed class StoreOwnershipTests : IDisposable
     public async Task Another_users_store_is_not_found()
     {
         await h.ReadyAsync("bobs", "bob");
-        Assert.Equal(ResultKind.NotFound, (await service.GetAsync(Alice, "bobs")).Kind);
-        Assert.Equal(ResultKind.NotFound, (await service.UpgradeAsync(Alice, "bobs", null)).Kind);
-        Assert.Equal(ResultKind.NotFound, (await service.RollbackAsync(Alice, "bobs", null)).Kind);
-        Assert.Equal(ResultKind.NotFound, (await service.RetryAsync(Alice, "bobs")).Kind);
-        Assert.Equal(ResultKind.NotFound, (await service.DeleteAsync(Alice, "bobs")).Kind);
-        Assert.Empty(await service.ListAsync(Alice, null, null));
-        Assert.Empty(await service.ListAsync(Alice, "bob", null));
-        Assert.Empty(await service.ActivityAsync(Alice, 50, "bobs"));
-        Assert.Equal(0, (await service.MetricsAsync(Alice)).ByStatus.Values.Sum());
+        Assert.Equal(RefusalKind.NotFound, (await service.GetAsync(Alice, "bobs")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.UpgradeAsync(Alice, "bobs", null)).Refusal?.Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.RollbackAsync(Alice, "bobs", null)).Refusal?.Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.RetryAsync(Alice, "bobs")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.DeleteAsync(Alice, "bobs")).Refusal?.Kind);
+        Assert.Empty(await queries.ListActivityAsync(50, "bobs", ownerUserId: Alice.OwnerScope));
+        Assert.Equal(0, (await queries.MetricsAsync(ownerUserId: Alice.OwnerScope)).ByStatus.Values.Sum());
 
-        Assert.Equal(ResultKind.Ok, (await service.GetAsync(Bob, "bobs")).Kind);
-        Assert.Equal(ResultKind.Ok, (await service.GetAsync(Ops, "bobs")).Kind);
-        Assert.Single(await service.ListAsync(Ops, null, null));
-        Assert.Equal(ResultKind.Ok, (await service.DeleteAsync(Bob, "bobs")).Kind);
+        Assert.True((await service.GetAsync(Bob, "bobs")).IsOk);
+        Assert.True((await service.GetAsync(Ops, "bobs")).IsOk);
+        Assert.Single(await queries.ListActivityAsync(50, "bobs", ownerUserId: "bob"));
+        Assert.True((await service.DeleteAsync(Bob, "bobs")).IsOk);
     }
 
     // A user creates only for themself; an operator creates for the named user and is recorded as the actor.
     [Fact]
     public async Task Owners_and_actors_of_creates()
     {
-        Assert.Equal(ResultKind.Forbidden, (await service.CreateAsync(Alice, new CreateStoreRequest("for-bob", "bob", StoreEngine.WooCommerce))).Kind);
+        Assert.Equal(RefusalKind.Forbidden, (await service.CreateAsync(Alice, new CreateStoreRequest("for-bob", "bob", StoreEngine.WooCommerce))).Refusal?.Kind);
         Assert.Equal("alice", (await service.CreateAsync(Alice, new CreateStoreRequest("mine", null, StoreEngine.WooCommerce))).Value!.UserId);
         Assert.Equal("bob", (await service.CreateAsync(Ops, new CreateStoreRequest("bobs", "bob", StoreEngine.WooCommerce))).Value!.UserId);
-        var audit = Assert.Single(await service.ActivityAsync(Ops, 50, "bobs"));
+        var audit = Assert.Single(await queries.ListActivityAsync(50, "bobs"));
         Assert.Equal(("bob", "ops"), (audit.UserId, audit.Actor));
-        Assert.Equal("alice", Assert.Single(await service.ActivityAsync(Alice, 50, "mine")).Actor);
+        Assert.Equal("alice", Assert.Single(await queries.ListActivityAsync(50, "mine", ownerUserId: Alice.OwnerScope)).Actor);
     }
 
     // MAX_STORES_TOTAL refuses the next create with its own problem type, whoever asks.
@@ -60,13 +64,13 @@ public sealed class StoreOwnershipTests : IDisposable
     {
         foreach (var (name, owner) in new[] { ("s-1", "a"), ("s-2", "b"), ("s-3", "c") })
         {
-            Assert.Equal(ResultKind.Ok, (await service.CreateAsync(Ops, new CreateStoreRequest(name, owner, StoreEngine.WooCommerce))).Kind);
+            Assert.True((await service.CreateAsync(Ops, new CreateStoreRequest(name, owner, StoreEngine.WooCommerce))).IsOk);
         }
 
         var full = await service.CreateAsync(Ops, new CreateStoreRequest("s-4", "d", StoreEngine.WooCommerce));
-        Assert.Equal(ResultKind.Forbidden, full.Kind);
-        Assert.Equal(StoreService.TotalLimitProblemType, full.ProblemType);
-        Assert.Contains("MAX_STORES_TOTAL", full.Detail);
+        Assert.Equal(RefusalKind.Forbidden, full.Refusal?.Kind);
+        Assert.Equal(StoreService.TotalLimitProblemType, full.Refusal!.ProblemType);
+        Assert.Contains("MAX_STORES_TOTAL", full.Refusal.Detail);
         Assert.Null((await service.CreateAsync(Ops, new CreateStoreRequest("s-5", "a", StoreEngine.WooCommerce))).Value);
     }
 }

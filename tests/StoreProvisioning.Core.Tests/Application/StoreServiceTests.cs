@@ -24,28 +24,28 @@ public sealed class StoreServiceTests : IDisposable
     [Fact]
     public async Task Create_maps_duplicate_and_limit()
     {
-        Assert.Equal(ResultKind.Ok, (await service.CreateAsync(Callers.Operator, new CreateStoreRequest("acme", "alice", StoreEngine.WooCommerce))).Kind);
+        Assert.True((await service.CreateAsync(Callers.Operator, new CreateStoreRequest("acme", "alice", StoreEngine.WooCommerce))).IsOk);
 
         var duplicate = await service.CreateAsync(Callers.Operator, new CreateStoreRequest("acme", "bob", StoreEngine.WooCommerce));
-        Assert.Equal(ResultKind.Invalid, duplicate.Kind);
-        Assert.Contains("'acme'", duplicate.Detail);
-        Assert.True(duplicate.Errors!.ContainsKey("storeName"));
+        Assert.Equal(RefusalKind.Invalid, duplicate.Refusal?.Kind);
+        Assert.Contains("'acme'", duplicate.Refusal?.Detail);
+        Assert.True(duplicate.Refusal?.Errors!.ContainsKey("storeName"));
 
-        Assert.Equal(ResultKind.Ok, (await service.CreateAsync(Callers.Operator, new CreateStoreRequest("acme-2", "alice", StoreEngine.Medusa))).Kind);
+        Assert.True((await service.CreateAsync(Callers.Operator, new CreateStoreRequest("acme-2", "alice", StoreEngine.Medusa))).IsOk);
         var limit = await service.CreateAsync(Callers.Operator, new CreateStoreRequest("acme-3", "alice", StoreEngine.Medusa));
-        Assert.Equal(ResultKind.Forbidden, limit.Kind);
-        Assert.Contains("MAX_STORES_PER_USER = 2", limit.Detail);
+        Assert.Equal(RefusalKind.Forbidden, limit.Refusal?.Kind);
+        Assert.Contains("MAX_STORES_PER_USER = 2", limit.Refusal?.Detail);
     }
 
     // Operations on a missing store are 404 (NotFound).
     [Fact]
     public async Task Missing_store_is_not_found()
     {
-        Assert.Equal(ResultKind.NotFound, (await service.GetAsync(Callers.Operator, "ghost")).Kind);
-        Assert.Equal(ResultKind.NotFound, (await service.UpgradeAsync(Callers.Operator, "ghost", null)).Kind);
-        Assert.Equal(ResultKind.NotFound, (await service.RollbackAsync(Callers.Operator, "ghost", null)).Kind);
-        Assert.Equal(ResultKind.NotFound, (await service.RetryAsync(Callers.Operator, "ghost")).Kind);
-        Assert.Equal(ResultKind.NotFound, (await service.DeleteAsync(Callers.Operator, "ghost")).Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.GetAsync(Callers.Operator, "ghost")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.UpgradeAsync(Callers.Operator, "ghost", null)).Refusal?.Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.RollbackAsync(Callers.Operator, "ghost", null)).Refusal?.Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.RetryAsync(Callers.Operator, "ghost")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.DeleteAsync(Callers.Operator, "ghost")).Refusal?.Kind);
     }
 
     // Retry of a READY store is 400 (Invalid); delete or upgrade while PROVISIONING is 409 (Conflict).
@@ -55,9 +55,9 @@ public sealed class StoreServiceTests : IDisposable
         await h.ReadyAsync("ready-one");
         await h.ProvisioningAsync("busy-one");
 
-        Assert.Equal(ResultKind.Invalid, (await service.RetryAsync(Callers.Operator, "ready-one")).Kind);
-        Assert.Equal(ResultKind.Conflict, (await service.DeleteAsync(Callers.Operator, "busy-one")).Kind);
-        Assert.Equal(ResultKind.Conflict, (await service.UpgradeAsync(Callers.Operator, "busy-one", null)).Kind);
+        Assert.Equal(RefusalKind.Invalid, (await service.RetryAsync(Callers.Operator, "ready-one")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Conflict, (await service.DeleteAsync(Callers.Operator, "busy-one")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Conflict, (await service.UpgradeAsync(Callers.Operator, "busy-one", null)).Refusal?.Kind);
     }
 
     // An upgrade keeps its value overrides as operation args (for a retry) and audits "with value overrides".
@@ -67,12 +67,12 @@ public sealed class StoreServiceTests : IDisposable
         await h.ReadyAsync("acme");
         var result = await service.UpgradeAsync(Callers.Operator, "acme", """{"replicas":2}""");
 
-        Assert.Equal(ResultKind.Ok, result.Kind);
+        Assert.True(result.IsOk);
         Assert.Equal(StoreStatus.Provisioning, result.Value!.Status);
         Assert.Equal(StoreOperation.Upgrade, result.Value.Operation);
         using var args = JsonDocument.Parse(result.Value.OperationArgs!);
         Assert.Equal(2, args.RootElement.GetProperty("values").GetProperty("replicas").GetInt32());
-        Assert.Equal("with value overrides", (await h.Repository.ListActivityAsync(1, "acme")).Single().Detail);
+        Assert.Equal("with value overrides", (await h.Queries.ListActivityAsync(1, "acme")).Single().Detail);
     }
 
     // Rollback without a revision needs an earlier one (revision > 1); a requested revision must be below the current.
@@ -81,20 +81,20 @@ public sealed class StoreServiceTests : IDisposable
     {
         await h.ReadyAsync("first", revision: 1);
         var nothing = await service.RollbackAsync(Callers.Operator, "first", null);
-        Assert.Equal(ResultKind.Invalid, nothing.Kind);
-        Assert.Equal("Nothing to roll back to", nothing.Title);
+        Assert.Equal(RefusalKind.Invalid, nothing.Refusal?.Kind);
+        Assert.Equal("Nothing to roll back to", nothing.Refusal?.Title);
 
         await h.ReadyAsync("third", revision: 3);
         var notEarlier = await service.RollbackAsync(Callers.Operator, "third", 3);
-        Assert.Equal(ResultKind.Invalid, notEarlier.Kind);
-        Assert.True(notEarlier.Errors!.ContainsKey("revision"));
+        Assert.Equal(RefusalKind.Invalid, notEarlier.Refusal?.Kind);
+        Assert.True(notEarlier.Refusal?.Errors!.ContainsKey("revision"));
 
         var ok = await service.RollbackAsync(Callers.Operator, "third", 2);
-        Assert.Equal(ResultKind.Ok, ok.Kind);
+        Assert.True(ok.IsOk);
         Assert.Equal(StoreOperation.Rollback, ok.Value!.Operation);
         using var args = JsonDocument.Parse(ok.Value.OperationArgs!);
         Assert.Equal(2, args.RootElement.GetProperty("revision").GetInt32());
-        Assert.Equal("to revision 2", (await h.Repository.ListActivityAsync(1, "third")).Single().Detail);
+        Assert.Equal("to revision 2", (await h.Queries.ListActivityAsync(1, "third")).Single().Detail);
     }
 
     // Delete and retry start their operations: DELETING for delete, PROVISIONING/retry for a failed store.
@@ -121,7 +121,7 @@ public sealed class StoreServiceTests : IDisposable
         var store = (await service.GetAsync(Callers.Operator, "acme")).Value!;
         Assert.Equal(StoreStatus.Failed, store.Status);
         Assert.Equal("The upgrade could not be started: task hub unavailable. Retry it.", store.Error);
-        Assert.Equal(AuditActions.OperationNotStarted, (await service.ActivityAsync(Callers.Operator, 1, "acme")).Single().Action);
+        Assert.Equal(AuditActions.OperationNotStarted, (await h.Queries.ListActivityAsync(1, "acme")).Single().Action);
     }
 
     // A delete that could not be scheduled stays DELETING (the reconciler re-drives it) and says why in the audit log.
@@ -133,7 +133,7 @@ public sealed class StoreServiceTests : IDisposable
         await service.MarkNotStartedAsync(deleting, "task hub unavailable");
 
         Assert.Equal(StoreStatus.Deleting, (await service.GetAsync(Callers.Operator, "acme")).Value!.Status);
-        var last = (await service.ActivityAsync(Callers.Operator, 1, "acme")).Single();
+        var last = (await h.Queries.ListActivityAsync(1, "acme")).Single();
         Assert.Equal((AuditActions.OperationNotStarted, "task hub unavailable"), (last.Action, last.Detail));
     }
 
@@ -142,8 +142,8 @@ public sealed class StoreServiceTests : IDisposable
     public async Task Queries_pass_through()
     {
         await h.ReadyAsync("acme");
-        Assert.Single(await service.ListAsync(Callers.Operator, "alice", StoreStatus.Ready));
-        Assert.Equal(3, (await service.ActivityAsync(Callers.Operator, 50, "acme")).Count);
-        Assert.Equal(1, (await service.MetricsAsync(Callers.Operator)).ByStatus[StoreStatus.Ready]);
+        Assert.Single(await h.Queries.ListAsync("alice", StoreStatus.Ready));
+        Assert.Equal(3, (await h.Queries.ListActivityAsync(50, "acme")).Count);
+        Assert.Equal(1, (await h.Queries.MetricsAsync()).ByStatus[StoreStatus.Ready]);
     }
 }

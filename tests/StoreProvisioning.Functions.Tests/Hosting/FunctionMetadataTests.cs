@@ -44,7 +44,12 @@ public sealed class FunctionMetadataTests
     [InlineData("UpgradeRelease", "activityTrigger")]
     [InlineData("RollbackRelease", "activityTrigger")]
     [InlineData("UninstallRelease", "activityTrigger")]
-    [InlineData("DeleteNamespace", "activityTrigger")]
+    [InlineData("DeleteNamespaceAndRemoveStore", "activityTrigger")]
+    [InlineData("MarkOperationStarted", "activityTrigger")]
+    [InlineData("RemoveStore", "activityTrigger")]
+    [InlineData("RecordFailure", "activityTrigger")]
+    [InlineData("RecordNote", "activityTrigger")]
+    [InlineData("CheckStep", "activityTrigger")]
     [InlineData("ReconcileStores", "timerTrigger")]
     public void Durable_and_timer_functions_are_declared(string function, string triggerType)
     {
@@ -82,6 +87,21 @@ public sealed class FunctionMetadataTests
             .Order(StringComparer.Ordinal);
         var listed = Metadata.Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.Ordinal);
         Assert.Equal(declared, listed);
+    }
+
+    // The Functions host and the test server run the same orchestrators and activities: every class the durable worker
+    // registers has a trigger of the same name in the metadata, and every durable trigger in the metadata is registered.
+    [Fact]
+    public void Durable_triggers_are_exactly_the_registered_orchestrators_and_activities()
+    {
+        string[] Named(string type) => Metadata
+            .Where(f => f.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == type))
+            .Select(f => f.GetProperty("name").GetString()!)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+
+        Assert.Equal(Functions.Hosting.DurableTasks.Orchestrators.Select(t => t.Name).Order(StringComparer.Ordinal), Named("orchestrationTrigger"));
+        Assert.Equal(Functions.Hosting.DurableTasks.Activities.Select(t => t.Name).Order(StringComparer.Ordinal), Named("activityTrigger"));
     }
 
     // The root host.json is the one the function app runs with: the build copies it unchanged next to the worker.

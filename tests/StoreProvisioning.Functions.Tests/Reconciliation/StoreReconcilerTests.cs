@@ -40,7 +40,7 @@ public sealed class StoreReconcilerTests
         var clock = new ShiftedClock();
         await using var h = await Harness.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
         await h.ProvisionAsync("acme");
-        Assert.True((await h.Stores.DeleteAsync(Callers.Operator, "acme")).Kind == Application.ResultKind.Ok); // DELETING, orchestration never started
+        Assert.True((await h.Stores.DeleteAsync(Callers.Operator, "acme")).IsOk); // DELETING, orchestration never started
 
         clock.Shift = ReconcileDecision.SettleTime + TimeSpan.FromSeconds(5);
         Assert.Equal(1, await RunAsync(h));

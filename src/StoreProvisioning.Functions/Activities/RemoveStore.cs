@@ -4,10 +4,14 @@ using StoreProvisioning.Stores;
 
 namespace StoreProvisioning.Functions.Activities;
 
-/// <summary>The end of a delete: the row goes, whatever the cleanup's outcome, with store.removed naming partial failures.</summary>
-internal static class StoreRemoval
+/// <summary>
+/// The end of a delete: removes the DELETING store's row, whatever the cleanup's outcome, with store.removed naming
+/// the partial failures. A step of its own only when <see cref="DeleteNamespaceAndRemoveStore"/> did not answer.
+/// Idempotent: a second run finds no row.
+/// </summary>
+public sealed class RemoveStore(StoreRepository repository, ILogger<RemoveStore> logger) : StoreActivity<RemovalRequest>
 {
-    public static async Task<StepOutcome> RemoveAsync(StoreRepository repository, RemovalRequest request, ILogger logger, CancellationToken cancellationToken)
+    public override async Task<StepOutcome> RunAsync(RemovalRequest request, CancellationToken cancellationToken)
     {
         var input = request.Operation;
         var detail = request.Problems.Count == 0
