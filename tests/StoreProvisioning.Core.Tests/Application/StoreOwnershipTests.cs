@@ -42,7 +42,7 @@ public sealed class StoreOwnershipTests : IDisposable
 
         Assert.True((await service.GetAsync(Bob, "bobs")).IsOk);
         Assert.True((await service.GetAsync(Ops, "bobs")).IsOk);
-        Assert.Single(await queries.ListActivityAsync(50, "bobs", ownerUserId: "bob"));
+        Assert.NotEmpty(await queries.ListActivityAsync(50, "bobs", ownerUserId: "bob"));
         Assert.True((await service.DeleteAsync(Bob, "bobs")).IsOk);
     }
 
