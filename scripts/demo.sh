@@ -110,14 +110,14 @@ if [ "$fresh" = 1 ]; then
   echo "once:upgrade:fail-imagepull" > "$demo/fake-cli/behaviour/demo-broken"
   echo "Seeding stores: demo-shop (woocommerce), demo-medusa (medusa), demo-broken (fails: ImagePullBackOff)"
   node -e '
-    const api = process.argv[1];
+    const [api, key] = [process.argv[1], process.argv[2]];
     const stores = [["demo-shop", "alice", "woocommerce"], ["demo-medusa", "bob", "medusa"], ["demo-broken", "alice", "woocommerce"]];
     (async () => {
       for (const [storeName, userId, engine] of stores) {
-        const r = await fetch(api + "/api/stores", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ storeName, userId, engine }) });
+        const r = await fetch(api + "/api/stores", { method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer " + key }, body: JSON.stringify({ storeName, userId, engine }) });
         if (r.status !== 202) { console.error(`demo: creating ${storeName} answered ${r.status}: ${await r.text()}`); process.exit(1); }
       }
-    })();' "$api"
+    })();' "$api" "$admin_key"
 fi
 
 if [ "$dashboard" = 1 ]; then
@@ -138,10 +138,10 @@ cat <<EOF
 
   Dashboard   $([ "$dashboard" = 1 ] && echo "http://127.0.0.1:$ui_port" || echo "(not started: --no-dashboard)")
   API         $api/api/stores      health: $api/api/health
-  Admin key   $admin_key   (BOOTSTRAP_ADMIN_KEY; used once the API requires authentication)
+  Admin key   $admin_key   (BOOTSTRAP_ADMIN_KEY: paste it into the dashboard's sign-in screen)
   Data        $demo   (stores.db, fake-cli/, api.log; scripts/demo.sh --reset starts over)
 
-  Try:  curl -s -X POST $api/api/stores -H 'Content-Type: application/json' -d '{"storeName":"my-shop","userId":"alice"}'
+  Try:  curl -s -X POST $api/api/stores -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' -d '{"storeName":"my-shop","userId":"alice"}'
 
   Ctrl+C stops everything.
 EOF

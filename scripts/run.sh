@@ -64,6 +64,22 @@ if [ ! -f local.settings.json ]; then
   echo "Created local.settings.json from local.settings.sample.json; edit it to change settings."
 fi
 
+# The API needs a credential: without a configured BOOTSTRAP_ADMIN_KEY, make one for this run and print it once.
+# func passes environment variables to the worker (local.settings.json does not override them). The dashboard is not
+# given the key: paste it into its sign-in screen.
+if [ -z "${BOOTSTRAP_ADMIN_KEY:-}" ] && [ -z "$(setting BOOTSTRAP_ADMIN_KEY)" ]; then
+  BOOTSTRAP_ADMIN_KEY="spk_$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64url"))')"
+  export BOOTSTRAP_ADMIN_KEY
+  echo "================================================================================"
+  echo " Admin API key for this run (shown once; set BOOTSTRAP_ADMIN_KEY in"
+  echo " local.settings.json to keep one across runs):"
+  echo
+  echo "   $BOOTSTRAP_ADMIN_KEY"
+  echo
+  echo " Sign in to the dashboard with it, or: curl -H \"Authorization: Bearer \$KEY\" ..."
+  echo "================================================================================"
+fi
+
 if ! "$kubectl_bin" version --request-timeout=5s >/dev/null 2>&1; then
   echo "Warning: no Kubernetes cluster answers through KUBECONFIG. The API runs, but stores will fail to provision." >&2
   echo "         Start one, e.g.: k3d cluster create stores -p '8080:80@loadbalancer'" >&2

@@ -13,6 +13,7 @@
 // E2E_BACKEND_URL=http://... (use an already running backend instead of starting one),
 // CHROMIUM_PATH (default /usr/bin/chromium), E2E_DOTNET_CONFIGURATION (default Debug).
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -32,6 +33,8 @@ const children = [];
 const t0 = Date.now();
 const log = (msg) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}`);
 let tempDir = null;
+/** The bootstrap admin key of the test server this run starts (null with E2E_BACKEND_URL). */
+let e2eApiKey = null;
 
 function killTree(child, signal) {
   if (!child?.pid) return;
@@ -203,6 +206,7 @@ async function main() {
     ]);
 
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'store-e2e-'));
+    e2eApiKey = `e2e-${crypto.randomBytes(24).toString('hex')}`;
     const fakeState = path.join(tempDir, 'fake-cli');
     fs.mkdirSync(fakeState);
     const port = await freePort();
@@ -222,6 +226,11 @@ async function main() {
           FAKE_HELM_DELAY_SECONDS: '1',
           SQLITE_PATH: path.join(tempDir, 'stores.db'),
           MAX_STORES_PER_USER: '3',
+          // The API needs a credential. E2E_API_KEY is the bootstrap admin key of this run; until the dashboard's
+          // sign-in screen exists, the test server applies it to requests that carry none (TEST_SERVER_DEFAULT_API_KEY,
+          // a test-server-only setting). Once the scenario signs in with E2E_API_KEY, drop TEST_SERVER_DEFAULT_API_KEY.
+          BOOTSTRAP_ADMIN_KEY: e2eApiKey,
+          TEST_SERVER_DEFAULT_API_KEY: e2eApiKey,
         },
       },
     );
@@ -246,6 +255,7 @@ async function main() {
   log('running browser scenario');
   const { passed, failed, skipped } = await runScenario({
     baseUrl: dashboardUrl,
+    apiKey: e2eApiKey, // for the sign-in step of the scenario (the admin key of this run's test server)
     screenshotPath: path.join(artifactsDir, 'dashboard.png'),
     failureScreenshotPath: path.join(artifactsDir, 'failure.png'),
     // Lets the scenario take the backend away to check the "API unreachable" state (only one we started).

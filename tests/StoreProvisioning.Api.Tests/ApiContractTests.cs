@@ -296,6 +296,7 @@ public sealed class ApiContractTests(DefaultServer fixture) : IClassFixture<Defa
     [InlineData("/api/stores/metrics")]
     [InlineData("/api/stores/activity")]
     [InlineData("/api/health")]
+    [InlineData("/api/health/details")]
     // Proves the literal routes win over stores/{name}: these answer their own shape, not "store not found".
     public async Task Literal_routes_win_over_the_store_route(string path)
     {
@@ -406,10 +407,10 @@ public sealed class ApiContractTests(DefaultServer fixture) : IClassFixture<Defa
     }
 
     [Fact]
-    // Proves GET /api/health is 200 with database, helm, kubectl and cluster each having a status and a message.
+    // Proves GET /api/health/details (operators) is 200 with database, helm, kubectl and cluster each having a status and a message.
     public async Task Health_reports_each_component()
     {
-        using var response = await client.GetAsync("/api/health");
+        using var response = await client.GetAsync("/api/health/details");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var health = await response.BodyAsync();

@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace StoreProvisioning.Functions.Api;
 
 /// <summary>
-/// Reads a JSON request body defensively: at most 64 KiB, JSON content type, well-formed UTF-8 JSON with no duplicate
+/// Reads a JSON request body defensively: at most 64 KiB, JSON content type (415 otherwise, even for an empty body
+/// declared as something else), well-formed UTF-8 JSON with no duplicate
 /// keys and bounded nesting. Anything else is refused with a problem+json before it reaches the application.
 /// </summary>
 public static class RequestBody
@@ -46,17 +47,24 @@ public static class RequestBody
             buffer.Write(chunk, 0, read);
         }
 
-        if (buffer.Length == 0 || IsWhitespace(buffer))
+        var empty = buffer.Length == 0 || IsWhitespace(buffer);
+        if (empty && string.IsNullOrWhiteSpace(request.ContentType))
         {
             return (null, null);
         }
 
+        // A write whose body is declared as something else is refused even when that body is empty.
         if (!IsJson(request.ContentType))
         {
             return (null, Problems.Create(
                 StatusCodes.Status415UnsupportedMediaType,
                 "Unsupported content type",
                 $"Send the body as JSON with 'Content-Type: application/json' (got '{Printable(request.ContentType) ?? "none"}')."));
+        }
+
+        if (empty)
+        {
+            return (null, null);
         }
 
         var bytes = buffer.ToArray();

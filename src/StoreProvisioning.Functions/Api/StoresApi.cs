@@ -5,6 +5,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Application;
 using StoreProvisioning.Configuration;
+using StoreProvisioning.Functions.Identity;
 using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
@@ -27,8 +28,9 @@ public sealed class StoresApi(
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) => Guard(async () =>
     {
-        var (create, refusal) = await ReadBodyAsync(request, RequestValidator.Create, cancellationToken);
-        return refusal ?? await StartAsync(request, client, await stores.CreateAsync(create!, cancellationToken), cancellationToken);
+        var caller = request.Caller();
+        var (create, refusal) = await ReadBodyAsync(request, body => RequestValidator.Create(body, userIdRequired: caller.SeesAllStores), cancellationToken);
+        return refusal ?? await StartAsync(request, client, await stores.CreateAsync(caller, create!, cancellationToken), cancellationToken);
     });
 
     [Function("ListStores")]
@@ -42,7 +44,14 @@ public sealed class StoresApi(
             return Problems.Validation(filter.Errors);
         }
 
-        var list = await queries.ListAsync(filter.Value.UserId, filter.Value.Status, cancellationToken);
+        // A user sees only their own stores: asking for someone else's finds nothing (their existence is not revealed).
+        var caller = request.Caller();
+        if (caller.OwnerScope is { } owner && filter.Value.UserId is { } wanted && wanted != owner)
+        {
+            return ApiJson.Ok(Array.Empty<StoreResponse>());
+        }
+
+        var list = await queries.ListAsync(caller.OwnerScope ?? filter.Value.UserId, filter.Value.Status, cancellationToken);
         return ApiJson.Ok(list.Select(s => StoreResponse.From(s, options)).ToList());
     });
 
@@ -57,7 +66,7 @@ public sealed class StoresApi(
             return refusal;
         }
 
-        var result = await stores.GetAsync(name, cancellationToken);
+        var result = await stores.GetAsync(request.Caller(), name, cancellationToken);
         return result.IsOk ? ApiJson.Ok(StoreResponse.From(result.Value!, options)) : Problems.From(result.Refusal!);
     });
 
@@ -66,28 +75,28 @@ public sealed class StoresApi(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "stores/{name}")] HttpRequest request,
         string name,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Empty, (_, ct) => stores.DeleteAsync(name, ct), cancellationToken);
+        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Empty, (_, ct) => stores.DeleteAsync(request.Caller(), name, ct), cancellationToken);
 
     [Function("UpgradeStore")]
     public Task<IActionResult> Upgrade(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "stores/{name}/upgrade")] HttpRequest request,
         string name,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Upgrade, (values, ct) => stores.UpgradeAsync(name, values, ct), cancellationToken);
+        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Upgrade, (values, ct) => stores.UpgradeAsync(request.Caller(), name, values, ct), cancellationToken);
 
     [Function("RollbackStore")]
     public Task<IActionResult> Rollback(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "stores/{name}/rollback")] HttpRequest request,
         string name,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Rollback, (revision, ct) => stores.RollbackAsync(name, revision, ct), cancellationToken);
+        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Rollback, (revision, ct) => stores.RollbackAsync(request.Caller(), name, revision, ct), cancellationToken);
 
     [Function("RetryStore")]
     public Task<IActionResult> Retry(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "stores/{name}/retry")] HttpRequest request,
         string name,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Empty, (_, ct) => stores.RetryAsync(name, ct), cancellationToken);
+        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Empty, (_, ct) => stores.RetryAsync(request.Caller(), name, ct), cancellationToken);
 
     /// <summary>
     /// Stops the operation in flight: the store becomes FAILED "cancelled by …" (retryable), its orchestration is
@@ -111,7 +120,7 @@ public sealed class StoresApi(
             return refusal;
         }
 
-        var result = await stores.CancelAsync(name, Actor(request), cancellationToken);
+        var result = await stores.CancelAsync(request.Caller(), name, cancellationToken);
         if (!result.IsOk)
         {
             return Problems.From(result.Refusal!);
@@ -125,7 +134,7 @@ public sealed class StoresApi(
     public Task<IActionResult> Metrics(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stores/metrics")] HttpRequest request,
         CancellationToken cancellationToken) => Guard(async () =>
-        ApiJson.Ok(MetricsResponse.From(await queries.MetricsAsync(cancellationToken))));
+        ApiJson.Ok(MetricsResponse.From(await queries.MetricsAsync(cancellationToken, request.Caller().OwnerScope))));
 
     [Function("ListActivity")]
     public Task<IActionResult> Activity(
@@ -138,7 +147,7 @@ public sealed class StoresApi(
             return Problems.Validation(query.Errors);
         }
 
-        var entries = await queries.ListActivityAsync(query.Value.Limit, query.Value.Store, cancellationToken);
+        var entries = await queries.ListActivityAsync(query.Value.Limit, query.Value.Store, cancellationToken, request.Caller().OwnerScope);
         return ApiJson.Ok(entries.Select(ActivityResponse.From).ToList());
     });
 
@@ -201,9 +210,6 @@ public sealed class StoresApi(
             : null;
 
     // Who acts, from a verified credential only (the request's authenticated principal), never from the body.
-    private static string Actor(HttpRequest request) =>
-        request.HttpContext.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : "an anonymous caller";
-
     private static string? Query(HttpRequest request, string key) =>
         request.Query.TryGetValue(key, out var values) ? values.ToString() : null;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using StoreProvisioning.Application;
 using StoreProvisioning.Cluster;
 using StoreProvisioning.Configuration;
+using StoreProvisioning.Functions.Identity;
 using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Persistence;
 
@@ -35,6 +36,9 @@ public static class ServiceRegistration
         services.AddSingleton<OperationCanceller>();
         services.AddSingleton<Reconciliation.StoreReconciler>();
         services.AddActivities();
+        services.AddSingleton<ApiKeyRepository>();
+        services.AddCallerAuthentication(AuthOptions.FromConfiguration(configuration));
+        services.AddWorkerMiddleware();
         return services;
     }
 }

@@ -34,7 +34,11 @@ public sealed class TestServerProcess : IAsyncDisposable
 
     public string CallsFile => Path.Combine(StateDirectory, "calls.jsonl");
 
+    /// <summary>A client signed in with <see cref="AdminKey"/> (admin: sees everything, may create for any user).</summary>
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>The server's BOOTSTRAP_ADMIN_KEY (random per server unless the settings give one).</summary>
+    public string AdminKey => environment["BOOTSTRAP_ADMIN_KEY"];
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -56,6 +60,7 @@ public sealed class TestServerProcess : IAsyncDisposable
             ["FAKE_HELM_DELAY_SECONDS"] = "0",
             ["DOTNET_NOLOGO"] = "1",
             ["Logging__Console__FormatterName"] = "simple",
+            ["BOOTSTRAP_ADMIN_KEY"] = "test-admin-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
@@ -93,7 +98,12 @@ public sealed class TestServerProcess : IAsyncDisposable
         }
 
         // Variables of the test run that would steer the server differently are not inherited.
-        foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "FAKE_HELM_MODE", "DURABLE_BACKEND" })
+        foreach (var name in new[]
+                 {
+                     "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "FAKE_HELM_MODE", "DURABLE_BACKEND",
+                     "AUTH_MODE", "ALLOW_ANONYMOUS", "AUTH_AUTHORITY", "AUTH_AUDIENCE", "AUTH_CLIENT_ID", "AUTH_SCOPES", "AUTH_USER_CLAIM", "AUTH_ROLE_CLAIM",
+                     "RATE_LIMIT_WRITES_PER_MINUTE", "MAX_STORES_TOTAL", "TEST_SERVER_DEFAULT_API_KEY",
+                 })
         {
             if (!environment.ContainsKey(name))
             {
@@ -109,7 +119,7 @@ public sealed class TestServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         Client?.Dispose();
-        Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Client = CreateClient(AdminKey);
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
@@ -145,6 +155,18 @@ public sealed class TestServerProcess : IAsyncDisposable
 
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>A client of this server sending "Authorization: Bearer {bearer}", or no credential when null.</summary>
+    public HttpClient CreateClient(string? bearer)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return client;
     }
 
     /// <summary>Changes a setting for the next <see cref="StartProcessAsync"/> (e.g. after a crash).</summary>
