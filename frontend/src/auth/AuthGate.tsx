@@ -50,6 +50,11 @@ export function AuthGate({ children }: { children: RenderSignedIn }) {
 }
 
 function ForMode({ config, children }: { config: AuthConfig; children: RenderSignedIn }) {
+  if (config.mode !== 'apikey' && config.mode !== 'oidc') {
+    // The platform's cookie (easyauth) or nothing (none) identifies the caller: no bearer to send.
+    setBearer(null);
+    setUnauthorizedHandler(null);
+  }
   switch (config.mode) {
     case 'apikey':
       return <ApiKeySession>{children}</ApiKeySession>;

@@ -30,6 +30,8 @@ export interface FakeAuth {
   config: AuthConfig;
   /** Bearer token → identity. */
   tokens: Record<string, FakeIdentity>;
+  /** easyauth: the identity the platform's session (a cookie, not a header) stands for. */
+  platformIdentity?: FakeIdentity;
 }
 
 /** Routes that answer without credentials, as on the real server. */
@@ -115,6 +117,7 @@ export function installFakeApi(initial: {
   /** The verified caller, or null when the request carries no accepted credential. */
   const callerOf = (c: RecordedCall): FakeIdentity | null => {
     if (auth.config.mode === 'none') return ANONYMOUS_ADMIN;
+    if (auth.config.mode === 'easyauth') return auth.platformIdentity ?? null;
     const token = c.authorization?.match(/^Bearer (.+)$/)?.[1];
     return token ? (state.tokens[token] ?? null) : null;
   };
