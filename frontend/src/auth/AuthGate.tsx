@@ -158,6 +158,7 @@ function OidcSignedIn({ children }: { children: RenderSignedIn }) {
       : null,
   );
 
+  if (auth.activeNavigator?.startsWith('signout')) return <Pending>Signing out…</Pending>;
   if (auth.isLoading || auth.activeNavigator) return <Pending>Signing in…</Pending>;
   if (!token) {
     const failed = auth.error ? `Sign-in failed: ${auth.error.message}` : null;
