@@ -145,7 +145,7 @@ const server = http.createServer(async (req, res) => {
     };
     stores.unshift(s);
     record('create.requested', s);
-    setTimeout(() => operate(s, 'install'), 200);
+    setTimeout(() => ((actor = null), operate(s, 'install')), 200);
     return send(res, 202, s);
   }
   const m = p.match(/^\/api\/stores\/([^/]+)(?:\/(upgrade|rollback|retry))?$/);

@@ -96,8 +96,9 @@ export interface ApiKeyInfo {
   role: Role;
   name: string | null;
   createdAt: string;
+  /** null: never expires. */
+  expiresAt?: string | null;
   revokedAt?: string | null;
-  lastUsedAt?: string | null;
   [extra: string]: unknown;
 }
 

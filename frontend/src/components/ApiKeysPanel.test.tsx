@@ -19,6 +19,7 @@ describe('ApiKeysPanel', () => {
     expect(within(alice).getByText('alice')).toBeInTheDocument();
     expect(within(alice).getByText('user')).toBeInTheDocument();
     expect(within(alice).getByText('1h ago')).toBeInTheDocument();
+    expect(within(alice).getByText('never')).toBeInTheDocument();
     expect(within(screen.getByRole('rowheader', { name: 'k2' }).closest('tr')!).getByText('operator')).toBeInTheDocument();
     expect(fake.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /api/keys']);
   });
@@ -76,6 +77,21 @@ describe('ApiKeysPanel', () => {
     await waitFor(() => expect(screen.queryByRole('rowheader', { name: 'alice laptop' })).toBeNull());
     expect(fake.callsTo('DELETE', '/api/keys/k1')).toHaveLength(1);
     expect(screen.getByRole('rowheader', { name: 'k2' })).toBeInTheDocument();
+  });
+
+  // Proves a validation refusal shows the server's field messages too.
+  it('shows field messages of a 400', async () => {
+    const fake = installFakeApi({ keys: [] });
+    fake.override('POST', '/api/keys', () =>
+      problem(400, { title: 'Validation failed', detail: 'One or more fields are invalid.', errors: { role: ["role must be one of user, operator, admin."] } }),
+    );
+    const { user } = renderWithProviders(<ApiKeysPanel />);
+    await screen.findByText('No keys yet.');
+    await user.type(screen.getByLabelText('User id'), 'bob');
+    await user.click(screen.getByRole('button', { name: 'Create key' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Refused (HTTP 400): One or more fields are invalid.');
+    expect(alert).toHaveTextContent('role must be one of user, operator, admin.');
   });
 
   // Proves a refused create (403/429) shows the server's detail.

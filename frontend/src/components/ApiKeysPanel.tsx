@@ -8,12 +8,23 @@ import { relativeTime } from '../lib/format';
 import { validateUserId } from '../lib/validation';
 import { ConfirmDialog } from './ConfirmDialog';
 
+/** The server's problem detail, and its per-field messages when it gives any. */
 function Refusal({ error }: { error: unknown }) {
   const status = error instanceof ApiError && error.status ? ` (HTTP ${error.status})` : '';
+  const fields = Object.entries(error instanceof ApiError ? (error.problem?.errors ?? {}) : {});
   return (
-    <p className="form-problem" role="alert">
-      <strong>Refused{status}:</strong> {errorMessage(error)}
-    </p>
+    <div className="form-problem" role="alert">
+      <p>
+        <strong>Refused{status}:</strong> {errorMessage(error)}
+      </p>
+      {fields.length > 0 && (
+        <ul>
+          {fields.map(([field, messages]) => (
+            <li key={field}>{[messages].flat().join(' ')}</li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 
@@ -148,6 +159,15 @@ function KeyRow({ info, now }: { info: ApiKeyInfo; now: number }) {
           {relativeTime(info.createdAt, now)}
         </time>
       </td>
+      <td>
+        {info.expiresAt ? (
+          <time dateTime={info.expiresAt} title={info.expiresAt}>
+            {new Date(info.expiresAt).toLocaleString()}
+          </time>
+        ) : (
+          'never'
+        )}
+      </td>
       <td className="actions">
         {info.revokedAt ? (
           'revoked'
@@ -206,6 +226,7 @@ export function ApiKeysPanel() {
                 <th scope="col">User</th>
                 <th scope="col">Role</th>
                 <th scope="col">Created</th>
+                <th scope="col">Expires</th>
                 <th scope="col">Actions</th>
               </tr>
             </thead>
