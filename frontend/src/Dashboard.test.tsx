@@ -27,7 +27,7 @@ afterEach(() => sessionStorage.clear());
 describe('role-aware dashboard', () => {
   // Proves a `user` sees only their stores, no owner column, no user field, and creates without naming an owner.
   it('user: own stores only, no owner column or user field', async () => {
-    const { fake, user } = renderSignedIn('key-alice');
+    renderSignedIn('key-alice');
     expect(await screen.findByRole('rowheader', { name: 'alice-shop' })).toBeInTheDocument();
     expect(screen.queryByText('bob-shop')).toBeNull();
     expect(screen.getByRole('heading', { name: /Your stores/ })).toBeInTheDocument();
@@ -36,23 +36,33 @@ describe('role-aware dashboard', () => {
     expect(within(screen.getByRole('rowheader', { name: 'alice-shop' }).closest('tr')!).queryByText('alice')).toBeNull();
     expect(screen.queryByLabelText('User id')).toBeNull();
     expect(screen.queryByRole('button', { name: 'API keys' })).toBeNull();
+  });
 
+  // Proves a `user`'s create sends no owner: the server takes it from the credential.
+  it('user: creates without naming an owner', async () => {
+    const { fake, user } = renderSignedIn('key-alice');
+    await screen.findByRole('rowheader', { name: 'alice-shop' });
     await user.type(screen.getByLabelText('Store name'), 'alice-two');
     await user.click(screen.getByRole('button', { name: 'Create store' }));
     await screen.findByRole('rowheader', { name: 'alice-two' });
     expect(fake.callsTo('POST', '/api/stores')[0].body).toEqual({ storeName: 'alice-two', engine: 'woocommerce' });
   });
 
-  // Proves operators see every store with its owner and create on behalf of a user, who is required.
-  it('operator: all stores with owners, creates on behalf of a user', async () => {
-    const { fake, user } = renderSignedIn('key-olga');
+  // Proves operators see every store with its owner.
+  it('operator: all stores with their owners', async () => {
+    renderSignedIn('key-olga');
     const bobRow = (await screen.findByRole('rowheader', { name: 'bob-shop' })).closest('tr')!;
     expect(within(bobRow).getByText('bob')).toBeInTheDocument();
     expect(screen.getByRole('rowheader', { name: 'alice-shop' })).toBeInTheDocument();
     expect(screen.getByRole('columnheader', { name: 'Engine / owner' })).toBeInTheDocument();
     expect(screen.getByText(/signed in as/)).toHaveTextContent('signed in as olga (operator)');
     expect(screen.queryByRole('button', { name: 'API keys' })).toBeNull();
+  });
 
+  // Proves operators create on behalf of a user, who is then required.
+  it('operator: creates on behalf of a user', async () => {
+    const { fake, user } = renderSignedIn('key-olga');
+    await screen.findByRole('rowheader', { name: 'bob-shop' });
     await user.type(screen.getByLabelText('Store name'), 'carol-shop');
     await user.click(screen.getByRole('button', { name: 'Create store' }));
     expect(await screen.findByText('User id is required.')).toBeInTheDocument();
