@@ -26,8 +26,9 @@ export function Dashboard({ session }: { session: Session }) {
   // The stores list is the dashboard's heartbeat: when it fails, say so, keep the data.
   const failing = stores.isError ? stores : metrics.isError ? metrics : null;
   const lastSuccessAt = stores.dataUpdatedAt || null;
-  // A refusal (403, 429) is an answer, not an outage: show the server's reason as such.
-  const refused = failing?.error instanceof ApiError && [403, 429].includes(failing.error.status);
+  // A refusal (401 where no sign-in screen can help, 403, 429) is an answer, not an outage: say so.
+  const status = failing?.error instanceof ApiError ? failing.error.status : 0;
+  const refused = [401, 403, 429].includes(status);
 
   return (
     <div className="app">
@@ -56,7 +57,7 @@ export function Dashboard({ session }: { session: Session }) {
       )}
       {failing && (
         <ErrorBanner
-          title={refused ? 'Refused' : undefined}
+          title={status === 401 ? 'Not signed in' : refused ? 'Refused' : undefined}
           message={errorMessage(failing.error)}
           lastSuccessAt={lastSuccessAt}
         />

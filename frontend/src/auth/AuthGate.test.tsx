@@ -161,6 +161,19 @@ describe('modes without a sign-in screen', () => {
     for (const c of fake.calls) expect(c.authorization).toBeNull();
   });
 
+  // Proves a 401 in easyauth mode (the platform's session ended) says so instead of "unreachable".
+  it('easyauth: a 401 reads as not signed in', async () => {
+    const fake = installFakeApi({
+      auth: { config: { mode: 'easyauth' }, tokens: {}, platformIdentity: { userId: 'zoe@example.com', role: 'operator' } },
+      stores: [makeStore({ name: 'ops-shop', userId: 'zoe' })],
+    });
+    const { queryClient } = renderWithProviders(<App />);
+    await screen.findByRole('rowheader', { name: 'ops-shop' });
+    fake.override('GET', '/api/stores', () => problem(401, { title: 'Unauthorized', detail: 'Sign in again.' }));
+    await act(() => queryClient.refetchQueries({ queryKey: ['stores'] }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Not signed in: Sign in again.');
+  });
+
   // Proves mode none says so in the header and offers no sign-out.
   it('none: no sign-in, the header says there is no authentication', async () => {
     installFakeApi();

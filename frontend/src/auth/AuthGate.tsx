@@ -162,8 +162,9 @@ function OidcSignedIn({ children }: { children: RenderSignedIn }) {
   if (auth.isLoading || auth.activeNavigator) return <Pending>Signing in…</Pending>;
   if (!token) {
     const failed = auth.error ? `Sign-in failed: ${auth.error.message}` : null;
+    const expired = auth.user?.expired ? 'Your sign-in has expired. Sign in again.' : null;
     return (
-      <SignInScreen message={message ?? failed}>
+      <SignInScreen message={message ?? failed ?? expired}>
         <button type="button" className="primary" onClick={() => void auth.signinRedirect()}>
           Sign in
         </button>

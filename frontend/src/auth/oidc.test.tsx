@@ -30,14 +30,14 @@ function installOidcFake() {
 }
 
 /** What oidc-client-ts keeps after a completed sign-in, as after a reload of the tab. */
-function storeSignedInUser() {
+function storeSignedInUser(expiresInSeconds = 3600) {
   const user = new User({
     access_token: TOKEN,
     token_type: 'Bearer',
     id_token: 'eyJ.id.sig',
     scope: 'openid profile',
-    profile: { sub: 'olivia', iss: AUTHORITY, aud: 'dashboard', exp: Math.floor(Date.now() / 1000) + 3600, iat: 0 },
-    expires_at: Math.floor(Date.now() / 1000) + 3600,
+    profile: { sub: 'olivia', iss: AUTHORITY, aud: 'dashboard', exp: Math.floor(Date.now() / 1000) + expiresInSeconds, iat: 0 },
+    expires_at: Math.floor(Date.now() / 1000) + expiresInSeconds,
   });
   sessionStorage.setItem(`oidc.user:${AUTHORITY}:dashboard`, user.toStorageString());
 }
@@ -111,6 +111,16 @@ describe('sign-in (oidc mode)', () => {
     expect(await screen.findByText('Signing out…')).toBeInTheDocument();
     expect(screen.queryByText('olivia-shop')).toBeNull();
     expect(sessionStorage.getItem(`oidc.user:${AUTHORITY}:dashboard`)).toBeNull();
+  });
+
+  // Proves a stored sign-in whose token has expired asks to sign in again, sending nothing with it.
+  it('asks to sign in again when the token has expired', async () => {
+    storeSignedInUser(-60);
+    const fake = installOidcFake();
+    renderWithProviders(<App />);
+    expect(await screen.findByRole('alert')).toHaveTextContent('Your sign-in has expired. Sign in again.');
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeInTheDocument();
+    expect(fake.calls.filter((c) => c.authorization)).toEqual([]);
   });
 
   // Proves a 401 (token revoked or expired at the server) returns to the sign-in screen with a message.
