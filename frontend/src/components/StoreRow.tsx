@@ -10,6 +10,7 @@ import { StatusBadge } from './StatusBadge';
 interface StoreRowProps {
   store: Store;
   now: number;
+  showOwner?: boolean;
 }
 
 const ENGINE_LABEL: Record<string, string> = { woocommerce: 'WooCommerce', medusa: 'Medusa' };
@@ -18,7 +19,7 @@ function isSafeHttpUrl(url: string | null | undefined): url is string {
   return !!url && /^https?:\/\//i.test(url);
 }
 
-export function StoreRow({ store, now }: StoreRowProps) {
+export function StoreRow({ store, now, showOwner = true }: StoreRowProps) {
   const { upgrade, rollback, retry, remove, cancel, pending } = useStoreActions(store.name);
   const [dialog, setDialog] = useState<'delete' | 'rollback' | 'cancel' | null>(null);
 
@@ -37,10 +38,12 @@ export function StoreRow({ store, now }: StoreRowProps) {
       </th>
       <td className="owner">
         <span className="engine">{ENGINE_LABEL[store.engine] ?? store.engine}</span>
-        <span className="user">
-          <span className="visually-hidden">user </span>
-          {store.userId}
-        </span>
+        {showOwner && (
+          <span className="user">
+            <span className="visually-hidden">owner </span>
+            {store.userId}
+          </span>
+        )}
       </td>
       <td>
         <StatusBadge status={store.status} operation={store.operation} />
