@@ -427,7 +427,7 @@ public sealed class ApiContractTests(DefaultServer fixture) : IClassFixture<Defa
     // mistaken for a cluster.
     public async Task Health_says_when_the_clis_are_fakes()
     {
-        var health = await client.GetJsonAsync("/api/health");
+        var health = await client.GetJsonAsync("/api/health/details");
         foreach (var component in new[] { "helm", "kubectl", "cluster" })
         {
             var message = health.GetProperty(component).GetProperty("message").GetString();

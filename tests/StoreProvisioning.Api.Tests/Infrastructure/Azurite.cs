@@ -67,7 +67,8 @@ public sealed class Azurite : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        // Generous: node starts slowly on a loaded 2-core machine, and a slow start is not what these tests are about.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         foreach (var port in new[] { blob, queue, table })
         {
             while (true)
