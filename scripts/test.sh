@@ -22,6 +22,9 @@ done
 step "Charts: lint, template and chart tests under helm 3 and helm 4"
 scripts/test-charts.sh
 
+step "README commands: every shell block marked runnable works as written (scripts/check-readme-commands.py)"
+scripts/check-readme-commands.py
+
 step "Dashboard: install, type-check, build, component tests, browser end-to-end (frontend/ci.sh)"
 E2E_DOTNET_CONFIGURATION=Release bash frontend/ci.sh
 

@@ -6,8 +6,12 @@
 // It mimics the contract and the fake helm rules (names starting with "fail" fail
 // their first install; upgrade/rollback add a revision). The real e2e run uses
 // tests/StoreProvisioning.TestServer, never this.
+//
+// Identity as in the contract: AUTH_MODE=none (default here) | apikey (BOOTSTRAP_ADMIN_KEY is an
+// admin key; POST/GET/DELETE /api/keys) | oidc (AUTH_AUTHORITY, AUTH_AUDIENCE, AUTH_CLIENT_ID). In
+// oidc mode it reads the token's claims WITHOUT checking the signature: a UI aid, not a verifier.
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 const port = Number(process.argv[2] || 7071);
 const delayMs = Number(process.env.MOCK_DELAY_MS || 1000);
@@ -17,10 +21,34 @@ const activity = [];
 const failedOnce = new Set();
 const counters = { upgrades: 0, rollbacks: 0, retries: 0 };
 let seq = 0;
+const mode = process.env.AUTH_MODE || 'none';
+const authority = process.env.AUTH_AUTHORITY?.replace(/\/+$/, '');
+const keys = new Map(); // key → { id, userId, role, name, createdAt }
+if (process.env.BOOTSTRAP_ADMIN_KEY) {
+  keys.set(process.env.BOOTSTRAP_ADMIN_KEY, { id: 'bootstrap', userId: 'admin', role: 'admin', name: 'bootstrap', createdAt: new Date().toISOString() });
+}
 
 const now = () => new Date().toISOString();
+let actor = null; // the caller of the request being handled
 const record = (action, s, detail = null) =>
-  activity.unshift({ id: ++seq, action, storeName: s.name, userId: s.userId, timestamp: now(), detail });
+  activity.unshift({ id: ++seq, action, storeName: s.name, userId: s.userId, actor, timestamp: now(), detail });
+
+/** The caller of a request, or null (→ 401). */
+function callerOf(req) {
+  if (mode === 'none') return { userId: 'anonymous', role: 'admin' };
+  const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  if (!token) return null;
+  if (mode === 'apikey') return keys.get(token) ?? null;
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    const aud = [].concat(claims.aud ?? []);
+    if (claims.iss?.replace(/\/+$/, '') !== authority || !aud.includes(process.env.AUTH_AUDIENCE) || claims.exp * 1000 < Date.now()) return null;
+    const roles = [].concat(claims.roles ?? []);
+    return { userId: claims.sub, role: ['admin', 'operator'].find((r) => roles.includes(r)) ?? 'user' };
+  } catch {
+    return null;
+  }
+}
 const send = (res, status, body, type = 'application/json') => {
   res.writeHead(status, { 'Content-Type': type });
   res.end(body === undefined ? '' : JSON.stringify(body));
@@ -35,6 +63,7 @@ function operate(s, op) {
   s.updatedAt = now();
   record(`${op}.started`, s);
   setTimeout(() => {
+    actor = null; // the control plane itself
     if (op === 'install' && s.name.startsWith('fail') && !failedOnce.has(s.name)) {
       failedOnce.add(s.name);
       Object.assign(s, { status: 'FAILED', operation: null, error: 'Install failed: pod ' + s.name + '-app-0: ImagePullBackOff (Back-off pulling image). Details: helm exited with code 1: Error: INSTALL FAILED: resource not ready, name: ' + s.name + ', kind: Deployment (mock)', updatedAt: now() });
@@ -55,14 +84,41 @@ const server = http.createServer(async (req, res) => {
   const p = url.pathname;
   const find = (n) => stores.find((s) => s.name === n);
 
-  if (p === '/api/health') {
+  if (p === '/api/health') return send(res, 200, { status: 'ok' });
+  if (p === '/api/auth/config') {
+    return send(res, 200, mode === 'oidc' ? { mode, authority, clientId: process.env.AUTH_CLIENT_ID, scopes: 'openid profile' } : { mode });
+  }
+  const caller = callerOf(req);
+  if (!caller) {
+    res.setHeader('WWW-Authenticate', 'Bearer');
+    return problem(res, 401, 'Unauthorized', 'Sign in: send a valid API key or token as Authorization: Bearer.');
+  }
+  actor = caller.userId;
+  const sees = (s) => caller.role !== 'user' || s.userId === caller.userId;
+  if (p === '/api/me') return send(res, 200, { userId: caller.userId, role: caller.role, authMode: mode });
+  if (p === '/api/health/details') {
+    if (caller.role === 'user') return problem(res, 403, 'Forbidden', 'Operators only.');
     const ok = { status: 'ok', message: 'mock' };
     return send(res, 200, { status: 'ok', database: ok, helm: ok, kubectl: ok, cluster: ok });
   }
-  if (p === '/api/stores' && req.method === 'GET') return send(res, 200, stores);
+  if (p.startsWith('/api/keys')) {
+    if (caller.role !== 'admin') return problem(res, 403, 'Forbidden', 'Only admins manage API keys.');
+    if (req.method === 'GET') return send(res, 200, [...keys.values()]);
+    if (req.method === 'POST') {
+      const key = randomBytes(32).toString('base64url');
+      const info = { id: randomUUID(), userId: json.userId, role: json.role, name: json.name ?? null, createdAt: now() };
+      keys.set(key, info);
+      return send(res, 201, { ...info, key });
+    }
+    const id = decodeURIComponent(p.slice('/api/keys/'.length));
+    for (const [k, v] of keys) if (v.id === id) keys.delete(k), res.writeHead(204), res.end();
+    if (res.writableEnded) return;
+    return problem(res, 404, 'Not Found', 'No such key.');
+  }
+  if (p === '/api/stores' && req.method === 'GET') return send(res, 200, stores.filter(sees));
   if (p === '/api/stores/metrics') {
     return send(res, 200, {
-      activeStores: stores.filter((s) => s.status === 'READY').length,
+      activeStores: stores.filter(sees).filter((s) => s.status === 'READY').length,
       provisioning: stores.filter((s) => ['NEW', 'PROVISIONING'].includes(s.status)).length,
       failed: stores.filter((s) => s.status === 'FAILED').length,
       ...counters,
@@ -71,10 +127,13 @@ const server = http.createServer(async (req, res) => {
   if (p === '/api/stores/activity') {
     const st = url.searchParams.get('store');
     const limit = Number(url.searchParams.get('limit') || 50);
-    return send(res, 200, activity.filter((a) => !st || a.storeName === st).slice(0, limit));
+    return send(res, 200, activity.filter((a) => (!st || a.storeName === st) && (caller.role !== 'user' || a.userId === caller.userId)).slice(0, limit));
   }
   if (p === '/api/stores' && req.method === 'POST') {
-    const { storeName: name = '', userId = '', engine = 'woocommerce' } = json;
+    const { storeName: name = '', engine = 'woocommerce' } = json;
+    if (caller.role === 'user' && json.userId !== undefined && json.userId !== caller.userId)
+      return problem(res, 403, 'Forbidden', 'You can only create stores for yourself.');
+    const userId = caller.role === 'user' || mode === 'none' ? (json.userId ?? caller.userId) : json.userId ?? '';
     if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length < 3 || name.length > 40)
       return problem(res, 400, 'Invalid request', 'One or more fields are invalid.', { storeName: ['Invalid store name.'] });
     if (find(name)) return problem(res, 400, 'Duplicate store', `A store named '${name}' already exists.`);
@@ -86,13 +145,13 @@ const server = http.createServer(async (req, res) => {
     };
     stores.unshift(s);
     record('create.requested', s);
-    setTimeout(() => operate(s, 'install'), 200);
+    setTimeout(() => ((actor = null), operate(s, 'install')), 200);
     return send(res, 202, s);
   }
   const m = p.match(/^\/api\/stores\/([^/]+)(?:\/(upgrade|rollback|retry))?$/);
   const s = m && find(decodeURIComponent(m[1]));
   if (!m) return problem(res, 404, 'Not Found', 'No such route.');
-  if (!s) return problem(res, 404, 'Not Found', `Store '${m[1]}' was not found.`);
+  if (!s || !sees(s)) return problem(res, 404, 'Not Found', `Store '${m[1]}' was not found.`);
   const busy = ['NEW', 'PROVISIONING', 'DELETING'].includes(s.status);
   if (!m[2] && req.method === 'GET') return send(res, 200, s);
   if (!m[2] && req.method === 'DELETE') {
@@ -100,6 +159,7 @@ const server = http.createServer(async (req, res) => {
     Object.assign(s, { status: 'DELETING', operation: 'delete', updatedAt: now() });
     record('delete.requested', s);
     setTimeout(() => {
+      actor = null;
       stores.splice(stores.indexOf(s), 1);
       record('store.removed', s);
     }, delayMs);

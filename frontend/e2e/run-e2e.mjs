@@ -3,35 +3,40 @@
 //
 //   1. builds the dashboard (tsc + vite build; VITE_POLL_MS=1000 so the run is quick),
 //   2. builds tests/StoreProvisioning.TestServer once with `dotnet build`,
-//   3. starts it (fake helm/kubectl, fresh temp state, MAX_STORES_PER_USER=3) and polls
-//      GET /api/health until 200,
-//   4. starts `vite preview` with /api proxied to it,
-//   5. runs e2e/scenario.mjs with playwright-core + /usr/bin/chromium,
-//   6. always stops both children (whole process groups) and exits non-zero on failure.
+//   3. API-key run: starts it (AUTH_MODE=apikey with a fresh BOOTSTRAP_ADMIN_KEY, fake helm/kubectl,
+//      fresh temp state, MAX_STORES_PER_USER=3), polls GET /api/health until 200, starts
+//      `vite preview` with /api proxied to it and runs runScenario (e2e/scenario.mjs),
+//   4. OIDC run: starts oauth2-mock-server (e2e/oidc-provider.mjs), a second TestServer with
+//      AUTH_MODE=oidc against it and a second preview, seeds another user's store, runs runOidcScenario,
+//   5. always stops every child (whole process groups) and exits non-zero on failure.
 //
-// Environment knobs: E2E_TIMEOUT_MS (overall, default 360000), E2E_SKIP_BUILD=1 (reuse dist/),
-// E2E_BACKEND_URL=http://... (use an already running backend instead of starting one),
-// CHROMIUM_PATH (default /usr/bin/chromium), E2E_DOTNET_CONFIGURATION (default Debug).
+// Environment knobs: E2E_TIMEOUT_MS (overall, default 480000), E2E_SKIP_BUILD=1 (reuse dist/),
+// E2E_BACKEND_URL=http://... (use an already running backend in apikey mode instead of starting one;
+// needs E2E_ADMIN_KEY, skips the OIDC run), E2E_MOCK_BACKEND=1 (e2e/mock-backend.mjs instead of the
+// TestServer: a UI aid only), CHROMIUM_PATH (default /usr/bin/chromium), E2E_DOTNET_CONFIGURATION (default Debug).
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runScenario } from './scenario.mjs';
+import { startOidcProvider } from './oidc-provider.mjs';
+import { runOidcScenario, runScenario } from './scenario.mjs';
 
 const frontendDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = path.resolve(frontendDir, '..');
 const artifactsDir = path.join(repoRoot, 'artifacts', 'e2e');
 const serverProject = path.join(repoRoot, 'tests', 'StoreProvisioning.TestServer');
 const fakesDir = path.join(repoRoot, 'tests', 'fakes');
-const overallTimeoutMs = Number(process.env.E2E_TIMEOUT_MS) || 360_000;
+const overallTimeoutMs = Number(process.env.E2E_TIMEOUT_MS) || 480_000;
 const configuration = process.env.E2E_DOTNET_CONFIGURATION || 'Debug';
 
 const children = [];
 const t0 = Date.now();
 const log = (msg) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}`);
 let tempDir = null;
+let oidcProvider = null;
 
 function killTree(child, signal) {
   if (!child?.pid) return;
@@ -68,6 +73,7 @@ async function finish(code, reason) {
   finishing = true;
   if (reason) log(reason);
   await stopAll();
+  await oidcProvider?.stop().catch(() => {});
   if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
   log(`done, exit code ${code}`);
   process.exit(code);
@@ -156,58 +162,49 @@ async function waitForHttp(url, { timeoutMs, okStatuses = [200], child, logFile 
   throw new Error(`${url} not ready within ${timeoutMs} ms; last: ${last}\n${logFile ? tail(logFile) : ''}`);
 }
 
-async function main() {
-  fs.mkdirSync(artifactsDir, { recursive: true });
-  const buildLog = path.join(artifactsDir, 'build.log');
-  const backendLog = path.join(artifactsDir, 'backend.log');
-  const previewLog = path.join(artifactsDir, 'preview.log');
-  fs.writeFileSync(buildLog, '');
+const dotnetEnv = { DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', DOTNET_SKIP_FIRST_TIME_EXPERIENCE: '1' };
 
-  const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-  if (!fs.existsSync(chromiumPath)) throw new Error(`${chromiumPath} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+/** Stops one child (its whole group) and waits up to 5 s for it to go. */
+async function stopChild(child) {
+  if (!child) return;
+  child.stopping = true;
+  killTree(child, 'SIGTERM');
+  const deadline = Date.now() + 5000;
+  while (child.exitCode === null && child.signalCode === null && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  killTree(child, 'SIGKILL');
+}
 
+/**
+ * One backend (TestServer, or the mock with E2E_MOCK_BACKEND, or E2E_BACKEND_URL) configured with
+ * `authEnv`, and a `vite preview` proxying /api to it. Logs: backend<suffix>.log, preview<suffix>.log.
+ */
+async function startStack({ name, suffix, authEnv }) {
+  const backendLog = path.join(artifactsDir, `backend${suffix}.log`);
+  const previewLog = path.join(artifactsDir, `preview${suffix}.log`);
   let backendUrl = process.env.E2E_BACKEND_URL?.replace(/\/+$/, '');
   let backend = null;
-  const dashboardBuild = process.env.E2E_SKIP_BUILD
-    ? Promise.resolve(log('skipping dashboard build (E2E_SKIP_BUILD)'))
-    : (log('building dashboard (tsc + vite build)…'),
-      run('npm', ['run', 'build'], { cwd: frontendDir, env: { VITE_POLL_MS: '1000', VITE_API_BASE: '' }, logFile: buildLog, timeoutMs: 180_000 }));
-
-  if (!backendUrl && process.env.E2E_MOCK_BACKEND) {
+  if (backendUrl) {
+    log(`${name}: using running backend ${backendUrl}`);
+  } else if (process.env.E2E_MOCK_BACKEND) {
     // Development aid only: the in-memory mock instead of the real TestServer.
-    await dashboardBuild;
     const port = await freePort();
     backendUrl = `http://127.0.0.1:${port}`;
-    log(`starting MOCK backend on ${backendUrl} (E2E_MOCK_BACKEND; not the real TestServer)…`);
+    log(`${name}: starting MOCK backend on ${backendUrl} (E2E_MOCK_BACKEND; not the real TestServer)…`);
     backend = start(process.execPath, [path.join(frontendDir, 'e2e', 'mock-backend.mjs'), String(port)], {
       cwd: frontendDir,
       logFile: backendLog,
-      env: { MAX_STORES_PER_USER: '3' },
+      env: { MAX_STORES_PER_USER: '3', ...authEnv },
     });
     await waitForHttp(`${backendUrl}/api/health`, { timeoutMs: 10_000, child: backend, logFile: backendLog });
-  } else if (!backendUrl) {
-    for (const p of [serverProject, path.join(fakesDir, 'helm'), path.join(fakesDir, 'kubectl')]) {
-      if (!fs.existsSync(p)) throw new Error(`${p} does not exist: the e2e backend is not in this tree`);
-    }
-    log('building tests/StoreProvisioning.TestServer (dotnet build)…');
-    const dotnetEnv = { DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', DOTNET_SKIP_FIRST_TIME_EXPERIENCE: '1' };
-    // Build in parallel with the dashboard: they share nothing.
-    await Promise.all([
-      dashboardBuild,
-      run('dotnet', ['build', serverProject, '-c', configuration, '-nologo', '-v', 'q'], {
-        cwd: repoRoot,
-        env: dotnetEnv,
-        logFile: path.join(artifactsDir, 'dotnet-build.log'),
-        timeoutMs: 240_000,
-      }),
-    ]);
-
-    tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'store-e2e-'));
-    const fakeState = path.join(tempDir, 'fake-cli');
-    fs.mkdirSync(fakeState);
+  } else {
+    const stateDir = path.join(tempDir, name);
+    const fakeState = path.join(stateDir, 'fake-cli');
+    fs.mkdirSync(fakeState, { recursive: true });
     const port = await freePort();
     backendUrl = `http://127.0.0.1:${port}`;
-    log(`starting TestServer on ${backendUrl} (state in ${tempDir})…`);
+    log(`${name}: starting TestServer on ${backendUrl} (state in ${stateDir})…`);
     backend = start(
       'dotnet',
       ['run', '--no-build', '-c', configuration, '--project', serverProject, '--', '--urls', backendUrl],
@@ -220,21 +217,19 @@ async function main() {
           KUBECTL_PATH: path.join(fakesDir, 'kubectl'),
           FAKE_CLI_STATE: fakeState,
           FAKE_HELM_DELAY_SECONDS: '1',
-          SQLITE_PATH: path.join(tempDir, 'stores.db'),
+          SQLITE_PATH: path.join(stateDir, 'stores.db'),
           MAX_STORES_PER_USER: '3',
+          ...authEnv,
         },
       },
     );
     await waitForHttp(`${backendUrl}/api/health`, { timeoutMs: 120_000, child: backend, logFile: backendLog });
-    log('backend healthy');
-  } else {
-    await dashboardBuild;
-    log(`using running backend ${backendUrl}`);
+    log(`${name}: backend healthy`);
   }
 
   const previewPort = await freePort();
   const dashboardUrl = `http://127.0.0.1:${previewPort}/`;
-  log(`starting vite preview on ${dashboardUrl} (proxy /api → ${backendUrl})…`);
+  log(`${name}: starting vite preview on ${dashboardUrl} (proxy /api → ${backendUrl})…`);
   const preview = start(
     process.execPath,
     [path.join(frontendDir, 'node_modules', 'vite', 'bin', 'vite.js'), 'preview', '--host', '127.0.0.1', '--port', String(previewPort), '--strictPort'],
@@ -242,29 +237,116 @@ async function main() {
   );
   await waitForHttp(dashboardUrl, { timeoutMs: 30_000, child: preview, logFile: previewLog });
   await waitForHttp(`${dashboardUrl}api/health`, { timeoutMs: 10_000, child: preview, logFile: previewLog });
+  return {
+    backendUrl,
+    dashboardUrl,
+    backendLog,
+    previewLog,
+    // Lets the scenario take the backend away to check the "API unreachable" state (only one we started).
+    stopBackend: backend ? () => stopChild(backend) : null,
+    stop: async () => {
+      await stopChild(preview);
+      await stopChild(backend);
+    },
+  };
+}
 
-  log('running browser scenario');
-  const { passed, failed, skipped } = await runScenario({
-    baseUrl: dashboardUrl,
+function report(name, r, stack) {
+  if (r.failed > 0) {
+    console.log(`\n--- ${name} backend log (tail) ---\n${tail(stack.backendLog, 30)}\n--- ${name} preview log (tail) ---\n${tail(stack.previewLog, 15)}`);
+  }
+}
+
+async function main() {
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  const buildLog = path.join(artifactsDir, 'build.log');
+  fs.writeFileSync(buildLog, '');
+
+  const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (!fs.existsSync(chromiumPath)) throw new Error(`${chromiumPath} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+
+  const external = process.env.E2E_BACKEND_URL;
+  if (external && !process.env.E2E_ADMIN_KEY) throw new Error('E2E_BACKEND_URL needs E2E_ADMIN_KEY, an admin API key of that backend');
+  // A fresh bootstrap admin key per run: never the same twice, never written anywhere but the env of our child.
+  const adminKey = process.env.E2E_ADMIN_KEY || randomBytes(32).toString('base64url');
+
+  const dashboardBuild = process.env.E2E_SKIP_BUILD
+    ? Promise.resolve(log('skipping dashboard build (E2E_SKIP_BUILD)'))
+    : (log('building dashboard (tsc + vite build)…'),
+      run('npm', ['run', 'build'], { cwd: frontendDir, env: { VITE_POLL_MS: '1000', VITE_API_BASE: '' }, logFile: buildLog, timeoutMs: 180_000 }));
+  if (!external && !process.env.E2E_MOCK_BACKEND) {
+    for (const p of [serverProject, path.join(fakesDir, 'helm'), path.join(fakesDir, 'kubectl')]) {
+      if (!fs.existsSync(p)) throw new Error(`${p} does not exist: the e2e backend is not in this tree`);
+    }
+    log('building tests/StoreProvisioning.TestServer (dotnet build)…');
+    // Build in parallel with the dashboard: they share nothing.
+    await Promise.all([
+      dashboardBuild,
+      run('dotnet', ['build', serverProject, '-c', configuration, '-nologo', '-v', 'q'], {
+        cwd: repoRoot,
+        env: dotnetEnv,
+        logFile: path.join(artifactsDir, 'dotnet-build.log'),
+        timeoutMs: 240_000,
+      }),
+    ]);
+  } else {
+    await dashboardBuild;
+  }
+  tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'store-e2e-'));
+  const results = [];
+
+  // 1. API keys: the admin signs in with the bootstrap key, hands out user keys, users stay apart.
+  const apikey = await startStack({ name: 'apikey', suffix: '', authEnv: { AUTH_MODE: 'apikey', BOOTSTRAP_ADMIN_KEY: adminKey } });
+  log('running browser scenario (API keys)');
+  const r1 = await runScenario({
+    baseUrl: apikey.dashboardUrl,
+    adminKey,
     screenshotPath: path.join(artifactsDir, 'dashboard.png'),
     failureScreenshotPath: path.join(artifactsDir, 'failure.png'),
-    // Lets the scenario take the backend away to check the "API unreachable" state (only one we started).
-    stopBackend: backend
-      ? async () => {
-          backend.stopping = true;
-          killTree(backend, 'SIGTERM');
-          const deadline = Date.now() + 5000;
-          while (backend.exitCode === null && backend.signalCode === null && Date.now() < deadline) {
-            await new Promise((r) => setTimeout(r, 100));
-          }
-          killTree(backend, 'SIGKILL');
-        }
-      : null,
+    stopBackend: apikey.stopBackend,
     log: (m) => console.log(m),
   });
-  if (failed > 0) {
-    console.log(`\n--- backend log (tail) ---\n${tail(backendLog, 30)}\n--- preview log (tail) ---\n${tail(previewLog, 15)}`);
+  report('apikey', r1, apikey);
+  results.push(r1);
+  await apikey.stop();
+
+  // 2. OIDC: login through a real provider (oauth2-mock-server) with code + PKCE.
+  if (external) {
+    log('skipping the OIDC run: E2E_BACKEND_URL is a backend this run cannot reconfigure');
+  } else {
+    const audience = 'store-provisioning-api';
+    const clientId = 'store-dashboard';
+    oidcProvider = await startOidcProvider({ audience, clientId });
+    log(`OIDC provider (oauth2-mock-server) at ${oidcProvider.issuer}`);
+    const oidc = await startStack({
+      name: 'oidc',
+      suffix: '-oidc',
+      authEnv: { AUTH_MODE: 'oidc', AUTH_AUTHORITY: oidcProvider.issuer, AUTH_AUDIENCE: audience, AUTH_CLIENT_ID: clientId },
+    });
+    // Another user's store, created by an operator's token, that the signed-in user must never see.
+    const hiddenStore = 'peter-shop';
+    const seeded = await fetch(`${oidc.backendUrl}/api/stores`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${await oidcProvider.tokenFor('ops-bot', ['operator'])}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ storeName: hiddenStore, userId: 'peter' }),
+    });
+    if (seeded.status !== 202) throw new Error(`seeding ${hiddenStore} with an operator token: HTTP ${seeded.status} ${await seeded.text()}`);
+    log('running browser scenario (OIDC)');
+    const r2 = await runOidcScenario({
+      baseUrl: oidc.dashboardUrl,
+      provider: oidcProvider,
+      hiddenStore,
+      failureScreenshotPath: path.join(artifactsDir, 'failure-oidc.png'),
+      log: (m) => console.log(m),
+    });
+    report('oidc', r2, oidc);
+    results.push(r2);
+    await oidc.stop();
   }
+
+  const passed = results.reduce((n, r) => n + r.passed, 0);
+  const failed = results.reduce((n, r) => n + r.failed, 0);
+  const skipped = results.reduce((n, r) => n + r.skipped, 0);
   console.log(`\ne2e: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   return failed === 0 && passed > 0 ? 0 : 1;
 }

@@ -56,7 +56,8 @@ async function createStore(page, { name, userId, engine = 'WooCommerce' }) {
   await page.getByRole('button', { name: 'Create store' }).waitFor();
   await page.getByLabel('Store name').fill(name);
   await page.getByLabel('Engine').selectOption({ label: engine });
-  await page.getByLabel('User id').fill(userId);
+  // Only operators and admins name the owner; a `user`'s form has no such field.
+  if (userId !== undefined) await page.getByLabel('User id').fill(userId);
   await page.getByRole('button', { name: 'Create store' }).click();
 }
 
@@ -64,11 +65,67 @@ function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
 
-/**
- * Runs every step; returns { passed, failed, skipped, results }.
- * opts: { baseUrl, screenshotPath, failureScreenshotPath, stopBackend?, log }
- */
-export async function runScenario({ baseUrl, screenshotPath, failureScreenshotPath, stopBackend = null, log = console.log }) {
+async function signInWithKey(page, key, expectedWho) {
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText(`signed in as ${expectedWho}`).waitFor();
+}
+
+async function signOut(page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+}
+
+/** Names of the store rows on screen. */
+async function storeNames(page) {
+  return page.locator('tbody tr[data-store]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-store')));
+}
+
+/** Whatever the page keeps outside sessionStorage, for "the credential is nowhere else" checks. */
+async function persistentTraces(page) {
+  return page.evaluate(() => ({ url: location.href, local: JSON.stringify({ ...localStorage }), cookies: document.cookie }));
+}
+
+/** Creates an API key on the admin's API keys page; returns the key shown (once). */
+async function createKeyInUi(page, { userId, role, name }) {
+  await page.getByLabel('User id').fill(userId);
+  await page.getByLabel('Role').selectOption(role);
+  await page.getByLabel('Name (optional)').fill(name);
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const shown = page.getByRole('region', { name: 'New API key' });
+  await shown.waitFor();
+  const key = await shown.getByLabel('New API key').inputValue();
+  assert(key.length >= 32, `the new key is only ${key.length} characters`);
+  await shown.getByRole('button', { name: 'Done' }).click();
+  await page.getByRole('rowheader', { name }).waitFor();
+  const html = await page.content();
+  assert(!html.includes(key), 'the key is still on the page after Done');
+  return key;
+}
+
+/** Runs each step like a test; the first failure skips the rest. */
+async function runSteps(steps, { page, log, failureScreenshotPath, results }) {
+  let failed = false;
+  for (const [title, fn] of steps) {
+    if (failed) {
+      results.push({ title, status: 'skipped' });
+      log(`  - ${title} (skipped)`);
+      continue;
+    }
+    const t0 = Date.now();
+    try {
+      await fn();
+      results.push({ title, status: 'passed' });
+      log(`  ✓ ${title} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+    } catch (err) {
+      failed = true;
+      results.push({ title, status: 'failed', error: err });
+      log(`  ✗ ${title}\n      ${String(err?.stack ?? err).split('\n').slice(0, 4).join('\n      ')}`);
+      if (failureScreenshotPath) await page.screenshot({ path: failureScreenshotPath, fullPage: true }).catch(() => {});
+    }
+  }
+}
+
+async function withBrowser(log, run) {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const results = [];
   const consoleErrors = [];
@@ -80,13 +137,31 @@ export async function runScenario({ baseUrl, screenshotPath, failureScreenshotPa
     page.on('console', (msg) => {
       if (msg.type() === 'error') consoleErrors.push(`console: ${msg.text()}`);
     });
+    await run(page, results);
+    if (consoleErrors.length) log(`  browser errors:\n    ${consoleErrors.slice(0, 20).join('\n    ')}`);
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  const count = (st) => results.filter((r) => r.status === st).length;
+  return { passed: count('passed'), failed: count('failed'), skipped: count('skipped'), results, consoleErrors };
+}
 
+/**
+ * The API-key run: the admin signs in with the bootstrap key and drives every store action, hands out
+ * keys to two users, and each user sees only their own stores.
+ * opts: { baseUrl, adminKey, screenshotPath, failureScreenshotPath, stopBackend?, log }
+ */
+export async function runScenario({ baseUrl, adminKey, screenshotPath, failureScreenshotPath, stopBackend = null, log = console.log }) {
+  return withBrowser(log, async (page, results) => {
     const state = {};
     const steps = [
       [
-        'dashboard loads with its panels',
+        'sign in with the admin API key; the dashboard loads with its panels',
         async () => {
           await page.goto(baseUrl, { waitUntil: 'domcontentloaded' });
+          await signInWithKey(page, adminKey, 'admin (admin)');
+          const traces = await persistentTraces(page);
+          assert(!JSON.stringify(traces).includes(adminKey), `the key leaked outside sessionStorage: ${JSON.stringify(traces)}`);
           await page.getByRole('heading', { name: 'Store provisioning' }).waitFor();
           await page.getByRole('heading', { name: 'Metrics' }).waitFor();
           await page.getByRole('heading', { name: 'Activity' }).waitFor();
@@ -189,6 +264,55 @@ export async function runScenario({ baseUrl, screenshotPath, failureScreenshotPa
         },
       ],
       [
+        'the admin creates an API key for each of two users (each shown once)',
+        async () => {
+          await page.getByRole('button', { name: 'API keys' }).click();
+          await page.getByRole('heading', { name: 'API keys' }).waitFor();
+          state.danaKey = await createKeyInUi(page, { userId: 'dana', role: 'user', name: 'dana e2e' });
+          state.erinKey = await createKeyInUi(page, { userId: 'erin', role: 'user', name: 'erin e2e' });
+          await page.getByRole('button', { name: 'Stores' }).click();
+          await page.locator('tr[data-store="shop-ok"]').waitFor();
+        },
+      ],
+      [
+        'sign out returns to the sign-in screen and forgets the key',
+        async () => {
+          await signOut(page);
+          await page.getByLabel('API key').waitFor();
+          assert((await page.locator('tr[data-store]').count()) === 0, 'store rows still on screen after sign out');
+          const left = await page.evaluate(() => sessionStorage.length);
+          assert(left === 0, `sessionStorage still holds ${left} item(s) after sign out`);
+        },
+      ],
+      [
+        'a user signs in with their key, creates a store (no owner field) and sees only their own',
+        async () => {
+          await signInWithKey(page, state.danaKey, 'dana (user)');
+          assert((await page.getByLabel('User id').count()) === 0, 'a user is offered the User id field');
+          await createStore(page, { name: 'dana-shop' });
+          await waitForStatus(page, 'dana-shop', 'Ready');
+          const names = await storeNames(page);
+          assert(names.length === 1 && names[0] === 'dana-shop', `dana sees ${JSON.stringify(names)}`);
+          await signOut(page);
+          await page.getByLabel('API key').waitFor();
+        },
+      ],
+      [
+        "another user never sees that store",
+        async () => {
+          await signInWithKey(page, state.erinKey, 'erin (user)');
+          await page.getByText('No stores yet.').waitFor();
+          await page.waitForTimeout(1500); // a few polls: nothing of dana's shows up
+          const names = await storeNames(page);
+          assert(names.length === 0, `erin sees ${JSON.stringify(names)}`);
+          const activity = (await page.locator('.activity').textContent()) ?? '';
+          assert(!activity.includes('dana-shop'), 'erin sees dana-shop in the activity feed');
+          await signOut(page);
+          await signInWithKey(page, adminKey, 'admin (admin)');
+          await page.locator('tr[data-store="dana-shop"]').waitFor();
+        },
+      ],
+      [
         'screenshot of stores in several states',
         async () => {
           await createStore(page, { name: 'fail-two', userId: 'carol' });
@@ -218,30 +342,68 @@ export async function runScenario({ baseUrl, screenshotPath, failureScreenshotPa
       ]);
     }
 
-    let failedAt = -1;
-    for (let i = 0; i < steps.length; i++) {
-      const [title, fn] = steps[i];
-      if (failedAt >= 0) {
-        results.push({ title, status: 'skipped' });
-        log(`  - ${title} (skipped)`);
-        continue;
-      }
-      const t0 = Date.now();
-      try {
-        await fn();
-        results.push({ title, status: 'passed' });
-        log(`  ✓ ${title} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
-      } catch (err) {
-        failedAt = i;
-        results.push({ title, status: 'failed', error: err });
-        log(`  ✗ ${title}\n      ${String(err?.stack ?? err).split('\n').slice(0, 4).join('\n      ')}`);
-        if (failureScreenshotPath) await page.screenshot({ path: failureScreenshotPath, fullPage: true }).catch(() => {});
-      }
-    }
-    if (consoleErrors.length) log(`  browser errors:\n    ${consoleErrors.slice(0, 20).join('\n    ')}`);
-  } finally {
-    await browser.close().catch(() => {});
-  }
-  const count = (s) => results.filter((r) => r.status === s).length;
-  return { passed: count('passed'), failed: count('failed'), skipped: count('skipped'), results };
+    await runSteps(steps, { page, log, failureScreenshotPath, results });
+  });
+}
+
+
+/**
+ * The OIDC run against a real provider (oauth2-mock-server, whose /authorize approves at once): the
+ * user logs in through the provider with code + PKCE, creates a store, does not see `hiddenStore`
+ * (another user's, seeded by the runner), and signs out through the provider's end-session endpoint.
+ * opts: { baseUrl, provider: { issuer, signInAs }, hiddenStore, failureScreenshotPath, log }
+ */
+export async function runOidcScenario({ baseUrl, provider, hiddenStore, failureScreenshotPath, log = console.log }) {
+  return withBrowser(log, async (page, results) => {
+    const tokenRequests = [];
+    page.on('request', (req) => {
+      if (req.url().startsWith(`${provider.issuer}/token`)) tokenRequests.push(req.postData() ?? '');
+    });
+    const steps = [
+      [
+        'OIDC: the sign-in screen offers the provider login, no API key field',
+        async () => {
+          await page.goto(baseUrl, { waitUntil: 'domcontentloaded' });
+          await page.getByRole('button', { name: 'Sign in' }).waitFor();
+          assert((await page.getByLabel('API key').count()) === 0, 'an API key field in OIDC mode');
+        },
+      ],
+      [
+        'OIDC: login through the provider (authorization code + PKCE) signs the user in',
+        async () => {
+          provider.signInAs('olivia', ['user']);
+          await page.getByRole('button', { name: 'Sign in' }).click();
+          await page.getByText('signed in as olivia (user)').waitFor();
+          const exchange = tokenRequests.find((b) => b.includes('grant_type=authorization_code'));
+          assert(exchange, 'no authorization code exchange at the provider');
+          assert(/code_verifier=[A-Za-z0-9._~-]{43,}/.test(exchange), `the code exchange carries no PKCE verifier: ${exchange}`);
+          assert(!page.url().includes('code='), `the code stayed in the address bar: ${page.url()}`);
+          const traces = await persistentTraces(page);
+          assert(traces.local === '{}', `OIDC state in localStorage: ${traces.local}`);
+        },
+      ],
+      [
+        'OIDC: the user creates a store and sees only their own',
+        async () => {
+          assert((await page.getByLabel('User id').count()) === 0, 'a user is offered the User id field');
+          await createStore(page, { name: 'olivia-shop' });
+          await waitForStatus(page, 'olivia-shop', 'Ready');
+          const names = await storeNames(page);
+          assert(!names.includes(hiddenStore), `olivia sees ${hiddenStore}, another user's store`);
+          assert(names.length === 1, `olivia sees ${JSON.stringify(names)}`);
+        },
+      ],
+      [
+        'OIDC: sign out ends the session at the provider and returns to the sign-in screen',
+        async () => {
+          await signOut(page);
+          await page.getByRole('button', { name: 'Sign in' }).waitFor();
+          assert((await page.locator('tr[data-store]').count()) === 0, 'store rows still on screen after sign out');
+          const users = await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('oidc.user:')));
+          assert(users.length === 0, `the signed-in user is still stored: ${users}`);
+        },
+      ],
+    ];
+    await runSteps(steps, { page, log, failureScreenshotPath, results });
+  });
 }

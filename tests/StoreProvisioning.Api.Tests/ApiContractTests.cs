@@ -28,7 +28,7 @@ public sealed class ApiContractTests(DefaultServer fixture) : IClassFixture<Defa
         Assert.Equal("http://contract-acme.localhost:8080", store.GetProperty("url").GetString());
         Assert.Equal(JsonValueKind.Null, store.GetProperty("revision").ValueKind);
         Assert.Equal(JsonValueKind.Null, store.GetProperty("error").ValueKind);
-        Assert.Equal(["delete"], store.GetProperty("actions").EnumerateArray().Select(a => a.GetString())); // a NEW store can only be deleted
+        Assert.Equal(["delete", "cancel"], store.GetProperty("actions").EnumerateArray().Select(a => a.GetString())); // a NEW store can only be deleted, or its queued install cancelled
         Assert.Matches(IsoUtc, store.GetProperty("createdAt").GetString());
         Assert.Matches(IsoUtc, store.GetProperty("updatedAt").GetString());
 
@@ -155,6 +155,31 @@ public sealed class ApiContractTests(DefaultServer fixture) : IClassFixture<Defa
     }
 
     [Theory]
+    [InlineData("{\"storeName\":x}", "'x' is an invalid start of a value (line 1, column 14).")]
+    [InlineData("{\n  \"storeName\": \"contract-json\",\n  \"userId\": x\n}", "(line 3, column 13).")]
+    [InlineData("{\"caf\u00e9\":x}", "(line 1, column 9).")]
+    // Proves the malformed-JSON message points at the error as an editor would (1-based line and character column),
+    // with nothing from the parser's internals.
+    public async Task Malformed_json_says_where_in_the_body(string body, string expected)
+    {
+        using var response = await client.PostAsync("/api/stores", ApiCalls.Json(body));
+        var detail = (await response.AssertProblemAsync(HttpStatusCode.BadRequest, body)).GetProperty("detail").GetString()!;
+        Assert.Contains(expected, detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("BytePosition", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    // Proves problem texts quote names as people write them, not as HTML-safe JSON escapes.
+    public async Task Problem_texts_are_not_html_escaped()
+    {
+        using var missing = await client.GetAsync("/api/stores/contract-nobody");
+        var body = await missing.Content.ReadAsStringAsync();
+        Assert.Contains("'contract-nobody'", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u0027", body, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("""{"storeName":123,"userId":"x"}""", "storeName")]
     [InlineData("""{"storeName":["contract-types"],"userId":"x"}""", "storeName")]
     [InlineData("""{"storeName":"contract-types","userId":true}""", "userId")]
@@ -271,6 +296,7 @@ public sealed class ApiContractTests(DefaultServer fixture) : IClassFixture<Defa
     [InlineData("/api/stores/metrics")]
     [InlineData("/api/stores/activity")]
     [InlineData("/api/health")]
+    [InlineData("/api/health/details")]
     // Proves the literal routes win over stores/{name}: these answer their own shape, not "store not found".
     public async Task Literal_routes_win_over_the_store_route(string path)
     {
@@ -381,10 +407,10 @@ public sealed class ApiContractTests(DefaultServer fixture) : IClassFixture<Defa
     }
 
     [Fact]
-    // Proves GET /api/health is 200 with database, helm, kubectl and cluster each having a status and a message.
+    // Proves GET /api/health/details (operators) is 200 with database, helm, kubectl and cluster each having a status and a message.
     public async Task Health_reports_each_component()
     {
-        using var response = await client.GetAsync("/api/health");
+        using var response = await client.GetAsync("/api/health/details");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var health = await response.BodyAsync();
@@ -394,6 +420,21 @@ public sealed class ApiContractTests(DefaultServer fixture) : IClassFixture<Defa
             Assert.Equal("ok", check.GetProperty("status").GetString());
             Assert.False(string.IsNullOrWhiteSpace(check.GetProperty("message").GetString()));
         }
+    }
+
+    [Fact]
+    // Proves health says when helm, kubectl and the cluster are the simulated ones from tests/fakes, so a demo is never
+    // mistaken for a cluster.
+    public async Task Health_says_when_the_clis_are_fakes()
+    {
+        var health = await client.GetJsonAsync("/api/health");
+        foreach (var component in new[] { "helm", "kubectl", "cluster" })
+        {
+            var message = health.GetProperty(component).GetProperty("message").GetString();
+            Assert.Contains("(FAKE: tests/fakes - simulated", message, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("FAKE", health.GetProperty("database").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]

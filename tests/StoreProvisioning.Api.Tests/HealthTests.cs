@@ -15,10 +15,15 @@ public sealed class HealthTests : IAsyncLifetime
     public async Task DisposeAsync() => await server.DisposeAsync();
 
     [Fact]
-    // Proves health is 503 with the database marked unavailable (helm/kubectl/cluster still reported), and store endpoints answer a 503 problem, not a crash.
+    // Proves health is 503 with the database marked unavailable (helm/kubectl/cluster still reported in the details, which the
+    // bootstrap admin key still reaches), and store endpoints answer a 503 problem, not a crash.
     public async Task An_unusable_database_makes_health_503()
     {
-        using var health = await server.Client.GetAsync("/api/health");
+        using var minimal = await server.CreateClient(null).GetAsync("/api/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, minimal.StatusCode);
+        Assert.Equal("unavailable", (await minimal.BodyAsync()).GetProperty("status").GetString());
+
+        using var health = await server.Client.GetAsync("/api/health/details");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         var body = await health.BodyAsync();
         Assert.NotEqual("ok", body.GetProperty("database").GetProperty("status").GetString());
@@ -49,7 +54,7 @@ public sealed class MissingHelmHealthTests : IAsyncLifetime
     // Proves a missing helm is reported as unavailable with the setting to fix, while the API itself stays up (200, degraded).
     public async Task A_missing_helm_is_reported_with_the_setting_to_fix()
     {
-        using var health = await server.Client.GetAsync("/api/health");
+        using var health = await server.Client.GetAsync("/api/health/details");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         var body = await health.BodyAsync();
         Assert.Equal("degraded", body.GetProperty("status").GetString());

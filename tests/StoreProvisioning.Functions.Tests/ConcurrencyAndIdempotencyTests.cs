@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StoreProvisioning.Functions.Activities;
 using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Functions.Tests.Infrastructure;
+using StoreProvisioning.Identity;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
 
@@ -120,7 +121,7 @@ public sealed class ConcurrencyAndIdempotencyTests
     {
         await using var h = await Harness.StartAsync();
         await h.ProvisionAsync("acme");
-        var accepted = (await h.Stores.DeleteAsync("acme")).Value!;
+        var accepted = (await h.Stores.DeleteAsync(Callers.Operator, "acme")).Value!;
         var input = OperationLauncher.InputFor(accepted, h.Options.OperationDeadline);
         var uninstall = h.Services.GetRequiredService<UninstallRelease>();
         var deleteNamespace = h.Services.GetRequiredService<DeleteNamespaceAndRemoveStore>();
@@ -144,7 +145,7 @@ public sealed class ConcurrencyAndIdempotencyTests
         await using var h = await Harness.StartAsync();
         await h.ProvisionAsync("acme");
         var stale = OperationLauncher.InputFor((await h.Repository.GetAsync("acme"))!) with { Operation = StoreOperation.Upgrade };
-        await h.Stores.UpgradeAsync("acme", null); // a newer operation takes the store
+        await h.Stores.UpgradeAsync(Callers.Operator, "acme", null); // a newer operation takes the store
         var before = h.Fakes.Calls().Count;
 
         var outcome = await h.Services.GetRequiredService<UpgradeRelease>().RunAsync(stale, default);

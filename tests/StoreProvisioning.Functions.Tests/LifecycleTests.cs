@@ -1,5 +1,6 @@
 using System.Text.Json;
 using StoreProvisioning.Functions.Tests.Infrastructure;
+using StoreProvisioning.Identity;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
 
@@ -97,7 +98,7 @@ public sealed class LifecycleTests
         await using var h = await Harness.StartAsync();
         await h.ProvisionAsync("acme");
         await h.UpgradeAsync("acme");
-        var accepted = await h.Stores.RollbackAsync("acme", 1);
+        var accepted = await h.Stores.RollbackAsync(Callers.Operator, "acme", 1);
         // The API refuses revisions it knows are wrong; helm's history is the authority, so ask the activity for one helm never had.
         var input = accepted.Value! with { OperationArgs = """{"values":null,"revision":7}""" };
 

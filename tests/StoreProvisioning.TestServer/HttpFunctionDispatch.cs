@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
+using StoreProvisioning.Functions.Identity;
 
 namespace StoreProvisioning.TestServer;
 
@@ -20,7 +21,7 @@ public static class HttpFunctionDispatch
             throw new InvalidOperationException($"No [Function] method with an [HttpTrigger] parameter was found in {functionsAssembly.GetName().Name}.");
         }
 
-        var invokers = functions.ToDictionary(f => f.Name, f => new FunctionInvoker(f.Type, f.Method), StringComparer.Ordinal);
+        var invokers = functions.ToDictionary(f => f.Name, f => (Function: f, Invoker: new FunctionInvoker(f.Type, f.Method)), StringComparer.Ordinal);
         var router = new HostOrderRouter(functions.Select(f => f.ToRoute()));
         app.Run(async context =>
         {
@@ -32,15 +33,24 @@ public static class HttpFunctionDispatch
             }
 
             context.Request.RouteValues = match.Values;
-            await InvokeAsync(invokers[match.Function.FunctionName], context);
+            var (function, invoker) = invokers[match.Function.FunctionName];
+            await InvokeAsync(function, invoker, context);
         });
 
         return functions;
     }
 
-    private static async Task InvokeAsync(FunctionInvoker invoker, HttpContext context)
+    /// <summary>
+    /// As the worker does: the app's worker middleware (<see cref="WorkerMiddleware.Pipeline"/>, e.g. authentication)
+    /// runs around the function with a real FunctionContext; a middleware may answer the request itself instead.
+    /// Then the function's return value is written, as the ASP.NET Core integration's proxying middleware does.
+    /// </summary>
+    private static async Task InvokeAsync(HttpFunction function, FunctionInvoker invoker, HttpContext context)
     {
-        var returned = await invoker.InvokeAsync(new Invocation(context.RequestServices, context.RequestAborted, context));
+        object? returned = null;
+        await WorkerMiddleware.RunAsync(
+            new TestFunctionContext(function, context),
+            async _ => returned = await invoker.InvokeAsync(new Invocation(context.RequestServices, context.RequestAborted, context)));
         switch (returned)
         {
             case IActionResult actionResult:

@@ -1,5 +1,18 @@
+import { currentBearer, reportUnauthorized } from '../auth/credentials';
 import { config } from '../config';
-import type { ActivityEntry, CreateStoreRequest, Health, Metrics, Problem, Store } from './types';
+import type {
+  ActivityEntry,
+  ApiKeyInfo,
+  AuthConfig,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+  CreateStoreRequest,
+  Health,
+  Me,
+  Metrics,
+  Problem,
+  Store,
+} from './types';
 
 /** An HTTP or network failure; `status` is 0 when the API could not be reached. */
 export class ApiError extends Error {
@@ -41,6 +54,11 @@ interface RequestOptions {
   signal?: AbortSignal;
   /** Non-2xx statuses whose JSON body is still a valid answer (e.g. 503 from /health). */
   acceptStatuses?: number[];
+  /**
+   * The bearer to send instead of the session's (sign-in checks a key before keeping it); `null` sends
+   * none. A 401 to such a request is the caller's to handle, not a lost session.
+   */
+  bearer?: string | null;
 }
 
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
@@ -50,6 +68,9 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
+  const ownCredentials = opts.bearer === undefined;
+  const token = ownCredentials ? currentBearer() : opts.bearer;
+  if (token) headers.Authorization = `Bearer ${token}`;
 
   let res: Response;
   try {
@@ -72,6 +93,8 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   const fallback =
     res.status >= 500 ? `Cannot reach the API (HTTP ${res.status})` : `Request failed with HTTP ${res.status}`;
   const message = problem?.detail || problem?.title || fallback;
+  // The session's credential is missing, expired or revoked: the session is over.
+  if (res.status === 401 && ownCredentials) reportUnauthorized(message);
   throw new ApiError(res.status, message, problem);
 }
 
@@ -90,6 +113,7 @@ export const api = {
       body: revision === undefined ? {} : { revision },
     }),
   retryStore: (name: string) => request<Store>(`/api/stores/${enc(name)}/retry`, { method: 'POST' }),
+  cancelStore: (name: string) => request<Store>(`/api/stores/${enc(name)}/cancel`, { method: 'POST' }),
   metrics: (signal?: AbortSignal) => request<Metrics>('/api/stores/metrics', { signal }),
   activity: (store: string | null, limit = 50, signal?: AbortSignal) => {
     const params = new URLSearchParams({ limit: String(limit) });
@@ -97,4 +121,13 @@ export const api = {
     return request<ActivityEntry[]>(`/api/stores/activity?${params.toString()}`, { signal });
   },
   health: (signal?: AbortSignal) => request<Health>('/api/health', { signal, acceptStatuses: [503] }),
+  /** Operators and admins: the components behind the overall status. */
+  healthDetails: (signal?: AbortSignal) =>
+    request<Health>('/api/health/details', { signal, acceptStatuses: [503] }),
+  /** Anonymous: how to sign in. */
+  authConfig: (signal?: AbortSignal) => request<AuthConfig>('/api/auth/config', { signal, bearer: null }),
+  me: (signal?: AbortSignal, bearer?: string) => request<Me>('/api/me', { signal, bearer }),
+  listKeys: (signal?: AbortSignal) => request<ApiKeyInfo[]>('/api/keys', { signal }),
+  createKey: (req: CreateApiKeyRequest) => request<CreatedApiKey>('/api/keys', { method: 'POST', body: req }),
+  revokeKey: (id: string) => request<void>(`/api/keys/${enc(id)}`, { method: 'DELETE' }),
 };

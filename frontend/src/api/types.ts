@@ -2,7 +2,7 @@ export type Engine = 'woocommerce' | 'medusa';
 export type StoreStatus = 'NEW' | 'PROVISIONING' | 'READY' | 'FAILED' | 'DELETING';
 export type StoreOperation = 'install' | 'upgrade' | 'rollback' | 'retry' | 'delete';
 /** What the API says may be asked of a store now (from its transition table). */
-export type StoreAction = 'upgrade' | 'rollback' | 'retry' | 'delete';
+export type StoreAction = 'upgrade' | 'rollback' | 'retry' | 'delete' | 'cancel';
 
 export interface Store {
   id: string;
@@ -35,7 +35,10 @@ export interface ActivityEntry {
   id: string | number;
   action: string;
   storeName: string;
+  /** The store's owner. */
   userId: string | null;
+  /** Who made the request (may differ from the owner when an operator acts). */
+  actor?: string | null;
   timestamp: string;
   detail: string | null;
 }
@@ -66,8 +69,57 @@ export interface Problem {
 
 export interface CreateStoreRequest {
   storeName: string;
-  userId: string;
+  /** Only operators and admins send it (creating on behalf of a user); a `user` owns what they create. */
+  userId?: string;
   engine?: Engine;
+}
+
+export type AuthMode = 'apikey' | 'oidc' | 'easyauth' | 'none';
+export type Role = 'user' | 'operator' | 'admin';
+export const ROLES: readonly Role[] = ['user', 'operator', 'admin'];
+
+/** GET /api/auth/config (anonymous): how the dashboard signs in. */
+export interface AuthConfig {
+  mode: AuthMode;
+  authority?: string | null;
+  clientId?: string | null;
+  scopes?: string | string[] | null;
+}
+
+/** GET /api/me: the verified caller. */
+export interface Me {
+  userId: string;
+  role: Role;
+  authMode: AuthMode;
+}
+
+/** GET /api/keys: metadata of one API key (never the key itself). */
+export interface ApiKeyInfo {
+  id: string;
+  userId: string;
+  role: Role;
+  name: string | null;
+  createdAt: string;
+  /** null: never expires. */
+  expiresAt?: string | null;
+  revokedAt?: string | null;
+  [extra: string]: unknown;
+}
+
+export interface CreateApiKeyRequest {
+  userId: string;
+  role: Role;
+  name?: string;
+}
+
+/** POST /api/keys: the only response that ever carries the key. */
+export interface CreatedApiKey {
+  id: string;
+  key: string;
+  userId: string;
+  role: Role;
+  name: string | null;
+  createdAt: string;
 }
 
 export const BUSY_STATUSES: readonly StoreStatus[] = ['NEW', 'PROVISIONING', 'DELETING'];

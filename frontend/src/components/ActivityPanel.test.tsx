@@ -7,16 +7,31 @@ import { ActivityPanel } from './ActivityPanel';
 
 const ago = (s: number) => new Date(Date.now() - s * 1000).toISOString();
 
-const entries: ActivityEntry[] = [
+// Built per test: the relative times are asserted, so "30s ago" must be 30 s before this test, not before the file loaded.
+const entries = (): ActivityEntry[] => [
   { id: 1, action: 'create.requested', storeName: 'alpha', userId: 'alice', timestamp: ago(600), detail: null },
   { id: 3, action: 'install.succeeded', storeName: 'alpha', userId: 'alice', timestamp: ago(30), detail: 'revision 1' },
   { id: 2, action: 'weird.custom_thing', storeName: 'beta', userId: 'bob', timestamp: ago(7200), detail: null },
 ];
 
 describe('ActivityPanel', () => {
+  // Proves each entry names who made the request, and the owner when an operator acted for them.
+  it('shows the actor of each entry', async () => {
+    installFakeApi({
+      activity: [
+        { id: 1, action: 'create.requested', storeName: 'alpha', userId: 'alice', actor: 'alice', timestamp: ago(60), detail: null },
+        { id: 2, action: 'delete.requested', storeName: 'beta', userId: 'bob', actor: 'olga', timestamp: ago(30), detail: null },
+      ],
+    });
+    renderWithProviders(<ActivityPanel stores={[]} />);
+    const items = within(await screen.findByRole('list', { name: 'Activity, newest first' })).getAllByRole('listitem');
+    expect(items[0].querySelector('.activity-actor')).toHaveTextContent(/^by olga for bob$/);
+    expect(items[1].querySelector('.activity-actor')).toHaveTextContent(/^by alice$/);
+  });
+
   // Proves entries are listed newest first with human-readable actions and relative times.
   it('lists readable activity newest first', async () => {
-    installFakeApi({ activity: entries });
+    installFakeApi({ activity: entries() });
     renderWithProviders(<ActivityPanel stores={[]} />);
     const list = await screen.findByRole('list', { name: 'Activity, newest first' });
     const items = within(list).getAllByRole('listitem');
@@ -33,7 +48,7 @@ describe('ActivityPanel', () => {
 
   // Proves choosing a store asks the server for `?store=<name>` and shows only its entries.
   it('filters by store through the API', async () => {
-    const fake = installFakeApi({ activity: entries });
+    const fake = installFakeApi({ activity: entries() });
     const { user } = renderWithProviders(<ActivityPanel stores={[makeStore({ name: 'gamma' })]} />);
     await screen.findByText('Install succeeded');
     const select = screen.getByLabelText('Filter by store');

@@ -61,6 +61,12 @@ export function ActivityPanel({ stores }: ActivityPanelProps) {
               <time dateTime={e.timestamp} title={e.timestamp} className="activity-time">
                 {relativeTime(e.timestamp, now)}
               </time>
+              {e.actor && (
+                <span className="activity-actor">
+                  by <strong>{e.actor}</strong>
+                  {e.userId && e.userId !== e.actor ? ` for ${e.userId}` : ''}
+                </span>
+              )}
               {e.detail && <span className="activity-detail">{e.detail}</span>}
             </li>
           ))}

@@ -8,7 +8,7 @@ describe('StoreForm', () => {
   // Proves inputs are labelled and client-side validation blocks the request with messages next to the fields.
   it('validates on the client before sending', async () => {
     const fake = installFakeApi();
-    const { user } = renderWithProviders(<StoreForm />);
+    const { user } = renderWithProviders(<StoreForm askOwner />);
     await user.type(screen.getByLabelText('Store name'), 'Bad_Name');
     await user.click(screen.getByRole('button', { name: 'Create store' }));
     expect(screen.getByLabelText('Store name')).toHaveAttribute('aria-invalid', 'true');
@@ -20,7 +20,7 @@ describe('StoreForm', () => {
   // Proves reserved names are refused client-side, like the server does.
   it('refuses reserved names', async () => {
     installFakeApi();
-    const { user } = renderWithProviders(<StoreForm />);
+    const { user } = renderWithProviders(<StoreForm askOwner />);
     await user.type(screen.getByLabelText('Store name'), 'metrics');
     await user.type(screen.getByLabelText('User id'), 'alice');
     await user.click(screen.getByRole('button', { name: 'Create store' }));
@@ -30,7 +30,7 @@ describe('StoreForm', () => {
   // Proves a valid form posts {storeName, userId, engine} and confirms, clearing the name.
   it('creates a store with the chosen engine', async () => {
     const fake = installFakeApi();
-    const { user } = renderWithProviders(<StoreForm />);
+    const { user } = renderWithProviders(<StoreForm askOwner />);
     await user.type(screen.getByLabelText('Store name'), 'my-shop');
     await user.selectOptions(screen.getByLabelText('Engine'), 'Medusa');
     await user.type(screen.getByLabelText('User id'), 'alice@example.com');
@@ -51,7 +51,7 @@ describe('StoreForm', () => {
     fake.override('POST', '/api/stores', () =>
       problem(403, { title: 'Store limit reached', detail: "User 'alice' already has 3 stores (limit 3)." }),
     );
-    const { user } = renderWithProviders(<StoreForm />);
+    const { user } = renderWithProviders(<StoreForm askOwner />);
     await user.type(screen.getByLabelText('Store name'), 'fourth');
     await user.type(screen.getByLabelText('User id'), 'alice');
     await user.click(screen.getByRole('button', { name: 'Create store' }));
@@ -70,7 +70,7 @@ describe('StoreForm', () => {
         errors: { StoreName: ['The name is already in use.'], region: ['Unknown region.'] },
       }),
     );
-    const { user } = renderWithProviders(<StoreForm />);
+    const { user } = renderWithProviders(<StoreForm askOwner />);
     await user.type(screen.getByLabelText('Store name'), 'taken');
     await user.type(screen.getByLabelText('User id'), 'bob');
     await user.click(screen.getByRole('button', { name: 'Create store' }));
@@ -91,7 +91,7 @@ describe('StoreForm', () => {
         release = () => resolve(new Response(JSON.stringify({ name: 'slow-shop' }), { status: 202 }));
       }),
     );
-    const { user } = renderWithProviders(<StoreForm />);
+    const { user } = renderWithProviders(<StoreForm askOwner />);
     await user.type(screen.getByLabelText('Store name'), 'slow-shop');
     await user.type(screen.getByLabelText('User id'), 'carol');
     await user.click(screen.getByRole('button', { name: 'Create store' }));

@@ -15,7 +15,15 @@ function fieldFor(key: string): Field | null {
   return null;
 }
 
-export function StoreForm() {
+interface StoreFormProps {
+  /**
+   * Operators and admins create on behalf of a user, so they name the owner; a `user` owns what they
+   * create and sees no such field (the server takes the owner from their credential).
+   */
+  askOwner: boolean;
+}
+
+export function StoreForm({ askOwner }: StoreFormProps) {
   const [storeName, setStoreName] = useState('');
   const [userId, setUserId] = useState('');
   const [engine, setEngine] = useState<Engine>('woocommerce');
@@ -26,7 +34,7 @@ export function StoreForm() {
 
   const clientErrors: Partial<Record<Field, string | null>> = {
     storeName: validateStoreName(storeName),
-    userId: validateUserId(userId),
+    userId: askOwner ? validateUserId(userId) : null,
   };
 
   // Server-side refusal (problem+json): detail + per-field messages.
@@ -53,7 +61,7 @@ export function StoreForm() {
     setLastCreated(null);
     if (clientErrors.storeName || clientErrors.userId) return;
     create.mutate(
-      { storeName, userId, engine },
+      askOwner ? { storeName, userId, engine } : { storeName, engine },
       {
         onSuccess: (store) => {
           const submitted = storeName;
@@ -119,32 +127,34 @@ export function StoreForm() {
             </p>
           )}
         </div>
-        <div className="field">
-          <label htmlFor={ids.user}>User id</label>
-          <input
-            id={ids.user}
-            name="userId"
-            value={userId}
-            autoComplete="off"
-            spellCheck={false}
-            maxLength={64}
-            onChange={(e) => {
-              setUserId(e.target.value);
-              if (create.isError) create.reset();
-            }}
-            onBlur={() => setTouched((t) => ({ ...t, userId: userId !== '' || t.userId }))}
-            aria-invalid={userErr ? true : undefined}
-            aria-describedby={`${ids.user}-hint${userErr ? ` ${ids.user}-err` : ''}`}
-          />
-          <p id={`${ids.user}-hint`} className="hint">
-            Letters, digits and . _ @ - (up to 64).
-          </p>
-          {userErr && (
-            <p id={`${ids.user}-err`} className="field-error">
-              {userErr}
+        {askOwner && (
+          <div className="field">
+            <label htmlFor={ids.user}>User id</label>
+            <input
+              id={ids.user}
+              name="userId"
+              value={userId}
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={64}
+              onChange={(e) => {
+                setUserId(e.target.value);
+                if (create.isError) create.reset();
+              }}
+              onBlur={() => setTouched((t) => ({ ...t, userId: userId !== '' || t.userId }))}
+              aria-invalid={userErr ? true : undefined}
+              aria-describedby={`${ids.user}-hint${userErr ? ` ${ids.user}-err` : ''}`}
+            />
+            <p id={`${ids.user}-hint`} className="hint">
+              Letters, digits and . _ @ - (up to 64).
             </p>
-          )}
-        </div>
+            {userErr && (
+              <p id={`${ids.user}-err`} className="field-error">
+                {userErr}
+              </p>
+            )}
+          </div>
+        )}
         <div className="field field-submit">
           <button type="submit" className="primary" disabled={create.isPending}>
             {create.isPending ? 'Creating…' : 'Create store'}

@@ -10,6 +10,7 @@ import { StatusBadge } from './StatusBadge';
 interface StoreRowProps {
   store: Store;
   now: number;
+  showOwner?: boolean;
 }
 
 const ENGINE_LABEL: Record<string, string> = { woocommerce: 'WooCommerce', medusa: 'Medusa' };
@@ -18,9 +19,9 @@ function isSafeHttpUrl(url: string | null | undefined): url is string {
   return !!url && /^https?:\/\//i.test(url);
 }
 
-export function StoreRow({ store, now }: StoreRowProps) {
-  const { upgrade, rollback, retry, remove, pending } = useStoreActions(store.name);
-  const [dialog, setDialog] = useState<'delete' | 'rollback' | null>(null);
+export function StoreRow({ store, now, showOwner = true }: StoreRowProps) {
+  const { upgrade, rollback, retry, remove, cancel, pending } = useStoreActions(store.name);
+  const [dialog, setDialog] = useState<'delete' | 'rollback' | 'cancel' | null>(null);
 
   // No new action while the server is working on the store or a request of ours is in flight.
   const busy = pending || BUSY_STATUSES.includes(store.status);
@@ -37,10 +38,12 @@ export function StoreRow({ store, now }: StoreRowProps) {
       </th>
       <td className="owner">
         <span className="engine">{ENGINE_LABEL[store.engine] ?? store.engine}</span>
-        <span className="user">
-          <span className="visually-hidden">user </span>
-          {store.userId}
-        </span>
+        {showOwner && (
+          <span className="user">
+            <span className="visually-hidden">owner </span>
+            {store.userId}
+          </span>
+        )}
       </td>
       <td>
         <StatusBadge status={store.status} operation={store.operation} />
@@ -95,6 +98,17 @@ export function StoreRow({ store, now }: StoreRowProps) {
             Retry
           </button>
         )}
+        {/* Offered while an operation is in flight (the API's actions); it leaves the store FAILED, retryable. */}
+        {(store.actions ?? []).includes('cancel') && (
+          <button
+            type="button"
+            onClick={() => setDialog('cancel')}
+            disabled={!allows('cancel')}
+            aria-label={label('Cancel')}
+          >
+            Cancel
+          </button>
+        )}
         <button
           type="button"
           className="danger"
@@ -114,6 +128,18 @@ export function StoreRow({ store, now }: StoreRowProps) {
             onConfirm={() => {
               setDialog(null);
               remove.mutate();
+            }}
+          />
+        )}
+        {dialog === 'cancel' && (
+          <ConfirmDialog
+            title={`Cancel the ${store.operation ?? 'operation'} of ${store.name}?`}
+            message={`This stops the running ${store.operation ?? 'operation'} of "${store.name}" (helm or kubectl is stopped) and leaves the store FAILED. You can retry it afterwards.`}
+            confirmLabel="Cancel operation"
+            onCancel={() => setDialog(null)}
+            onConfirm={() => {
+              setDialog(null);
+              cancel.mutate();
             }}
           />
         )}

@@ -62,20 +62,38 @@ describe('StoreTable', () => {
     expect(within(row('good')).getByText('3')).toBeInTheDocument();
   });
 
-  // Proves Retry only exists for FAILED stores and every action is disabled while an operation runs.
+  // Proves Retry only exists for FAILED stores and every action but Cancel is disabled while an operation runs;
+  // Cancel exists only for PROVISIONING and DELETING stores.
   it('offers Retry only when FAILED and disables actions while busy', () => {
     renderWithProviders(<StoreTable stores={sample} isLoading={false} />);
     expect(screen.getAllByRole('button', { name: /^Retry / })).toHaveLength(1);
     expect(screen.getByRole('button', { name: 'Retry broken' })).toBeEnabled();
+    const notCancel = (name: string) => within(row(name)).getAllByRole('button').filter((b) => !b.textContent?.startsWith('Cancel'));
     for (const name of ['busy', 'leaving']) {
-      for (const b of within(row(name)).getAllByRole('button')) expect(b).toBeDisabled();
+      for (const b of notCancel(name)) expect(b).toBeDisabled();
     }
-    // A NEW store allows only delete (the API's actions): nothing else is offered before it is installed.
-    for (const b of within(row('fresh')).getAllByRole('button')) {
+    // A NEW store allows only delete and cancel (the API's actions): nothing else is offered before it is installed.
+    for (const b of notCancel('fresh')) {
       if (b.getAttribute('aria-label') === 'Delete fresh') expect(b).toBeEnabled();
       else expect(b).toBeDisabled();
     }
+    // Cancel is offered exactly where an operation is in flight, and enabled there.
+    expect(screen.getAllByRole('button', { name: /^Cancel / }).map((b) => b.getAttribute('aria-label'))).toEqual(['Cancel fresh', 'Cancel busy', 'Cancel leaving']);
+    for (const name of ['fresh', 'busy', 'leaving']) expect(screen.getByRole('button', { name: `Cancel ${name}` })).toBeEnabled();
     for (const b of within(row('good')).getAllByRole('button')) expect(b).toBeEnabled();
+  });
+
+  // Proves Cancel asks for confirmation, then posts /cancel and shows the store FAILED with the server's reason.
+  it('cancels a running operation after confirmation', async () => {
+    const fake = installFakeApi({ stores: [makeStore({ name: 'slow', status: 'PROVISIONING', operation: 'install' })] });
+    const { user } = renderWithProviders(<LiveTable />);
+    await user.click(await screen.findByRole('button', { name: 'Cancel slow' }));
+    const dialog = screen.getByRole('dialog', { name: 'Cancel the install of slow?' });
+    expect(fake.callsTo('POST', '/api/stores/slow/cancel')).toHaveLength(0);
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel operation' }));
+    await waitFor(() => expect(fake.callsTo('POST', '/api/stores/slow/cancel')).toHaveLength(1));
+    await waitFor(() => expect(within(row('slow')).getByText(/cancelled by /)).toBeInTheDocument());
+    expect(within(row('slow')).queryByRole('button', { name: 'Cancel slow' })).toBeNull();
   });
 
   // Proves Delete asks for confirmation in a focus-managed dialog; Escape cancels and returns focus.

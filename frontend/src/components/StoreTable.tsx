@@ -5,9 +5,11 @@ import { StoreRow } from './StoreRow';
 interface StoreTableProps {
   stores: Store[] | undefined;
   isLoading: boolean;
+  /** Operators and admins see whose store each is; a `user` sees only their own. */
+  showOwner?: boolean;
 }
 
-export function StoreTable({ stores, isLoading }: StoreTableProps) {
+export function StoreTable({ stores, isLoading, showOwner = true }: StoreTableProps) {
   const now = useNow(5000);
 
   if (isLoading && !stores) {
@@ -35,7 +37,7 @@ export function StoreTable({ stores, isLoading }: StoreTableProps) {
         <thead>
           <tr>
             <th scope="col">Name</th>
-            <th scope="col">Engine / user</th>
+            <th scope="col">{showOwner ? 'Engine / owner' : 'Engine'}</th>
             <th scope="col">Status</th>
             <th scope="col">Revision</th>
             <th scope="col">Age</th>
@@ -45,7 +47,7 @@ export function StoreTable({ stores, isLoading }: StoreTableProps) {
         </thead>
         <tbody>
           {stores.map((s) => (
-            <StoreRow key={s.id ?? s.name} store={s} now={now} />
+            <StoreRow key={s.id ?? s.name} store={s} now={now} showOwner={showOwner} />
           ))}
         </tbody>
       </table>

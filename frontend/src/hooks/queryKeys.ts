@@ -4,6 +4,9 @@ export const queryKeys = {
   activityAll: ['activity'] as const,
   activity: (store: string | null) => ['activity', store ?? '*'] as const,
   health: ['health'] as const,
+  authConfig: ['auth-config'] as const,
+  me: ['me'] as const,
+  apiKeys: ['api-keys'] as const,
 };
 
 /** Every mutation on one store shares this key prefix, so a row can ask "is anything pending for me?". */

@@ -45,11 +45,14 @@ export function useActivity(store: string | null, limit = 50) {
   });
 }
 
-/** Health is cheap but less urgent: poll at a slower pace. */
-export function useHealth() {
+/**
+ * Health is cheap but less urgent: poll at a slower pace. Operators and admins read the components
+ * (GET /api/health/details); a `user` gets the overall status only.
+ */
+export function useHealth(details = false) {
   return useQuery({
-    queryKey: queryKeys.health,
-    queryFn: ({ signal }) => api.health(signal),
+    queryKey: [...queryKeys.health, details ? 'details' : 'status'],
+    queryFn: ({ signal }) => (details ? api.healthDetails(signal) : api.health(signal)),
     ...pollingOptions(Math.max(config.pollMs * 3, 15000)),
   });
 }

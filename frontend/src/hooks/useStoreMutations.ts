@@ -35,13 +35,15 @@ export function useCreateStore() {
   });
 }
 
-type Action = 'upgrade' | 'rollback' | 'retry' | 'delete';
+type Action = 'upgrade' | 'rollback' | 'retry' | 'delete' | 'cancel';
 
-const OPTIMISTIC: Record<Action, { status: StoreStatus; operation: StoreOperation; verb: string }> = {
+// operation: what the store shows while the request is in flight (a cancel keeps the operation it stops).
+const OPTIMISTIC: Record<Action, { status: StoreStatus; operation?: StoreOperation; verb: string }> = {
   upgrade: { status: 'PROVISIONING', operation: 'upgrade', verb: 'Upgrade' },
   rollback: { status: 'PROVISIONING', operation: 'rollback', verb: 'Rollback' },
   retry: { status: 'PROVISIONING', operation: 'retry', verb: 'Retry' },
   delete: { status: 'DELETING', operation: 'delete', verb: 'Delete' },
+  cancel: { status: 'FAILED', verb: 'Cancel' },
 };
 
 interface ActionContext {
@@ -68,7 +70,7 @@ function useStoreAction<TVars>(name: string, action: Action, call: (vars: TVars)
       const previous = qc.getQueryData<Store[]>(queryKeys.stores)?.find((s) => s.name === name);
       if (previous) {
         qc.setQueryData<Store[]>(queryKeys.stores, (list) =>
-          replaceStore(list, { ...previous, status, operation, error: null }),
+          replaceStore(list, { ...previous, status, operation: operation ?? previous.operation, error: null }),
         );
       }
       return { previous };
@@ -95,6 +97,7 @@ export function useStoreActions(name: string) {
   );
   const retry = useStoreAction<void>(name, 'retry', () => api.retryStore(name));
   const remove = useStoreAction<void>(name, 'delete', () => api.deleteStore(name));
+  const cancel = useStoreAction<void>(name, 'cancel', () => api.cancelStore(name));
   const pending = useIsMutating({ mutationKey: storeMutationKey(name) }) > 0;
-  return { upgrade, rollback, retry, remove, pending };
+  return { upgrade, rollback, retry, remove, cancel, pending };
 }

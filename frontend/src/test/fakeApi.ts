@@ -1,12 +1,45 @@
 import { vi } from 'vitest';
-import type { ActivityEntry, Health, Metrics, Problem, Store } from '../api/types';
+import type {
+  ActivityEntry,
+  ApiKeyInfo,
+  AuthConfig,
+  Health,
+  Me,
+  Metrics,
+  Problem,
+  Role,
+  Store,
+} from '../api/types';
 
 export interface RecordedCall {
   method: string;
   path: string;
   search: URLSearchParams;
   body: unknown;
+  /** The Authorization header as sent, or null. */
+  authorization: string | null;
 }
+
+/** A credential the fake accepts: `Authorization: Bearer <token>` makes the caller this identity. */
+export interface FakeIdentity {
+  userId: string;
+  role: Role;
+}
+
+export interface FakeAuth {
+  config: AuthConfig;
+  /** Bearer token → identity. */
+  tokens: Record<string, FakeIdentity>;
+  /** easyauth: the identity the platform's session (a cookie, not a header) stands for. */
+  platformIdentity?: FakeIdentity;
+}
+
+/** Routes that answer without credentials, as on the real server. */
+const ANONYMOUS = new Set(['GET /api/health', 'GET /api/auth/config']);
+
+/** Today's behaviour without AUTH_MODE: nothing to sign in to, the caller may do everything. */
+const NO_AUTH: FakeAuth = { config: { mode: 'none' }, tokens: {} };
+const ANONYMOUS_ADMIN: FakeIdentity = { userId: 'anonymous', role: 'admin' };
 
 type Handler = (call: RecordedCall) => Response | Promise<Response>;
 
@@ -29,6 +62,7 @@ export function actionsFor(status: Store['status'], revision: number | null): St
   if ((status === 'READY' || status === 'FAILED') && (revision ?? 0) > 1) actions.push('rollback');
   if (status === 'FAILED') actions.push('retry');
   if (status === 'NEW' || status === 'READY' || status === 'FAILED') actions.push('delete');
+  if (status === 'NEW' || status === 'PROVISIONING' || status === 'DELETING') actions.push('cancel');
   return actions;
 }
 
@@ -65,8 +99,13 @@ export function installFakeApi(initial: {
   metrics?: Metrics;
   activity?: ActivityEntry[];
   health?: Health;
+  auth?: FakeAuth;
+  keys?: ApiKeyInfo[];
 } = {}) {
+  const auth = initial.auth ?? NO_AUTH;
   const state = {
+    tokens: { ...auth.tokens },
+    keys: [...(initial.keys ?? [])],
     stores: [...(initial.stores ?? [])],
     metrics: { ...(initial.metrics ?? zeroMetrics) },
     activity: [...(initial.activity ?? [])],
@@ -89,27 +128,79 @@ export function installFakeApi(initial: {
     return json(s, 202);
   };
 
+  /** The verified caller, or null when the request carries no accepted credential. */
+  const callerOf = (c: RecordedCall): FakeIdentity | null => {
+    if (auth.config.mode === 'none') return ANONYMOUS_ADMIN;
+    if (auth.config.mode === 'easyauth') return auth.platformIdentity ?? null;
+    const token = c.authorization?.match(/^Bearer (.+)$/)?.[1];
+    return token ? (state.tokens[token] ?? null) : null;
+  };
+  // Ownership as the server enforces it: a `user` sees only their own stores, others' are 404.
+  const visible = (who: FakeIdentity, s: Store) => who.role !== 'user' || s.userId === who.userId;
+
   const route: Handler = (c) => {
     const custom = overrides.get(`${c.method} ${c.path}`);
     if (custom) return custom(c);
-    const m = c.path.match(/^\/api\/stores\/([^/]+)(?:\/(upgrade|rollback|retry))?$/);
+    if (c.method === 'GET' && c.path === '/api/auth/config') return json(auth.config);
     if (c.method === 'GET' && c.path === '/api/health') return json(state.health);
-    if (c.method === 'GET' && c.path === '/api/stores') return json(state.stores);
+    const who = callerOf(c);
+    if (!who && !ANONYMOUS.has(`${c.method} ${c.path}`)) {
+      return problem(401, { title: 'Unauthorized', detail: 'Send a valid API key or token as Authorization: Bearer.' });
+    }
+    const caller = who as FakeIdentity;
+    const m = c.path.match(/^\/api\/stores\/([^/]+)(?:\/(upgrade|rollback|retry|cancel))?$/);
+    if (c.method === 'GET' && c.path === '/api/me') return json({ ...caller, authMode: auth.config.mode } satisfies Me);
+    if (c.method === 'GET' && c.path === '/api/health/details') {
+      return caller.role === 'user' ? problem(403, { detail: 'Operators only.' }) : json(state.health);
+    }
+    if (c.path === '/api/keys' || c.path.startsWith('/api/keys/')) {
+      if (caller.role !== 'admin') return problem(403, { title: 'Forbidden', detail: 'Only admins manage API keys.' });
+      if (c.method === 'GET' && c.path === '/api/keys') return json(state.keys);
+      if (c.method === 'POST' && c.path === '/api/keys') {
+        const b = c.body as { userId: string; role: Role; name?: string };
+        seq += 1;
+        const info: ApiKeyInfo = { id: `key-${seq}`, userId: b.userId, role: b.role, name: b.name ?? null, createdAt: new Date().toISOString() };
+        const key = `sk-fake-${seq}-${'x'.repeat(40)}`;
+        state.keys.push(info);
+        state.tokens[key] = { userId: b.userId, role: b.role };
+        return json({ ...info, key }, 201);
+      }
+      const id = decodeURIComponent(c.path.slice('/api/keys/'.length));
+      if (c.method === 'DELETE' && state.keys.some((k) => k.id === id)) {
+        state.keys = state.keys.filter((k) => k.id !== id);
+        return new Response(null, { status: 204 });
+      }
+    }
+    if (c.method === 'GET' && c.path === '/api/stores') return json(state.stores.filter((s) => visible(caller, s)));
     if (c.method === 'GET' && c.path === '/api/stores/metrics') return json(state.metrics);
     if (c.method === 'GET' && c.path === '/api/stores/activity') {
       const store = c.search.get('store');
       return json(store ? state.activity.filter((a) => a.storeName === store) : state.activity);
     }
     if (c.method === 'POST' && c.path === '/api/stores') {
-      const b = c.body as { storeName: string; userId: string; engine?: Store['engine'] };
-      const s = makeStore({ name: b.storeName, userId: b.userId, engine: b.engine ?? 'woocommerce', status: 'NEW', operation: 'install', revision: null });
+      const b = c.body as { storeName: string; userId?: string; engine?: Store['engine'] };
+      if (caller.role === 'user' && b.userId !== undefined && b.userId !== caller.userId) {
+        return problem(403, { title: 'Forbidden', detail: 'You can only create stores for yourself.' });
+      }
+      const owner = caller.role === 'user' || b.userId === undefined ? caller.userId : b.userId;
+      const s = makeStore({ name: b.storeName, userId: owner, engine: b.engine ?? 'woocommerce', status: 'NEW', operation: 'install', revision: null });
       state.stores.unshift(s);
       return json(s, 202);
     }
     if (m) {
       const name = decodeURIComponent(m[1]);
+      const target = find(name);
+      if (target && !visible(caller, target)) return problem(404, { detail: 'Not found' });
       if (c.method === 'GET' && !m[2]) return find(name) ? json(find(name)) : problem(404, { detail: 'Not found' });
       if (c.method === 'DELETE' && !m[2]) return transition(name, { status: 'DELETING', operation: 'delete' });
+      if (c.method === 'POST' && m[2] === 'cancel') {
+        const s = find(name);
+        if (!s) return problem(404, { detail: 'Not found' });
+        if (!actionsFor(s.status, s.revision).includes('cancel')) return problem(409, { detail: 'no operation is in flight to cancel.' });
+        Object.assign(s, { status: 'FAILED', error: `The ${s.operation} was cancelled by ${caller.userId}. Retry it to run it again.`, updatedAt: new Date().toISOString() });
+        s.actions = actionsFor(s.status, s.revision);
+        return json(s, 200);
+      }
       if (c.method === 'POST' && m[2]) return transition(name, { status: 'PROVISIONING', operation: m[2] as Store['operation'] });
     }
     return problem(404, { title: 'Not Found', detail: `No route for ${c.method} ${c.path}` });
@@ -122,6 +213,7 @@ export function installFakeApi(initial: {
       path: url.pathname,
       search: url.searchParams,
       body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+      authorization: new Headers(init?.headers).get('Authorization'),
     };
     calls.push(call);
     return route(call);

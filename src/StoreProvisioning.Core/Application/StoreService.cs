@@ -1,5 +1,6 @@
 using System.Text.Json;
 using StoreProvisioning.Configuration;
+using StoreProvisioning.Identity;
 using StoreProvisioning.Lifecycle;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
@@ -9,13 +10,29 @@ namespace StoreProvisioning.Application;
 
 /// <summary>
 /// What the API can ask of the control plane. Each call validates, applies the guardrails and the transition table
-/// through one conditional write, and returns the store whose operation the caller then starts.
+/// through one conditional write, and returns the store whose operation the caller then starts. Every call is made
+/// for a verified <see cref="Caller"/>: a user sees and acts only on their own stores (another user's store is "not
+/// found", so its existence is not revealed); operators and admins on all.
 /// </summary>
 public class StoreService(StoreRepository repository, StoreProvisioningOptions options)
 {
-    public async Task<ServiceResult<Store>> CreateAsync(CreateStoreRequest request, CancellationToken cancellationToken = default)
+    /// <summary>The problem type of the MAX_STORES_TOTAL refusal, distinct from the per-user limit's.</summary>
+    public const string TotalLimitProblemType = "urn:store-provisioning:problem:total-store-limit";
+
+    public async Task<ServiceResult<Store>> CreateAsync(Caller caller, CreateStoreRequest request, CancellationToken cancellationToken = default)
     {
-        var result = await repository.CreateAsync(request.StoreName, request.UserId, request.Engine, options.MaxStoresPerUser, cancellationToken).ConfigureAwait(false);
+        // A user creates only for themself; operators and admins name the owner (the validator requires it of them).
+        if (!caller.SeesAllStores && request.UserId is { } other && other != caller.UserId)
+        {
+            return ServiceResult<Store>.Refuse(new Refusal(
+                RefusalKind.Forbidden,
+                "Cannot create for another user",
+                $"You are signed in as '{caller.UserId}' and can create stores only for yourself; leave userId out or set it to '{caller.UserId}'."));
+        }
+
+        var owner = request.UserId ?? caller.UserId;
+        var result = await repository.CreateAsync(
+            request.StoreName, owner, request.Engine, options.MaxStoresPerUser, cancellationToken, options.MaxStoresTotal, caller.UserId).ConfigureAwait(false);
         return result.Outcome switch
         {
             CreateOutcome.Created => ServiceResult<Store>.Ok(result.Store!),
@@ -24,45 +41,100 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
                 "Store name already taken",
                 $"A store named '{request.StoreName}' already exists. Store names are unique; choose another name.",
                 new Dictionary<string, string[]> { ["storeName"] = [$"'{request.StoreName}' is already taken."] })),
+            CreateOutcome.TotalLimitReached => ServiceResult<Store>.Refuse(new Refusal(
+                RefusalKind.Forbidden,
+                "Control plane is full",
+                $"{options.MaxStoresTotal} stores exist, the most this control plane runs (MAX_STORES_TOTAL). Delete a store or ask an operator to raise the limit.")
+                { ProblemType = TotalLimitProblemType }),
             _ => ServiceResult<Store>.Refuse(new Refusal(
                 RefusalKind.Forbidden,
                 "Store limit reached",
-                $"User '{request.UserId}' already has {result.StoresOwned} stores, the most allowed (MAX_STORES_PER_USER = {options.MaxStoresPerUser}). Delete one first.")),
+                $"User '{owner}' already has {result.StoresOwned} stores, the most allowed (MAX_STORES_PER_USER = {options.MaxStoresPerUser}). Delete one first.")),
         };
     }
 
-    public async Task<ServiceResult<Store>> UpgradeAsync(string name, string? valuesJson, CancellationToken cancellationToken = default)
+    public async Task<ServiceResult<Store>> UpgradeAsync(Caller caller, string name, string? valuesJson, CancellationToken cancellationToken = default)
     {
+        if (await HiddenAsync(caller, name, cancellationToken).ConfigureAwait(false) is { } hidden)
+        {
+            return hidden;
+        }
+
         var args = JsonSerializer.Serialize(new OperationArgs(valuesJson is null ? null : JsonDocument.Parse(valuesJson).RootElement, null), JsonSerializerOptions.Web);
         return Map(await repository.BeginOperationAsync(
             name, LifecycleCommand.Upgrade, StoreOperation.Upgrade, args,
-            new ActivityDraft(AuditActions.UpgradeRequested, valuesJson is null ? "re-apply chart" : "with value overrides"),
+            new ActivityDraft(AuditActions.UpgradeRequested, valuesJson is null ? "re-apply chart" : "with value overrides") { Actor = caller.UserId },
             cancellationToken).ConfigureAwait(false));
     }
 
-    public async Task<ServiceResult<Store>> RollbackAsync(string name, int? revision, CancellationToken cancellationToken = default)
+    public async Task<ServiceResult<Store>> RollbackAsync(Caller caller, string name, int? revision, CancellationToken cancellationToken = default)
     {
+        if (await HiddenAsync(caller, name, cancellationToken).ConfigureAwait(false) is { } hidden)
+        {
+            return hidden;
+        }
+
         var args = JsonSerializer.Serialize(new OperationArgs(null, revision), JsonSerializerOptions.Web);
         return Map(await repository.BeginRollbackAsync(
             name, revision, args,
-            new ActivityDraft(AuditActions.RollbackRequested, revision is null ? "to the previous good revision" : $"to revision {revision}"),
+            new ActivityDraft(AuditActions.RollbackRequested, revision is null ? "to the previous good revision" : $"to revision {revision}") { Actor = caller.UserId },
             cancellationToken).ConfigureAwait(false));
     }
 
-    public async Task<ServiceResult<Store>> RetryAsync(string name, CancellationToken cancellationToken = default) =>
-        Map(await repository.BeginOperationAsync(
+    public async Task<ServiceResult<Store>> RetryAsync(Caller caller, string name, CancellationToken cancellationToken = default) =>
+        await HiddenAsync(caller, name, cancellationToken).ConfigureAwait(false) ?? Map(await repository.BeginOperationAsync(
             name, LifecycleCommand.Retry, StoreOperation.Retry, args: null,
-            new ActivityDraft(AuditActions.RetryRequested, "re-run the failed operation"),
+            new ActivityDraft(AuditActions.RetryRequested, "re-run the failed operation") { Actor = caller.UserId },
             cancellationToken).ConfigureAwait(false));
 
-    public async Task<ServiceResult<Store>> DeleteAsync(string name, CancellationToken cancellationToken = default) =>
-        Map(await repository.BeginOperationAsync(
+    public async Task<ServiceResult<Store>> DeleteAsync(Caller caller, string name, CancellationToken cancellationToken = default) =>
+        await HiddenAsync(caller, name, cancellationToken).ConfigureAwait(false) ?? Map(await repository.BeginOperationAsync(
             name, LifecycleCommand.Delete, StoreOperation.Delete, args: null,
-            new ActivityDraft(AuditActions.DeleteRequested),
+            new ActivityDraft(AuditActions.DeleteRequested) { Actor = caller.UserId },
             cancellationToken).ConfigureAwait(false));
 
-    public async Task<ServiceResult<Store>> GetAsync(string name, CancellationToken cancellationToken = default) =>
-        await repository.GetAsync(name, cancellationToken).ConfigureAwait(false) is { } store ? ServiceResult<Store>.Ok(store) : ServiceResult<Store>.Refuse(Refusal.NotFound(name));
+    /// <summary>
+    /// Cancels the operation in flight: the store becomes FAILED "… cancelled by {actor}" (retryable) with an audit row,
+    /// in one conditional write fenced by the operation being cancelled. The caller then stops that operation's
+    /// orchestration and CLI processes (<see cref="Cancellation.CancelledOperationId"/> names them).
+    /// </summary>
+    public async Task<ServiceResult<Cancellation>> CancelAsync(Caller caller, string name, CancellationToken cancellationToken = default)
+    {
+        var actor = caller.UserId;
+        var store = await repository.GetAsync(name, cancellationToken).ConfigureAwait(false);
+        if (store is null || !caller.MayAccess(store.UserId))
+        {
+            return ServiceResult<Cancellation>.Refuse(Refusal.NotFound(name));
+        }
+
+        var operation = (store.Operation ?? StoreOperation.Install).Name();
+        var change = store.OperationId is null
+            ? null
+            : await repository.CancelAsync(
+                name,
+                store.OperationId,
+                $"The {operation} was cancelled by {actor}. Retry it to run it again{(store.Status == StoreStatus.Deleting ? ", or delete the store again" : string.Empty)}.",
+                new ActivityDraft(AuditActions.OperationCancelled, $"{operation} cancelled by {actor}") { Actor = actor },
+                cancellationToken).ConfigureAwait(false);
+        if (change is { Outcome: ChangeOutcome.Applied })
+        {
+            return ServiceResult<Cancellation>.Ok(new Cancellation(change.Store!, store.OperationId!, store.Operation ?? StoreOperation.Install));
+        }
+
+        return ServiceResult<Cancellation>.Refuse(
+            change?.Refusal ?? LifecycleTransitions.Decide(store.Status, LifecycleCommand.Cancel).Refusal ?? Refusal.Conflict($"The store is {store.Status.Name()}; no operation is in flight to cancel."));
+    }
+
+    public async Task<ServiceResult<Store>> GetAsync(Caller caller, string name, CancellationToken cancellationToken = default) =>
+        await repository.GetAsync(name, cancellationToken).ConfigureAwait(false) is { } store && caller.MayAccess(store.UserId)
+            ? ServiceResult<Store>.Ok(store)
+            : ServiceResult<Store>.Refuse(Refusal.NotFound(name));
+
+    /// <summary>"Not found" when the store does not exist or belongs to someone this caller may not see; else null.</summary>
+    private async Task<ServiceResult<Store>?> HiddenAsync(Caller caller, string name, CancellationToken cancellationToken) =>
+        caller.SeesAllStores || (await repository.GetAsync(name, cancellationToken).ConfigureAwait(false) is { } store && caller.MayAccess(store.UserId))
+            ? null
+            : ServiceResult<Store>.Refuse(Refusal.NotFound(name));
 
     /// <summary>
     /// When the orchestration of an accepted operation could not even be scheduled, say so: an install, upgrade,
@@ -84,6 +156,9 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
     private static ServiceResult<Store> Map(StoreChangeResult change) =>
         change.Applied ? ServiceResult<Store>.Ok(change.Store!) : ServiceResult<Store>.Refuse(change.Refusal!);
 }
+
+/// <summary>A cancelled operation: the store as it is now (FAILED) and the operation that was stopped.</summary>
+public sealed record Cancellation(Store Store, string CancelledOperationId, StoreOperation CancelledOperation);
 
 /// <summary>Non-secret arguments of an operation, kept on the store so a retry repeats them exactly.</summary>
 public sealed record OperationArgs(JsonElement? Values, int? Revision)

@@ -6,12 +6,14 @@ namespace StoreProvisioning.Cluster;
 /// <param name="Timeout">After this the process gets SIGTERM, then is killed after the runner's grace period.</param>
 /// <param name="StandardInput">Optional text piped to stdin (e.g. a manifest for kubectl apply -f -).</param>
 /// <param name="Secrets">Values that must never leave the process: redacted from captured output and error messages.</param>
+/// <param name="Scope">The store namespace the command works on, so an operator's cancel can stop it (<see cref="CliRunner.CancelScopeAsync"/>).</param>
 public sealed record CliRequest(
     string Executable,
     IReadOnlyList<string> Arguments,
     TimeSpan Timeout,
     string? StandardInput = null,
-    IReadOnlyCollection<string>? Secrets = null)
+    IReadOnlyCollection<string>? Secrets = null,
+    string? Scope = null)
 {
     /// <summary>How the command reads in messages: program name and arguments (arguments never hold secrets).</summary>
     public string Display => string.Join(' ', [Path.GetFileName(Executable), .. Arguments]);

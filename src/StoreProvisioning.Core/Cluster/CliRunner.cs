@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
@@ -10,11 +11,16 @@ namespace StoreProvisioning.Cluster;
 /// <summary>
 /// The one way the control plane runs helm and kubectl: argument lists through CliWrap (no shell), a timeout that
 /// stops the process gracefully (SIGTERM, so helm can mark a release failed instead of leaving it pending), captured
-/// output, and errors that name the command and the tail of its stderr.
+/// output, and errors that name the command and the tail of its stderr. On shutdown (<see cref="StopAllAsync"/>) every
+/// process it still runs is stopped the same way, so none outlives the control plane as an orphan.
 /// </summary>
 public class CliRunner(TimeSpan terminationGrace, ILogger<CliRunner> logger)
 {
     private const int SigTerm = 15;
+
+    private readonly CancellationTokenSource shuttingDown = new();
+    private readonly ConcurrentDictionary<long, Running> processes = new();
+    private long runs;
 
     /// <summary>Runs the command and returns its result whatever the exit code; throws only when it could not run to completion.</summary>
     public virtual async Task<CliResult> RunAsync(CliRequest request, CancellationToken cancellationToken = default)
@@ -29,6 +35,11 @@ public class CliRunner(TimeSpan terminationGrace, ILogger<CliRunner> logger)
             .WithValidation(CommandResultValidation.None);
 
         var display = request.Display;
+        if (shuttingDown.IsCancellationRequested)
+        {
+            throw ShutdownStopped(display);
+        }
+
         var clock = Stopwatch.StartNew();
         // Not linked to the caller's token: cancellation must reach the process as SIGTERM first (below), and only a
         // process still running after the grace period is killed, so helm can mark its release failed, not pending.
@@ -48,15 +59,86 @@ public class CliRunner(TimeSpan terminationGrace, ILogger<CliRunner> logger)
                 inner: ex);
         }
 
+        var run = Interlocked.Increment(ref runs);
+        // Not disposed: CancelScopeAsync may still signal it after the run has ended.
+        var cancel = new CancellationTokenSource();
+        var exited = running.Task.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        processes[run] = new Running(exited, request.Scope, cancel);
+        try
+        {
+            return await WaitAsync(request, running, kill, cancel.Token, stdout, stderr, clock, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            processes.TryRemove(run, out _);
+        }
+    }
+
+    /// <summary>
+    /// Graceful shutdown: every process still running gets SIGTERM now and is killed if it has not exited after the
+    /// grace period; returns when all have exited (or <paramref name="cancellationToken"/> gives up). Nothing starts
+    /// afterwards. The callers see an <see cref="OperationCanceledException"/>, as when the process dies with its host,
+    /// so an interrupted operation is recovered the way a crash is.
+    /// </summary>
+    public async Task StopAllAsync(CancellationToken cancellationToken = default)
+    {
+        await shuttingDown.CancelAsync().ConfigureAwait(false);
+        while (processes.Values.Select(p => p.Exited).Where(p => !p.IsCompleted).ToArray() is { Length: > 0 } still)
+        {
+            logger.LogWarning("Shutting down: stopping {Count} running CLI process(es)", still.Length);
+            try
+            {
+                await Task.WhenAll(still).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                logger.LogError("Shutdown gave up waiting for {Count} CLI process(es) to exit", processes.Count);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// An operator's cancel: every process running for <paramref name="scope"/> (a store's namespace, see
+    /// <see cref="CliRequest.Scope"/>) gets SIGTERM now and SIGKILL after the grace period; returns how many there were
+    /// once all have exited. Their callers see an <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public async Task<int> CancelScopeAsync(string scope, CancellationToken cancellationToken = default)
+    {
+        var matching = processes.Values.Where(p => p.Scope == scope && !p.Exited.IsCompleted).ToArray();
+        foreach (var process in matching)
+        {
+            await process.Cancel.CancelAsync().ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(matching.Select(p => p.Exited)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return matching.Length;
+    }
+
+    private async Task<CliResult> WaitAsync(
+        CliRequest request,
+        CommandTask<CommandResult> running,
+        CancellationTokenSource kill,
+        CancellationToken operatorCancel,
+        StringBuilder stdout,
+        StringBuilder stderr,
+        Stopwatch clock,
+        CancellationToken cancellationToken)
+    {
+        var display = request.Display;
         logger.LogInformation("Running {Command} (pid {Pid}, timeout {Timeout})", display, running.ProcessId, request.Timeout);
         var timedOut = false;
         var deadline = Task.Delay(request.Timeout, CancellationToken.None);
-        var cancelled = Task.Delay(Timeout.Infinite, cancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shuttingDown.Token, operatorCancel);
+        var cancelled = Task.Delay(Timeout.Infinite, stop.Token);
         var first = await Task.WhenAny(running.Task, deadline, cancelled).ConfigureAwait(false);
         if (first != running.Task)
         {
             timedOut = first == deadline;
-            logger.LogWarning("{Command} {Why}; sending SIGTERM to pid {Pid}", display, timedOut ? $"ran past {request.Timeout}" : "was cancelled", running.ProcessId);
+            var why = timedOut ? $"ran past {request.Timeout}"
+                : cancellationToken.IsCancellationRequested ? "was cancelled"
+                : operatorCancel.IsCancellationRequested ? "is cancelled by an operator" : "is stopped for shutdown";
+            logger.LogWarning("{Command} {Why}; sending SIGTERM to pid {Pid}", display, why, running.ProcessId);
             Terminate(running.ProcessId);
             if (await Task.WhenAny(running.Task, Task.Delay(terminationGrace, CancellationToken.None)).ConfigureAwait(false) != running.Task)
             {
@@ -70,7 +152,7 @@ public class CliRunner(TimeSpan terminationGrace, ILogger<CliRunner> logger)
         {
             finished = await running.Task.ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (timedOut || cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timedOut || stop.IsCancellationRequested)
         {
             finished = null!;
         }
@@ -92,6 +174,13 @@ public class CliRunner(TimeSpan terminationGrace, ILogger<CliRunner> logger)
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        if (!timedOut && first != running.Task)
+        {
+            throw operatorCancel.IsCancellationRequested
+                ? new OperationCanceledException($"`{display}` was cancelled by an operator.")
+                : ShutdownStopped(display);
+        }
+
         logger.LogInformation("{Command} exited with {ExitCode} after {Elapsed:0.0}s", display, result.ExitCode, result.Duration.TotalSeconds);
         return result;
     }
@@ -111,6 +200,11 @@ public class CliRunner(TimeSpan terminationGrace, ILogger<CliRunner> logger)
 
         return result;
     }
+
+    private sealed record Running(Task Exited, string? Scope, CancellationTokenSource Cancel);
+
+    private static OperationCanceledException ShutdownStopped(string display) =>
+        new($"`{display}` was stopped because the control plane is shutting down.");
 
     /// <summary>"10m", "90s": how people say durations in messages.</summary>
     public static string Describe(TimeSpan duration) =>

@@ -39,5 +39,8 @@ public static class HelmArguments
 
     public static IReadOnlyList<string> Version() => ["version", "--template", "{{.Version}}"];
 
+    /// <summary>Version and build commit, one space apart (the commit tells a simulated helm from a real one).</summary>
+    public static IReadOnlyList<string> VersionAndCommit() => ["version", "--template", "{{.Version}} {{.GitCommit}}"];
+
     private static string Duration(TimeSpan timeout) => Configuration.StoreProvisioningOptions.HelmDuration(timeout);
 }

@@ -17,19 +17,19 @@ public class HelmCli(CliRunner runner, StoreProvisioningOptions options)
     {
         var helmMajor = await MajorVersionAsync(cancellationToken).ConfigureAwait(false);
         var args = HelmArguments.UpgradeInstall(helmMajor, release, chartPath, ns, options.HelmTimeout, valuesFiles, rollbackOnFailure);
-        await runner.RunCheckedAsync(Long(args, secrets), cancellationToken).ConfigureAwait(false);
+        await runner.RunCheckedAsync(Long(args, secrets, ns), cancellationToken).ConfigureAwait(false);
     }
 
     public virtual Task RollbackAsync(string release, int revision, string ns, CancellationToken cancellationToken) =>
-        runner.RunCheckedAsync(Long(HelmArguments.Rollback(release, revision, ns, options.HelmTimeout), null), cancellationToken);
+        runner.RunCheckedAsync(Long(HelmArguments.Rollback(release, revision, ns, options.HelmTimeout), null, ns), cancellationToken);
 
     public virtual Task UninstallAsync(string release, string ns, CancellationToken cancellationToken) =>
-        runner.RunCheckedAsync(Long(HelmArguments.Uninstall(release, ns, options.HelmTimeout), null), cancellationToken);
+        runner.RunCheckedAsync(Long(HelmArguments.Uninstall(release, ns, options.HelmTimeout), null, ns), cancellationToken);
 
     /// <summary>The release's status, or null when helm has no such release.</summary>
     public virtual async Task<HelmReleaseStatus?> StatusAsync(string release, string ns, CancellationToken cancellationToken)
     {
-        var request = Short(HelmArguments.Status(release, ns));
+        var request = Short(HelmArguments.Status(release, ns)) with { Scope = ns };
         var result = await runner.RunAsync(request, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
@@ -50,7 +50,7 @@ public class HelmCli(CliRunner runner, StoreProvisioningOptions options)
     /// <summary>The release's revisions, oldest first; empty when helm has no such release.</summary>
     public virtual async Task<IReadOnlyList<HelmRevision>> HistoryAsync(string release, string ns, CancellationToken cancellationToken)
     {
-        var request = Short(HelmArguments.History(release, ns));
+        var request = Short(HelmArguments.History(release, ns)) with { Scope = ns };
         var result = await runner.RunAsync(request, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
@@ -77,6 +77,14 @@ public class HelmCli(CliRunner runner, StoreProvisioningOptions options)
     {
         var result = await runner.RunCheckedAsync(Short(HelmArguments.Version()), cancellationToken).ConfigureAwait(false);
         return result.StandardOutput.Trim();
+    }
+
+    /// <summary>The version as health shows it: "v3.17.3", with the fake's own note when helm is simulated.</summary>
+    public virtual async Task<string> DescribeVersionAsync(CancellationToken cancellationToken)
+    {
+        var result = await runner.RunCheckedAsync(Short(HelmArguments.VersionAndCommit()), cancellationToken).ConfigureAwait(false);
+        var parts = result.StandardOutput.Trim().Split(' ', 2);
+        return SimulatedCli.Describe(parts[0], parts.Length > 1 ? parts[1] : null);
     }
 
     /// <summary>3 or 4, asked of helm once and remembered: the flags of the two differ.</summary>
@@ -133,8 +141,8 @@ public class HelmCli(CliRunner runner, StoreProvisioningOptions options)
     }
 
     // Helm gets its own --timeout; the runner's timeout adds the grace helm needs to give up by itself.
-    private CliRequest Long(IReadOnlyList<string> args, IReadOnlyCollection<string>? secrets) =>
-        new(options.HelmPath, args, options.HelmTimeout + options.TerminationGrace, Secrets: secrets);
+    private CliRequest Long(IReadOnlyList<string> args, IReadOnlyCollection<string>? secrets, string ns) =>
+        new(options.HelmPath, args, options.HelmTimeout + options.TerminationGrace, Secrets: secrets, Scope: ns);
 
     private CliRequest Short(IReadOnlyList<string> args) => new(options.HelmPath, args, options.QueryTimeout);
 }

@@ -9,13 +9,13 @@ public class KubectlCli(CliRunner runner, StoreProvisioningOptions options)
     /// <summary>Creates the store's namespace, or updates its labels when it exists. Idempotent.</summary>
     public virtual Task EnsureNamespaceAsync(string ns, string storeName, CancellationToken cancellationToken) =>
         runner.RunCheckedAsync(
-            new CliRequest(options.KubectlPath, KubectlArguments.ApplyFromStdin(), options.QueryTimeout, KubectlArguments.NamespaceManifest(ns, storeName)),
+            new CliRequest(options.KubectlPath, KubectlArguments.ApplyFromStdin(), options.QueryTimeout, KubectlArguments.NamespaceManifest(ns, storeName), Scope: ns),
             cancellationToken);
 
     /// <summary>Deletes the namespace and waits until it is gone. Idempotent.</summary>
     public virtual Task DeleteNamespaceAsync(string ns, CancellationToken cancellationToken) =>
         runner.RunCheckedAsync(
-            new CliRequest(options.KubectlPath, KubectlArguments.DeleteNamespace(ns, options.HelmTimeout), options.HelmTimeout + options.TerminationGrace),
+            new CliRequest(options.KubectlPath, KubectlArguments.DeleteNamespace(ns, options.HelmTimeout), options.HelmTimeout + options.TerminationGrace, Scope: ns),
             cancellationToken);
 
     /// <summary>The namespace object as JSON, or null when it does not exist.</summary>
@@ -45,7 +45,7 @@ public class KubectlCli(CliRunner runner, StoreProvisioningOptions options)
         var result = await runner.RunCheckedAsync(Query(args), cancellationToken).ConfigureAwait(false);
         using var document = Parse(result, args);
         return document.RootElement.TryGetProperty("serverVersion", out var server) && server.TryGetProperty("gitVersion", out var v)
-            ? v.GetString() ?? "unknown"
+            ? SimulatedCli.Describe(v.GetString() ?? "unknown", Commit(server))
             : throw new CliCommandException(CliFailure.UnreadableOutput, Display(args), "kubectl reached no API server (no serverVersion in its answer).", result);
     }
 
@@ -55,8 +55,12 @@ public class KubectlCli(CliRunner runner, StoreProvisioningOptions options)
         string[] args = ["version", "--client", "--output", "json"];
         var result = await runner.RunCheckedAsync(Query(args), cancellationToken).ConfigureAwait(false);
         using var document = Parse(result, args);
-        return document.RootElement.GetProperty("clientVersion").GetProperty("gitVersion").GetString() ?? "unknown";
+        var client = document.RootElement.GetProperty("clientVersion");
+        return SimulatedCli.Describe(client.GetProperty("gitVersion").GetString() ?? "unknown", Commit(client));
     }
+
+    private static string? Commit(System.Text.Json.JsonElement version) =>
+        version.TryGetProperty("gitCommit", out var commit) && commit.ValueKind == System.Text.Json.JsonValueKind.String ? commit.GetString() : null;
 
     private CliRequest Query(IReadOnlyList<string> args) => new(options.KubectlPath, args, options.QueryTimeout);
 

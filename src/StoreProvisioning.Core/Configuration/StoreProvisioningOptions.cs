@@ -36,6 +36,9 @@ public sealed record StoreProvisioningOptions
     /// <summary>How many stores one user may own at a time, whatever their status.</summary>
     public int MaxStoresPerUser { get; init; } = 3;
 
+    /// <summary>How many stores may exist at a time across all users.</summary>
+    public int MaxStoresTotal { get; init; } = 200;
+
     /// <summary>Timeout of short read-only CLI calls (status, history, version, get).</summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -76,6 +79,7 @@ public sealed record StoreProvisioningOptions
             HelmTimeout = Duration(configuration, "HELM_TIMEOUT", DefaultHelmTimeout, errors),
             ProvisionConcurrency = Number(configuration, "PROVISION_CONCURRENCY", 2, 1, 64, errors),
             MaxStoresPerUser = Number(configuration, "MAX_STORES_PER_USER", 3, 1, 1000, errors),
+            MaxStoresTotal = Number(configuration, "MAX_STORES_TOTAL", 200, 1, 100_000, errors),
             QueryTimeout = Duration(configuration, "QUERY_TIMEOUT", TimeSpan.FromSeconds(30), errors),
             TerminationGrace = Duration(configuration, "TERMINATION_GRACE", DefaultTerminationGrace, errors),
             ReconcileInterval = Duration(configuration, "RECONCILE_INTERVAL", TimeSpan.FromMinutes(1), errors),

@@ -26,4 +26,7 @@ public enum LifecycleCommand
 
     /// <summary>System: the reconciler found a READY store's release missing or broken.</summary>
     FlagDrift,
+
+    /// <summary>Operator: stop the operation in flight; the store is left FAILED and can be retried.</summary>
+    Cancel,
 }

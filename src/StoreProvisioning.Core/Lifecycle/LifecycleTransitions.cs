@@ -20,6 +20,8 @@ public static class LifecycleTransitions
             // Only an operation still in flight can fail: a late report of a step that already succeeded must not undo READY.
             [LifecycleCommand.Fail] = ([StoreStatus.New, StoreStatus.Provisioning], StoreStatus.Failed),
             [LifecycleCommand.FlagDrift] = ([StoreStatus.Ready], StoreStatus.Failed),
+            // Only a store with an operation in flight (queued, provisioning or deleting) has anything to cancel.
+            [LifecycleCommand.Cancel] = ([StoreStatus.New, StoreStatus.Provisioning, StoreStatus.Deleting], StoreStatus.Failed),
         };
 
     /// <summary>The statuses from which <paramref name="command"/> is allowed.</summary>
@@ -29,10 +31,11 @@ public static class LifecycleTransitions
     private static readonly (LifecycleCommand Command, string Name)[] OperatorCommands =
     [
         (LifecycleCommand.Upgrade, "upgrade"), (LifecycleCommand.Rollback, "rollback"), (LifecycleCommand.Retry, "retry"), (LifecycleCommand.Delete, "delete"),
+        (LifecycleCommand.Cancel, "cancel"),
     ];
 
     /// <summary>
-    /// What an operator may ask of a store now ("upgrade", "rollback", "retry", "delete"): the commands whose sources
+    /// What an operator may ask of a store now ("upgrade", "rollback", "retry", "delete", "cancel"): the commands whose sources
     /// include its status, rollback only when there is an earlier revision (<see cref="RollbackRule"/>). The API
     /// shows it with each store so clients never restate these rules.
     /// </summary>
@@ -58,6 +61,7 @@ public static class LifecycleTransitions
             LifecycleCommand.Delete => Refusal.Conflict($"The store is {from.Name()}; wait until its current operation ends, then delete it."),
             LifecycleCommand.Upgrade or LifecycleCommand.Rollback => Refusal.Conflict(
                 $"A store can be {(command == LifecycleCommand.Upgrade ? "upgraded" : "rolled back")} only when READY or FAILED; this store is {from.Name()}."),
+            LifecycleCommand.Cancel => Refusal.Conflict($"The store is {from.Name()}; no operation is in flight to cancel."),
             _ => Refusal.Conflict($"'{command}' does not apply to a store that is {from.Name()}."),
         });
     }

@@ -24,6 +24,9 @@ public enum RefusalKind
 /// </summary>
 public sealed record Refusal(RefusalKind Kind, string Title, string Detail, IReadOnlyDictionary<string, string[]>? Errors = null)
 {
+    /// <summary>A problem type of its own for this refusal (RFC 9457 "type"); null for the status code's generic one.</summary>
+    public string? ProblemType { get; init; }
+
     public static Refusal NotFound(string name) =>
         new(RefusalKind.NotFound, "Store not found", $"There is no store named '{name}'. GET /api/stores lists the stores.");
 

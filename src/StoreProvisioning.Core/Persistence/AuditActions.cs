@@ -8,6 +8,7 @@ public static class AuditActions
     public const string RollbackRequested = "rollback.requested";
     public const string RetryRequested = "retry.requested";
     public const string DeleteRequested = "delete.requested";
+    public const string OperationCancelled = "operation.cancelled";
 
     public const string NamespaceReady = "namespace.ready";
     public const string NamespaceFailed = "namespace.failed";

@@ -42,6 +42,22 @@ public sealed class SqliteDatabase
         CREATE INDEX ix_activity_store ON activity (store_name, id);
         CREATE INDEX ix_activity_action ON activity (action);
         """,
+        // Identity: API keys (hash + lookup prefix, never the key) and who made each audited request.
+        """
+        CREATE TABLE api_keys (
+            id         TEXT    NOT NULL PRIMARY KEY,
+            prefix     TEXT    NOT NULL,
+            hash       BLOB    NOT NULL,
+            user_id    TEXT    NOT NULL,
+            role       TEXT    NOT NULL,
+            name       TEXT    NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NULL
+        );
+        CREATE INDEX ix_api_keys_prefix ON api_keys (prefix);
+        ALTER TABLE activity ADD COLUMN actor TEXT NULL;
+        CREATE INDEX ix_activity_user ON activity (user_id, id);
+        """,
     ];
 
     private readonly string connectionString;

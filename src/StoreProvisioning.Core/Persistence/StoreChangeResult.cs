@@ -31,9 +31,17 @@ public enum CreateOutcome
     Created,
     DuplicateName,
     LimitReached,
+    TotalLimitReached,
 }
 
 public sealed record CreateStoreResult(CreateOutcome Outcome, Store? Store, int StoresOwned);
 
 /// <summary>An audit row to append: what happened, to which store, and optionally how long it took.</summary>
-public sealed record ActivityDraft(string Action, string? Detail = null, TimeSpan? Duration = null);
+public sealed record ActivityDraft(string Action, string? Detail = null, TimeSpan? Duration = null)
+{
+    /// <summary>The actor of the control plane's own steps (orchestration activities, the reconciler).</summary>
+    public const string SystemActor = "system";
+
+    /// <summary>Who made the request this row records (the caller's user id); <see cref="SystemActor"/> when unset.</summary>
+    public string? Actor { get; init; }
+}

@@ -27,16 +27,18 @@ public class StoreQueries(SqliteDatabase database)
     }
 
     /// <summary>Audit rows, newest first.</summary>
-    public async Task<IReadOnlyList<ActivityEntry>> ListActivityAsync(int limit, string? storeName = null, CancellationToken cancellationToken = default)
+    /// <param name="ownerUserId">When set, only rows of that user's stores.</param>
+    public async Task<IReadOnlyList<ActivityEntry>> ListActivityAsync(int limit, string? storeName = null, CancellationToken cancellationToken = default, string? ownerUserId = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT id, action, store_name, user_id, timestamp, detail FROM activity
-            WHERE ($store IS NULL OR store_name = $store)
+            SELECT id, action, store_name, user_id, timestamp, detail, actor FROM activity
+            WHERE ($store IS NULL OR store_name = $store) AND ($owner IS NULL OR user_id = $owner)
             ORDER BY id DESC LIMIT $limit
             """;
         command.Parameters.AddWithValue("$store", (object?)storeName ?? DBNull.Value);
+        command.Parameters.AddWithValue("$owner", (object?)ownerUserId ?? DBNull.Value);
         command.Parameters.AddWithValue("$limit", limit);
         var entries = new List<ActivityEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -48,21 +50,24 @@ public class StoreQueries(SqliteDatabase database)
                 reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
-                reader.IsDBNull(5) ? null : reader.GetString(5)));
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6)));
         }
 
         return entries;
     }
 
     /// <summary>Counts by status and cumulative accepted requests by kind, read in one snapshot.</summary>
-    public async Task<StoreMetrics> MetricsAsync(CancellationToken cancellationToken = default)
+    /// <param name="ownerUserId">When set, only that user's stores and their audit rows.</param>
+    public async Task<StoreMetrics> MetricsAsync(CancellationToken cancellationToken = default, string? ownerUserId = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: true);
         var byStatus = Enum.GetValues<StoreStatus>().ToDictionary(s => s, _ => 0);
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT status, COUNT(*) FROM stores GROUP BY status";
+            command.CommandText = "SELECT status, COUNT(*) FROM stores WHERE ($owner IS NULL OR user_id = $owner) GROUP BY status";
+            command.Parameters.AddWithValue("$owner", (object?)ownerUserId ?? DBNull.Value);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -73,7 +78,8 @@ public class StoreQueries(SqliteDatabase database)
         var requests = new Dictionary<string, int>();
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT action, COUNT(*) FROM activity WHERE action LIKE '%.requested' GROUP BY action";
+            command.CommandText = "SELECT action, COUNT(*) FROM activity WHERE action LIKE '%.requested' AND ($owner IS NULL OR user_id = $owner) GROUP BY action";
+            command.Parameters.AddWithValue("$owner", (object?)ownerUserId ?? DBNull.Value);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -84,7 +90,8 @@ public class StoreQueries(SqliteDatabase database)
         double? averageInstall = null;
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = $"SELECT AVG(duration_ms) FROM activity WHERE action = '{AuditActions.InstallSucceeded}' AND duration_ms IS NOT NULL";
+            command.CommandText = $"SELECT AVG(duration_ms) FROM activity WHERE action = '{AuditActions.InstallSucceeded}' AND duration_ms IS NOT NULL AND ($owner IS NULL OR user_id = $owner)";
+            command.Parameters.AddWithValue("$owner", (object?)ownerUserId ?? DBNull.Value);
             var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             averageInstall = value is null or DBNull ? null : Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) / 1000.0;
         }

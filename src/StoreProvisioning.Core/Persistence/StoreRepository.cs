@@ -15,8 +15,12 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
     internal const string Columns =
         "id, name, user_id, engine, status, operation, operation_id, failed_operation, operation_args, revision, error, created_at, updated_at";
 
-    /// <summary>Checks the guardrails (unique name, per-user limit) and inserts the NEW row in one transaction.</summary>
-    public async Task<CreateStoreResult> CreateAsync(string name, string userId, StoreEngine engine, int maxStoresPerUser, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Checks the guardrails (unique name, per-user limit, total limit) and inserts the NEW row in one transaction.
+    /// </summary>
+    /// <param name="actor">Who asked (recorded on the audit row); null for the owner themself.</param>
+    public async Task<CreateStoreResult> CreateAsync(
+        string name, string userId, StoreEngine engine, int maxStoresPerUser, CancellationToken cancellationToken = default, int maxStoresTotal = int.MaxValue, string? actor = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -30,6 +34,12 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
         if (owned >= maxStoresPerUser)
         {
             return new CreateStoreResult(CreateOutcome.LimitReached, null, owned);
+        }
+
+        if (maxStoresTotal < int.MaxValue
+            && Convert.ToInt32(await ScalarAsync(connection, "SELECT COUNT(*) FROM stores", cancellationToken).ConfigureAwait(false)) >= maxStoresTotal)
+        {
+            return new CreateStoreResult(CreateOutcome.TotalLimitReached, null, owned);
         }
 
         var now = clock.GetUtcNow();
@@ -52,7 +62,7 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
             cancellationToken,
             ("$id", store.Id), ("$name", name), ("$user", userId), ("$engine", engine.Name()), ("$status", store.Status.Name()),
             ("$operation", store.Operation.Value.Name()), ("$operation_id", store.OperationId), ("$now", now.ToUnixTimeMilliseconds())).ConfigureAwait(false);
-        await InsertActivityAsync(connection, store, new ActivityDraft(AuditActions.CreateRequested, $"engine {engine.Name()}"), now, cancellationToken).ConfigureAwait(false);
+        await InsertActivityAsync(connection, store, new ActivityDraft(AuditActions.CreateRequested, $"engine {engine.Name()}") { Actor = actor ?? userId }, now, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new CreateStoreResult(CreateOutcome.Created, store, owned + 1);
     }
@@ -115,14 +125,31 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
     public Task<StoreChangeResult> FlagDriftAsync(string name, string? operationId, string error, ActivityDraft audit, CancellationToken cancellationToken = default) =>
         FailAsync(LifecycleCommand.FlagDrift, name, operationId, error, audit, null, cancellationToken);
 
+    /// <summary>
+    /// NEW/PROVISIONING/DELETING → FAILED when an operator cancels the operation in flight, only if that operation
+    /// (<paramref name="operationId"/>) is still the store's. A fresh operation id fences off every step of the
+    /// cancelled operation, so nothing it reports later (success, failure, removal of the row) is recorded.
+    /// </summary>
+    public Task<StoreChangeResult> CancelAsync(string name, string operationId, string error, ActivityDraft audit, CancellationToken cancellationToken = default) =>
+        ChangeAsync(
+            name,
+            LifecycleCommand.Cancel,
+            operationId,
+            "error = $error, operation_id = $new_operation_id, " + FailedOperation,
+            [("$error", error), ("$new_operation_id", NewOperationId()), ("$retry", StoreOperation.Retry.Name())],
+            audit,
+            cancellationToken);
+
+    // What a retry re-runs is decided here, once: the failing (or cancelled) operation, or for a failed retry what it re-ran.
+    private const string FailedOperation = "failed_operation = CASE WHEN operation = $retry THEN failed_operation ELSE operation END";
+
     private Task<StoreChangeResult> FailAsync(
         LifecycleCommand command, string name, string? operationId, string error, ActivityDraft audit, int? revision, CancellationToken cancellationToken) =>
         ChangeAsync(
             name,
             command,
             operationId,
-            // What a retry re-runs is decided here, once: the failing operation, or for a failed retry what it re-ran.
-            "error = $error, revision = COALESCE($revision, revision), failed_operation = CASE WHEN operation = $retry THEN failed_operation ELSE operation END",
+            "error = $error, revision = COALESCE($revision, revision), " + FailedOperation,
             [("$error", error), ("$revision", revision), ("$retry", StoreOperation.Retry.Name())],
             audit,
             cancellationToken);
@@ -214,10 +241,10 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
         SqliteConnection connection, string storeName, string? userId, string? operationId, ActivityDraft audit, DateTimeOffset now, CancellationToken cancellationToken) =>
         ExecuteAsync(
             connection,
-            "INSERT INTO activity (store_name, user_id, action, detail, timestamp, operation_id, duration_ms) VALUES ($store, $user, $action, $detail, $now, $operation_id, $duration)",
+            "INSERT INTO activity (store_name, user_id, action, detail, timestamp, operation_id, duration_ms, actor) VALUES ($store, $user, $action, $detail, $now, $operation_id, $duration, $actor)",
             cancellationToken,
             ("$store", storeName), ("$user", userId), ("$action", audit.Action), ("$detail", audit.Detail), ("$now", now.ToUnixTimeMilliseconds()),
-            ("$operation_id", operationId), ("$duration", audit.Duration is { } d ? (long)d.TotalMilliseconds : null));
+            ("$operation_id", operationId), ("$duration", audit.Duration is { } d ? (long)d.TotalMilliseconds : null), ("$actor", audit.Actor ?? ActivityDraft.SystemActor));
 
     private static async Task<Store?> GetAsync(SqliteConnection connection, string name, CancellationToken cancellationToken)
     {

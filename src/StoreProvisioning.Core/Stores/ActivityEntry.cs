@@ -7,4 +7,5 @@ public sealed record ActivityEntry(
     string StoreName,
     string? UserId,
     DateTimeOffset Timestamp,
-    string? Detail);
+    string? Detail,
+    string? Actor = null);

@@ -16,14 +16,21 @@ public static class RequestValidator
     /// <summary>Keys an upgrade may not override: the control plane owns them.</summary>
     public static readonly IReadOnlySet<string> ManagedValueKeys = new HashSet<string>(StringComparer.Ordinal) { "store", "credentials" };
 
-    /// <summary>Create body: {"storeName", "userId", "engine"?}; a missing body is missing both required fields.</summary>
-    public static Validated<CreateStoreRequest> Create(JsonElement? maybeBody)
+    /// <summary>
+    /// Create body: {"storeName", "userId", "engine"?}; a missing body is missing the required fields. userId is
+    /// required of operators and admins (they create on someone's behalf); a user may leave it out.
+    /// </summary>
+    public static Validated<CreateStoreRequest> Create(JsonElement? maybeBody, bool userIdRequired = true)
     {
         var errors = new Dictionary<string, List<string>>();
         if (maybeBody is not { } body)
         {
             Add(errors, "storeName", "storeName is required.");
-            Add(errors, "userId", "userId is required.");
+            if (userIdRequired)
+            {
+                Add(errors, "userId", "userId is required.");
+            }
+
             return Validated<CreateStoreRequest>.Fail(errors);
         }
 
@@ -34,7 +41,9 @@ public static class RequestValidator
 
         RejectUnknown(body, errors, "storeName", "userId", "engine");
         var name = RequiredString(body, "storeName", errors, StoreRules.CheckName);
-        var user = RequiredString(body, "userId", errors, StoreRules.CheckUserId);
+        var user = userIdRequired || (body.TryGetProperty("userId", out var userValue) && userValue.ValueKind != JsonValueKind.Null)
+            ? RequiredString(body, "userId", errors, StoreRules.CheckUserId)
+            : null;
         var engine = StoreEngine.WooCommerce;
         if (body.TryGetProperty("engine", out var engineValue) && engineValue.ValueKind != JsonValueKind.Null)
         {
@@ -45,7 +54,7 @@ public static class RequestValidator
             }
         }
 
-        return errors.Count > 0 ? Validated<CreateStoreRequest>.Fail(errors) : Validated<CreateStoreRequest>.Ok(new CreateStoreRequest(name!, user!, engine));
+        return errors.Count > 0 ? Validated<CreateStoreRequest>.Fail(errors) : Validated<CreateStoreRequest>.Ok(new CreateStoreRequest(name!, user, engine));
     }
 
     /// <summary>Upgrade body: absent, {} or {"values": {...}}. Returns the overrides as compact JSON, or null.</summary>

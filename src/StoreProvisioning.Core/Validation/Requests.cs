@@ -2,8 +2,8 @@ using StoreProvisioning.Stores;
 
 namespace StoreProvisioning.Validation;
 
-/// <summary>POST /api/stores, validated.</summary>
-public sealed record CreateStoreRequest(string StoreName, string UserId, StoreEngine Engine);
+/// <summary>POST /api/stores, validated. UserId is null when a user left it out (they create for themself).</summary>
+public sealed record CreateStoreRequest(string StoreName, string? UserId, StoreEngine Engine);
 
 /// <summary>Either a parsed request or the errors per field, as ASP.NET's ValidationProblemDetails shows them.</summary>
 public sealed record Validated<T>(T? Value, IReadOnlyDictionary<string, string[]> Errors)

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -16,6 +17,8 @@ public sealed class FallbackApi
 {
     private static readonly Lazy<IReadOnlyList<(Regex Pattern, string[] Methods)>> Routes = new(ReadRoutes);
 
+    // Anonymous: a 404 or 405 tells nothing the README's API table does not.
+    [AllowAnonymous]
     [Function(FunctionRoutes.LastInHostOrder + "Fallback")]
     public IActionResult Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "head", "options", Route = "{*path}")] HttpRequest request,

@@ -1,12 +1,17 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using StoreProvisioning.Cluster;
+using StoreProvisioning.Identity;
 using StoreProvisioning.Persistence;
 
 namespace StoreProvisioning.Functions.Api;
 
-/// <summary>GET /api/health: can the control plane use its database, run helm and kubectl, and reach a cluster?</summary>
+/// <summary>
+/// GET /api/health: anonymous and minimal, for probes (can the API serve: its database). GET /api/health/details, for
+/// operators: can the control plane use its database, run helm and kubectl, and reach a cluster?
+/// </summary>
 public sealed class HealthApi(SqliteDatabase database, HelmCli helm, KubectlCli kubectl)
 {
     public const string Ok = "ok";
@@ -17,19 +22,28 @@ public sealed class HealthApi(SqliteDatabase database, HelmCli helm, KubectlCli 
 
     public sealed record HealthResponse(string Status, Check Database, Check Helm, Check Kubectl, Check Cluster);
 
+    public sealed record StatusResponse(string Status);
+
+    [AllowAnonymous]
     [Function("Health")]
     public async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        // Nothing about paths, versions or the cluster: anyone may ask this.
+        var usable = (await CheckDatabaseAsync(cancellationToken)).Status == Ok;
+        return ApiJson.Write(new StatusResponse(usable ? Ok : Unavailable), usable ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, "application/json");
+    }
+
+    [Authorize(Roles = Roles.OperatorOrAdmin)]
+    [Function("HealthDetails")]
+    public async Task<IActionResult> Details(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health/details")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
         var checks = await Task.WhenAll(
-            CheckAsync(async ct =>
-            {
-                await using var connection = await database.OpenAsync(ct);
-                var version = await SqliteDatabase.SchemaVersionAsync(connection, ct);
-                return $"SQLite at {database.Path}, schema version {version}.";
-            }, "The database cannot be opened; check SQLITE_PATH and that its folder is writable.", cancellationToken),
-            CheckAsync(async ct => $"helm {await helm.VersionAsync(ct)}.", "helm cannot be run; install it or set HELM_PATH.", cancellationToken),
+            CheckDatabaseAsync(cancellationToken),
+            CheckAsync(async ct => $"helm {await helm.DescribeVersionAsync(ct)}.", "helm cannot be run; install it or set HELM_PATH.", cancellationToken),
             CheckAsync(async ct => $"kubectl {await kubectl.ClientVersionAsync(ct)}.", "kubectl cannot be run; install it or set KUBECTL_PATH.", cancellationToken),
             CheckAsync(async ct => $"API server {await kubectl.ServerVersionAsync(ct)} reachable.", "No Kubernetes cluster is reachable; check KUBECONFIG (e.g. start k3d).", cancellationToken));
 
@@ -41,6 +55,16 @@ public sealed class HealthApi(SqliteDatabase database, HelmCli helm, KubectlCli 
             databaseUsable ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
             "application/json");
     }
+
+    private Task<Check> CheckDatabaseAsync(CancellationToken cancellationToken) => CheckAsync(
+        async ct =>
+        {
+            await using var connection = await database.OpenAsync(ct);
+            var version = await SqliteDatabase.SchemaVersionAsync(connection, ct);
+            return $"SQLite at {database.Path}, schema version {version}.";
+        },
+        "The database cannot be opened; check SQLITE_PATH and that its folder is writable.",
+        cancellationToken);
 
     private static async Task<Check> CheckAsync(Func<CancellationToken, Task<string>> probe, string hint, CancellationToken cancellationToken)
     {

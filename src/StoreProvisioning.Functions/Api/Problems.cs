@@ -9,11 +9,11 @@ public static class Problems
 {
     public const string ContentType = "application/problem+json";
 
-    public static IActionResult Create(int status, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null)
+    public static IActionResult Create(int status, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null, string? type = null)
     {
         var body = new Dictionary<string, object?>
         {
-            ["type"] = TypeFor(status),
+            ["type"] = type ?? TypeFor(status),
             ["title"] = title,
             ["status"] = status,
             ["detail"] = detail,
@@ -23,7 +23,7 @@ public static class Problems
             body["errors"] = errors;
         }
 
-        return ApiJson.Write(body, status, ContentType);
+        return ApiJson.Write(body, status, ContentType, ApiJson.ProblemOptions);
     }
 
     public static IActionResult Validation(IReadOnlyDictionary<string, string[]> errors, string? detail = null) =>
@@ -45,18 +45,21 @@ public static class Problems
         },
         refusal.Title,
         refusal.Detail,
-        refusal.Errors);
+        refusal.Errors,
+        refusal.ProblemType);
 
     /// <summary>The RFC 9110 section that defines the status, as ASP.NET's ProblemDetails defaults do.</summary>
     public static string TypeFor(int status) => status switch
     {
         400 => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        401 => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
         403 => "https://tools.ietf.org/html/rfc9110#section-15.5.4",
         404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
         405 => "https://tools.ietf.org/html/rfc9110#section-15.5.6",
         409 => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
         413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
         415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
+        429 => "https://tools.ietf.org/html/rfc6585#section-4",
         503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
         _ => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
     };

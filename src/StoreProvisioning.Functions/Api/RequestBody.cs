@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace StoreProvisioning.Functions.Api;
 
 /// <summary>
-/// Reads a JSON request body defensively: at most 64 KiB, JSON content type, well-formed UTF-8 JSON with no duplicate
+/// Reads a JSON request body defensively: at most 64 KiB, JSON content type (415 otherwise, even for an empty body
+/// declared as something else), well-formed UTF-8 JSON with no duplicate
 /// keys and bounded nesting. Anything else is refused with a problem+json before it reaches the application.
 /// </summary>
 public static class RequestBody
@@ -46,11 +47,13 @@ public static class RequestBody
             buffer.Write(chunk, 0, read);
         }
 
-        if (buffer.Length == 0 || IsWhitespace(buffer))
+        var empty = buffer.Length == 0 || IsWhitespace(buffer);
+        if (empty && string.IsNullOrWhiteSpace(request.ContentType))
         {
             return (null, null);
         }
 
+        // A write whose body is declared as something else is refused even when that body is empty.
         if (!IsJson(request.ContentType))
         {
             return (null, Problems.Create(
@@ -59,9 +62,15 @@ public static class RequestBody
                 $"Send the body as JSON with 'Content-Type: application/json' (got '{Printable(request.ContentType) ?? "none"}')."));
         }
 
+        if (empty)
+        {
+            return (null, null);
+        }
+
+        var bytes = buffer.ToArray();
         try
         {
-            using var document = JsonDocument.Parse(buffer.ToArray(), ParseOptions);
+            using var document = JsonDocument.Parse(bytes, ParseOptions);
             return (document.RootElement.Clone(), null);
         }
         catch (JsonException ex)
@@ -69,7 +78,7 @@ public static class RequestBody
             return (null, Problems.Create(
                 StatusCodes.Status400BadRequest,
                 "Malformed JSON",
-                $"The request body is not valid JSON: {Describe(ex)}"));
+                $"The request body is not valid JSON: {Describe(ex, bytes)}"));
         }
     }
 
@@ -93,13 +102,41 @@ public static class RequestBody
     private static bool IsWhitespace(MemoryStream buffer) =>
         buffer.GetBuffer().AsSpan(0, (int)buffer.Length).IndexOfAnyExcept(" \t\r\n"u8) < 0;
 
-    // The parser's message names the position and the problem; drop the internal type names it sometimes adds.
-    private static string Describe(JsonException ex)
+    // The parser's first sentence says what is wrong in the body's own terms; its position suffix
+    // ("LineNumber: 0 | BytePositionInLine: 13", zero-based bytes) and any "Path:" are replaced by a 1-based
+    // line and character column, as an editor shows them.
+    private static string Describe(JsonException ex, byte[] body)
     {
         var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        var text = cut > 0 ? message[..cut] : message;
-        return $"{text} (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).";
+        foreach (var marker in new[] { " LineNumber:", " Path:" })
+        {
+            var cut = message.IndexOf(marker, StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+        }
+
+        message = message.TrimEnd(' ', '.');
+        return ex.LineNumber is { } line && ex.BytePositionInLine is { } position
+            ? $"{message} (line {line + 1}, column {Column(body, line, position)})."
+            : message + ".";
+    }
+
+    /// <summary>The 1-based character column of a zero-based byte position on a zero-based line.</summary>
+    private static long Column(byte[] body, long line, long bytePosition)
+    {
+        var start = 0;
+        for (var seen = 0L; seen < line && start < body.Length; start++)
+        {
+            if (body[start] == (byte)'\n')
+            {
+                seen++;
+            }
+        }
+
+        var length = (int)Math.Clamp(bytePosition, 0, body.Length - start);
+        return Encoding.UTF8.GetCharCount(body, start, length) + 1;
     }
 
     private static string? Printable(string? text) =>

@@ -5,6 +5,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Application;
 using StoreProvisioning.Configuration;
+using StoreProvisioning.Functions.Identity;
 using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
@@ -18,7 +19,8 @@ namespace StoreProvisioning.Functions.Api;
 /// Routes follow <see cref="FunctionRoutes"/>: under the Functions host the first function by name whose route
 /// matches wins, so GET stores/{name} refuses the reserved words of stores/metrics and stores/activity.
 /// </summary>
-public sealed class StoresApi(StoreService stores, StoreQueries queries, OperationLauncher launcher, StoreProvisioningOptions options, ILogger<StoresApi> logger)
+public sealed class StoresApi(
+    StoreService stores, StoreQueries queries, OperationLauncher launcher, OperationCanceller canceller, StoreProvisioningOptions options, ILogger<StoresApi> logger)
 {
     [Function("CreateStore")]
     public Task<IActionResult> Create(
@@ -26,8 +28,9 @@ public sealed class StoresApi(StoreService stores, StoreQueries queries, Operati
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) => Guard(async () =>
     {
-        var (create, refusal) = await ReadBodyAsync(request, RequestValidator.Create, cancellationToken);
-        return refusal ?? await StartAsync(request, client, await stores.CreateAsync(create!, cancellationToken), cancellationToken);
+        var caller = request.Caller();
+        var (create, refusal) = await ReadBodyAsync(request, body => RequestValidator.Create(body, userIdRequired: caller.SeesAllStores), cancellationToken);
+        return refusal ?? await StartAsync(request, client, await stores.CreateAsync(caller, create!, cancellationToken), cancellationToken);
     });
 
     [Function("ListStores")]
@@ -41,7 +44,14 @@ public sealed class StoresApi(StoreService stores, StoreQueries queries, Operati
             return Problems.Validation(filter.Errors);
         }
 
-        var list = await queries.ListAsync(filter.Value.UserId, filter.Value.Status, cancellationToken);
+        // A user sees only their own stores: asking for someone else's finds nothing (their existence is not revealed).
+        var caller = request.Caller();
+        if (caller.OwnerScope is { } owner && filter.Value.UserId is { } wanted && wanted != owner)
+        {
+            return ApiJson.Ok(Array.Empty<StoreResponse>());
+        }
+
+        var list = await queries.ListAsync(caller.OwnerScope ?? filter.Value.UserId, filter.Value.Status, cancellationToken);
         return ApiJson.Ok(list.Select(s => StoreResponse.From(s, options)).ToList());
     });
 
@@ -56,7 +66,7 @@ public sealed class StoresApi(StoreService stores, StoreQueries queries, Operati
             return refusal;
         }
 
-        var result = await stores.GetAsync(name, cancellationToken);
+        var result = await stores.GetAsync(request.Caller(), name, cancellationToken);
         return result.IsOk ? ApiJson.Ok(StoreResponse.From(result.Value!, options)) : Problems.From(result.Refusal!);
     });
 
@@ -65,34 +75,66 @@ public sealed class StoresApi(StoreService stores, StoreQueries queries, Operati
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "stores/{name}")] HttpRequest request,
         string name,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Empty, (_, ct) => stores.DeleteAsync(name, ct), cancellationToken);
+        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Empty, (_, ct) => stores.DeleteAsync(request.Caller(), name, ct), cancellationToken);
 
     [Function("UpgradeStore")]
     public Task<IActionResult> Upgrade(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "stores/{name}/upgrade")] HttpRequest request,
         string name,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Upgrade, (values, ct) => stores.UpgradeAsync(name, values, ct), cancellationToken);
+        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Upgrade, (values, ct) => stores.UpgradeAsync(request.Caller(), name, values, ct), cancellationToken);
 
     [Function("RollbackStore")]
     public Task<IActionResult> Rollback(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "stores/{name}/rollback")] HttpRequest request,
         string name,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Rollback, (revision, ct) => stores.RollbackAsync(name, revision, ct), cancellationToken);
+        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Rollback, (revision, ct) => stores.RollbackAsync(request.Caller(), name, revision, ct), cancellationToken);
 
     [Function("RetryStore")]
     public Task<IActionResult> Retry(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "stores/{name}/retry")] HttpRequest request,
         string name,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Empty, (_, ct) => stores.RetryAsync(name, ct), cancellationToken);
+        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Empty, (_, ct) => stores.RetryAsync(request.Caller(), name, ct), cancellationToken);
+
+    /// <summary>
+    /// Stops the operation in flight: the store becomes FAILED "cancelled by …" (retryable), its orchestration is
+    /// terminated and its helm/kubectl processes are stopped before the answer (200 with the store).
+    /// </summary>
+    [Function("CancelStore")]
+    public Task<IActionResult> Cancel(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "stores/{name}/cancel")] HttpRequest request,
+        string name,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) => Guard(async () =>
+    {
+        if (InvalidName(name) is { } nameRefusal)
+        {
+            return nameRefusal;
+        }
+
+        var (_, refusal) = await ReadBodyAsync(request, RequestValidator.Empty, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var result = await stores.CancelAsync(request.Caller(), name, cancellationToken);
+        if (!result.IsOk)
+        {
+            return Problems.From(result.Refusal!);
+        }
+
+        await canceller.StopAsync(client, result.Value!, CancellationToken.None);
+        return ApiJson.Ok(StoreResponse.From(result.Value!.Store, options));
+    });
 
     [Function("GetMetrics")]
     public Task<IActionResult> Metrics(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stores/metrics")] HttpRequest request,
         CancellationToken cancellationToken) => Guard(async () =>
-        ApiJson.Ok(MetricsResponse.From(await queries.MetricsAsync(cancellationToken))));
+        ApiJson.Ok(MetricsResponse.From(await queries.MetricsAsync(cancellationToken, request.Caller().OwnerScope))));
 
     [Function("ListActivity")]
     public Task<IActionResult> Activity(
@@ -105,7 +147,7 @@ public sealed class StoresApi(StoreService stores, StoreQueries queries, Operati
             return Problems.Validation(query.Errors);
         }
 
-        var entries = await queries.ListActivityAsync(query.Value.Limit, query.Value.Store, cancellationToken);
+        var entries = await queries.ListActivityAsync(query.Value.Limit, query.Value.Store, cancellationToken, request.Caller().OwnerScope);
         return ApiJson.Ok(entries.Select(ActivityResponse.From).ToList());
     });
 
@@ -167,6 +209,7 @@ public sealed class StoresApi(StoreService stores, StoreQueries queries, Operati
             ? Problems.Create(StatusCodes.Status400BadRequest, "Invalid store name", problem.Replace("storeName", "The store name in the URL", StringComparison.Ordinal))
             : null;
 
+    // Who acts, from a verified credential only (the request's authenticated principal), never from the body.
     private static string? Query(HttpRequest request, string key) =>
         request.Query.TryGetValue(key, out var values) ? values.ToString() : null;
 

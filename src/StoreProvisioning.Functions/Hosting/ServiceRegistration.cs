@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Application;
 using StoreProvisioning.Cluster;
 using StoreProvisioning.Configuration;
+using StoreProvisioning.Functions.Identity;
 using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Persistence;
 
@@ -26,12 +28,17 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new CliRunner(
             sp.GetRequiredService<StoreProvisioningOptions>().TerminationGrace,
             sp.GetRequiredService<ILogger<CliRunner>>()));
+        services.AddHostedService<CliProcessShutdown>();
         services.AddSingleton<HelmCli>();
         services.AddSingleton<KubectlCli>();
         services.AddSingleton(sp => new ClusterWorkLimiter(sp.GetRequiredService<StoreProvisioningOptions>().ProvisionConcurrency));
         services.AddSingleton<OperationLauncher>();
+        services.AddSingleton<OperationCanceller>();
         services.AddSingleton<Reconciliation.StoreReconciler>();
         services.AddActivities();
+        services.AddSingleton<ApiKeyRepository>();
+        services.AddCallerAuthentication(AuthOptions.FromConfiguration(configuration));
+        services.AddWorkerMiddleware();
         return services;
     }
 }

@@ -88,6 +88,8 @@ public static class ApiCalls
         Assert.True(body.TryGetProperty("status", out var statusValue) && statusValue.GetInt32() == (int)response.StatusCode, "problem status differs from the response status; " + what);
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+        // Written for people, not for inlining into HTML: 'acme' and <, >, & appear as themselves, never as \u0027.
+        Assert.False(text.Contains("\\u00", StringComparison.Ordinal), "problem text carries JSON \\u00 escapes; " + what);
     }
 
     /// <summary>Asserts the problem names the field in its 'errors' map.</summary>

@@ -35,7 +35,11 @@ public sealed class TestServerProcess : IAsyncDisposable
     /// <summary>Reads and steers the fake helm/kubectl of this server (calls.jsonl, behaviour/, releases/).</summary>
     public FakeCliState FakeCli => new(StateDirectory);
 
+    /// <summary>A client signed in with <see cref="AdminKey"/> (admin: sees everything, may create for any user).</summary>
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>The server's BOOTSTRAP_ADMIN_KEY (random per server unless the settings give one).</summary>
+    public string AdminKey => environment["BOOTSTRAP_ADMIN_KEY"];
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -57,6 +61,7 @@ public sealed class TestServerProcess : IAsyncDisposable
             ["FAKE_HELM_DELAY_SECONDS"] = "0",
             ["DOTNET_NOLOGO"] = "1",
             ["Logging__Console__FormatterName"] = "simple",
+            ["BOOTSTRAP_ADMIN_KEY"] = "test-admin-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
@@ -94,7 +99,12 @@ public sealed class TestServerProcess : IAsyncDisposable
         }
 
         // Variables of the test run that would steer the server differently are not inherited.
-        foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "FAKE_HELM_MODE", "DURABLE_BACKEND" })
+        foreach (var name in new[]
+                 {
+                     "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "FAKE_HELM_MODE", "DURABLE_BACKEND",
+                     "AUTH_MODE", "ALLOW_ANONYMOUS", "AUTH_AUTHORITY", "AUTH_AUDIENCE", "AUTH_CLIENT_ID", "AUTH_SCOPES", "AUTH_USER_CLAIM", "AUTH_ROLE_CLAIM",
+                     "RATE_LIMIT_WRITES_PER_MINUTE", "MAX_STORES_TOTAL", "TEST_SERVER_DEFAULT_API_KEY",
+                 })
         {
             if (!environment.ContainsKey(name))
             {
@@ -110,7 +120,7 @@ public sealed class TestServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         Client?.Dispose();
-        Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Client = CreateClient(AdminKey);
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
@@ -148,6 +158,18 @@ public sealed class TestServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>A client of this server sending "Authorization: Bearer {bearer}", or no credential when null.</summary>
+    public HttpClient CreateClient(string? bearer)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return client;
+    }
+
     /// <summary>Changes a setting for the next <see cref="StartProcessAsync"/> (e.g. after a crash).</summary>
     public void SetEnvironment(string key, string value) => environment[key] = value;
 
@@ -178,6 +200,27 @@ public sealed class TestServerProcess : IAsyncDisposable
             {
             }
         }
+    }
+
+    /// <summary>
+    /// A graceful stop, as a container runtime or systemd asks for one: SIGTERM, then wait for the server to exit by
+    /// itself. Returns its exit code.
+    /// </summary>
+    public async Task<int> StopGracefullyAsync(TimeSpan timeout)
+    {
+        if (process is not { HasExited: false })
+        {
+            return process?.ExitCode ?? 0;
+        }
+
+        if (SignalNative.Kill(process.Id, SignalNative.SigTerm) != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM {process.Id} failed");
+        }
+
+        using var wait = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(wait.Token);
+        return process.ExitCode;
     }
 
     public string Log
@@ -277,4 +320,12 @@ public sealed class TestServerProcess : IAsyncDisposable
 
         return dll;
     }
+}
+
+internal static class SignalNative
+{
+    public const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static extern int Kill(int pid, int signal);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using StoreProvisioning.Application;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Core.Tests.Support;
+using StoreProvisioning.Identity;
 using StoreProvisioning.Lifecycle;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
@@ -23,15 +24,15 @@ public sealed class StoreServiceTests : IDisposable
     [Fact]
     public async Task Create_maps_duplicate_and_limit()
     {
-        Assert.True((await service.CreateAsync(new CreateStoreRequest("acme", "alice", StoreEngine.WooCommerce))).IsOk);
+        Assert.True((await service.CreateAsync(Callers.Operator, new CreateStoreRequest("acme", "alice", StoreEngine.WooCommerce))).IsOk);
 
-        var duplicate = await service.CreateAsync(new CreateStoreRequest("acme", "bob", StoreEngine.WooCommerce));
+        var duplicate = await service.CreateAsync(Callers.Operator, new CreateStoreRequest("acme", "bob", StoreEngine.WooCommerce));
         Assert.Equal(RefusalKind.Invalid, duplicate.Refusal?.Kind);
         Assert.Contains("'acme'", duplicate.Refusal?.Detail);
         Assert.True(duplicate.Refusal?.Errors!.ContainsKey("storeName"));
 
-        Assert.True((await service.CreateAsync(new CreateStoreRequest("acme-2", "alice", StoreEngine.Medusa))).IsOk);
-        var limit = await service.CreateAsync(new CreateStoreRequest("acme-3", "alice", StoreEngine.Medusa));
+        Assert.True((await service.CreateAsync(Callers.Operator, new CreateStoreRequest("acme-2", "alice", StoreEngine.Medusa))).IsOk);
+        var limit = await service.CreateAsync(Callers.Operator, new CreateStoreRequest("acme-3", "alice", StoreEngine.Medusa));
         Assert.Equal(RefusalKind.Forbidden, limit.Refusal?.Kind);
         Assert.Contains("MAX_STORES_PER_USER = 2", limit.Refusal?.Detail);
     }
@@ -40,11 +41,11 @@ public sealed class StoreServiceTests : IDisposable
     [Fact]
     public async Task Missing_store_is_not_found()
     {
-        Assert.Equal(RefusalKind.NotFound, (await service.GetAsync("ghost")).Refusal?.Kind);
-        Assert.Equal(RefusalKind.NotFound, (await service.UpgradeAsync("ghost", null)).Refusal?.Kind);
-        Assert.Equal(RefusalKind.NotFound, (await service.RollbackAsync("ghost", null)).Refusal?.Kind);
-        Assert.Equal(RefusalKind.NotFound, (await service.RetryAsync("ghost")).Refusal?.Kind);
-        Assert.Equal(RefusalKind.NotFound, (await service.DeleteAsync("ghost")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.GetAsync(Callers.Operator, "ghost")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.UpgradeAsync(Callers.Operator, "ghost", null)).Refusal?.Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.RollbackAsync(Callers.Operator, "ghost", null)).Refusal?.Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.RetryAsync(Callers.Operator, "ghost")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.DeleteAsync(Callers.Operator, "ghost")).Refusal?.Kind);
     }
 
     // Retry of a READY store is 400 (Invalid); delete or upgrade while PROVISIONING is 409 (Conflict).
@@ -54,9 +55,9 @@ public sealed class StoreServiceTests : IDisposable
         await h.ReadyAsync("ready-one");
         await h.ProvisioningAsync("busy-one");
 
-        Assert.Equal(RefusalKind.Invalid, (await service.RetryAsync("ready-one")).Refusal?.Kind);
-        Assert.Equal(RefusalKind.Conflict, (await service.DeleteAsync("busy-one")).Refusal?.Kind);
-        Assert.Equal(RefusalKind.Conflict, (await service.UpgradeAsync("busy-one", null)).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Invalid, (await service.RetryAsync(Callers.Operator, "ready-one")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Conflict, (await service.DeleteAsync(Callers.Operator, "busy-one")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Conflict, (await service.UpgradeAsync(Callers.Operator, "busy-one", null)).Refusal?.Kind);
     }
 
     // An upgrade keeps its value overrides as operation args (for a retry) and audits "with value overrides".
@@ -64,7 +65,7 @@ public sealed class StoreServiceTests : IDisposable
     public async Task Upgrade_records_overrides()
     {
         await h.ReadyAsync("acme");
-        var result = await service.UpgradeAsync("acme", """{"replicas":2}""");
+        var result = await service.UpgradeAsync(Callers.Operator, "acme", """{"replicas":2}""");
 
         Assert.True(result.IsOk);
         Assert.Equal(StoreStatus.Provisioning, result.Value!.Status);
@@ -79,16 +80,16 @@ public sealed class StoreServiceTests : IDisposable
     public async Task Rollback_needs_an_earlier_revision()
     {
         await h.ReadyAsync("first", revision: 1);
-        var nothing = await service.RollbackAsync("first", null);
+        var nothing = await service.RollbackAsync(Callers.Operator, "first", null);
         Assert.Equal(RefusalKind.Invalid, nothing.Refusal?.Kind);
         Assert.Equal("Nothing to roll back to", nothing.Refusal?.Title);
 
         await h.ReadyAsync("third", revision: 3);
-        var notEarlier = await service.RollbackAsync("third", 3);
+        var notEarlier = await service.RollbackAsync(Callers.Operator, "third", 3);
         Assert.Equal(RefusalKind.Invalid, notEarlier.Refusal?.Kind);
         Assert.True(notEarlier.Refusal?.Errors!.ContainsKey("revision"));
 
-        var ok = await service.RollbackAsync("third", 2);
+        var ok = await service.RollbackAsync(Callers.Operator, "third", 2);
         Assert.True(ok.IsOk);
         Assert.Equal(StoreOperation.Rollback, ok.Value!.Operation);
         using var args = JsonDocument.Parse(ok.Value.OperationArgs!);
@@ -103,8 +104,8 @@ public sealed class StoreServiceTests : IDisposable
         await h.ReadyAsync("to-delete");
         await h.FailedAsync("to-retry");
 
-        Assert.Equal(StoreStatus.Deleting, (await service.DeleteAsync("to-delete")).Value!.Status);
-        var retry = (await service.RetryAsync("to-retry")).Value!;
+        Assert.Equal(StoreStatus.Deleting, (await service.DeleteAsync(Callers.Operator, "to-delete")).Value!.Status);
+        var retry = (await service.RetryAsync(Callers.Operator, "to-retry")).Value!;
         Assert.Equal(StoreStatus.Provisioning, retry.Status);
         Assert.Equal(StoreOperation.Retry, retry.Operation);
     }
@@ -114,10 +115,10 @@ public sealed class StoreServiceTests : IDisposable
     public async Task MarkNotStarted_fails_the_store_with_a_reason()
     {
         await h.ReadyAsync("acme");
-        var upgrading = (await service.UpgradeAsync("acme", null)).Value!;
+        var upgrading = (await service.UpgradeAsync(Callers.Operator, "acme", null)).Value!;
         await service.MarkNotStartedAsync(upgrading, "task hub unavailable");
 
-        var store = (await service.GetAsync("acme")).Value!;
+        var store = (await service.GetAsync(Callers.Operator, "acme")).Value!;
         Assert.Equal(StoreStatus.Failed, store.Status);
         Assert.Equal("The upgrade could not be started: task hub unavailable. Retry it.", store.Error);
         Assert.Equal(AuditActions.OperationNotStarted, (await h.Queries.ListActivityAsync(1, "acme")).Single().Action);
@@ -128,10 +129,10 @@ public sealed class StoreServiceTests : IDisposable
     public async Task MarkNotStarted_leaves_a_delete_to_the_reconciler()
     {
         await h.ReadyAsync("acme");
-        var deleting = (await service.DeleteAsync("acme")).Value!;
+        var deleting = (await service.DeleteAsync(Callers.Operator, "acme")).Value!;
         await service.MarkNotStartedAsync(deleting, "task hub unavailable");
 
-        Assert.Equal(StoreStatus.Deleting, (await service.GetAsync("acme")).Value!.Status);
+        Assert.Equal(StoreStatus.Deleting, (await service.GetAsync(Callers.Operator, "acme")).Value!.Status);
         var last = (await h.Queries.ListActivityAsync(1, "acme")).Single();
         Assert.Equal((AuditActions.OperationNotStarted, "task hub unavailable"), (last.Action, last.Detail));
     }

@@ -175,6 +175,53 @@ public sealed class CliRunnerTests : IDisposable
         Assert.Equal("TERM", File.ReadAllText(marker));
     }
 
+    // Shutdown stops every running process: SIGTERM to one that honours it, SIGKILL after the grace period to one that
+    // does not; StopAllAsync returns only when both are gone, the callers see cancellation, and nothing starts afterwards.
+    [Fact]
+    public async Task StopAll_terminates_then_kills_every_running_process_and_refuses_new_ones()
+    {
+        var marker = dir.File("got-term");
+        var politeReady = dir.File("polite-ready");
+        var stubbornPid = dir.File("stubborn-pid");
+        var polite = Scripts.Python(dir, "polite", """
+            import signal, sys, time
+            def on_term(signum, frame):
+                open(sys.argv[1], 'w').write('TERM')
+                sys.exit(143)
+            signal.signal(signal.SIGTERM, on_term)
+            open(sys.argv[2], 'w').write('ready')
+            while True:
+                time.sleep(0.02)
+            """);
+        var stubborn = Scripts.Python(dir, "stubborn", """
+            import os, signal, sys, time
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            with open(sys.argv[1], 'w') as f:
+                f.write(str(os.getpid()))
+            while True:
+                time.sleep(0.02)
+            """);
+
+        var runner = Runner(graceSeconds: 1);
+        var first = runner.RunAsync(Request(polite, [marker, politeReady], timeoutSeconds: 60));
+        var second = runner.RunAsync(Request(stubborn, [stubbornPid], timeoutSeconds: 60));
+        await Scripts.WaitForFileAsync(politeReady);
+        await Scripts.WaitForFileAsync(stubbornPid);
+        var pid = int.Parse(File.ReadAllText(stubbornPid), System.Globalization.CultureInfo.InvariantCulture);
+
+        var clock = Stopwatch.StartNew();
+        await runner.StopAllAsync();
+        clock.Stop();
+
+        Assert.Equal("TERM", File.ReadAllText(marker));
+        Assert.False(Directory.Exists($"/proc/{pid}"), $"process {pid} should have been killed");
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9), $"the grace period must be waited out; took {clock.Elapsed}");
+        var stopped = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        Assert.Contains("shutting down", stopped.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runner.RunAsync(Request(polite, [marker, politeReady])));
+    }
+
     // A missing executable (absolute path or bare name not on PATH) fails as NotStartable with an install hint.
     [Theory]
     [InlineData("/nonexistent/bin/helm")]

@@ -8,12 +8,12 @@ public class LifecycleTransitionsTests
     // The state machine as issue 2 states it, written out by hand (not derived from the code):
     // "→X" = moves to X, "409" = refused as a conflict, "400" = refused as invalid.
     private const string ExpectedTable = """
-        status        Upgrade        Rollback       Retry          Delete      BeginInstall   Succeed  Fail     FlagDrift
-        NEW           409            409            400            →DELETING   →PROVISIONING  409      →FAILED  409
-        PROVISIONING  409            409            400            409         409            →READY   →FAILED  409
-        READY         →PROVISIONING  →PROVISIONING  400            →DELETING   409            409      409      →FAILED
-        FAILED        →PROVISIONING  →PROVISIONING  →PROVISIONING  →DELETING   409            409      409      409
-        DELETING      409            409            400            409         409            409      409      409
+        status        Upgrade        Rollback       Retry          Delete      BeginInstall   Succeed  Fail     FlagDrift  Cancel
+        NEW           409            409            400            →DELETING   →PROVISIONING  409      →FAILED  409        →FAILED
+        PROVISIONING  409            409            400            409         409            →READY   →FAILED  409        →FAILED
+        READY         →PROVISIONING  →PROVISIONING  400            →DELETING   409            409      409      →FAILED    409
+        FAILED        →PROVISIONING  →PROVISIONING  →PROVISIONING  →DELETING   409            409      409      409        409
+        DELETING      409            409            400            409         409            409      409      409        →FAILED
         """;
 
     public static TheoryData<StoreStatus, LifecycleCommand, string> Cells()

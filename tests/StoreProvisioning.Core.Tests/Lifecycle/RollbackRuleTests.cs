@@ -41,13 +41,13 @@ public class RollbackRuleTests
 
     // The actions a store offers come from the transition table and the rollback rule, in the API's order.
     [Theory]
-    [InlineData(StoreStatus.New, null, "delete")]
-    [InlineData(StoreStatus.Provisioning, 1, "")]
+    [InlineData(StoreStatus.New, null, "delete cancel")]
+    [InlineData(StoreStatus.Provisioning, 1, "cancel")]
     [InlineData(StoreStatus.Ready, 1, "upgrade delete")]
     [InlineData(StoreStatus.Ready, 2, "upgrade rollback delete")]
     [InlineData(StoreStatus.Failed, null, "upgrade retry delete")]
     [InlineData(StoreStatus.Failed, 3, "upgrade rollback retry delete")]
-    [InlineData(StoreStatus.Deleting, 3, "")]
+    [InlineData(StoreStatus.Deleting, 3, "cancel")]
     public void Actions_follow_the_table(StoreStatus status, int? revision, string expected)
     {
         Assert.Equal(expected.Split(' ', StringSplitOptions.RemoveEmptyEntries), LifecycleTransitions.ActionsFor(status, revision));

@@ -91,6 +91,20 @@ public class RequestValidatorTests
         }
     }
 
+    // A user may leave userId out (they create for themself); if they send one it is still validated.
+    [Theory]
+    [InlineData("""{"storeName":"acme"}""", null)]
+    [InlineData("""{"storeName":"acme","userId":null}""", null)]
+    [InlineData("""{"storeName":"acme","userId":"alice"}""", "alice")]
+    public void Create_for_a_user_takes_userId_as_optional(string body, string? userId)
+    {
+        var result = RequestValidator.Create(Json(body), userIdRequired: false);
+        Assert.True(result.IsValid);
+        Assert.Equal(userId, result.Value!.UserId);
+        Assert.Contains("userId", RequestValidator.Create(Json("""{"storeName":"acme","userId":"a b"}"""), userIdRequired: false).Errors.Keys);
+        Assert.Equal(["storeName"], RequestValidator.Create(null, userIdRequired: false).Errors.Keys);
+    }
+
     // Wrong JSON types for the string fields are refused, naming the type received.
     [Theory]
     [InlineData("""{"storeName":123,"userId":"alice"}""", "storeName", "a number")]

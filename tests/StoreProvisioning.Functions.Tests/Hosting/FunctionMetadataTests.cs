@@ -21,6 +21,7 @@ public sealed class FunctionMetadataTests
     [InlineData("UpgradeStore", "stores/{name}/upgrade", "post")]
     [InlineData("RollbackStore", "stores/{name}/rollback", "post")]
     [InlineData("RetryStore", "stores/{name}/retry", "post")]
+    [InlineData("CancelStore", "stores/{name}/cancel", "post")]
     [InlineData("GetMetrics", "stores/metrics", "get")]
     [InlineData("ListActivity", "stores/activity", "get")]
     [InlineData("Health", "health", "get")]
@@ -70,6 +71,7 @@ public sealed class FunctionMetadataTests
     [InlineData("UpgradeStore")]
     [InlineData("RollbackStore")]
     [InlineData("RetryStore")]
+    [InlineData("CancelStore")]
     [InlineData("ReconcileStores")]
     public void Functions_that_start_orchestrations_bind_the_durable_client(string function)
     {

@@ -10,6 +10,7 @@ using StoreProvisioning.Application;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Functions.Hosting;
 using StoreProvisioning.Functions.Orchestration;
+using StoreProvisioning.Identity;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
 using StoreProvisioning.Validation;
@@ -95,7 +96,7 @@ public sealed class Harness : IAsyncDisposable
     /// <summary>Creates a store through the application service (as POST /api/stores does).</summary>
     public async Task<Store> CreateAsync(string name, StoreEngine engine = StoreEngine.WooCommerce, string user = "alice")
     {
-        var created = await Stores.CreateAsync(new CreateStoreRequest(name, user, engine));
+        var created = await Stores.CreateAsync(Callers.Operator, new CreateStoreRequest(name, user, engine));
         Assert.True(created.IsOk);
         return created.Value!;
     }
@@ -125,28 +126,28 @@ public sealed class Harness : IAsyncDisposable
 
     public async Task<Store?> UpgradeAsync(string name, string? valuesJson = null)
     {
-        var accepted = await Stores.UpgradeAsync(name, valuesJson);
+        var accepted = await Stores.UpgradeAsync(Callers.Operator, name, valuesJson);
         Assert.True(accepted.IsOk, accepted.Refusal?.Detail);
         return await RunAsync(accepted.Value!);
     }
 
     public async Task<Store?> RollbackAsync(string name, int? revision = null)
     {
-        var accepted = await Stores.RollbackAsync(name, revision);
+        var accepted = await Stores.RollbackAsync(Callers.Operator, name, revision);
         Assert.True(accepted.IsOk, accepted.Refusal?.Detail);
         return await RunAsync(accepted.Value!);
     }
 
     public async Task<Store?> RetryAsync(string name)
     {
-        var accepted = await Stores.RetryAsync(name);
+        var accepted = await Stores.RetryAsync(Callers.Operator, name);
         Assert.True(accepted.IsOk, accepted.Refusal?.Detail);
         return await RunAsync(accepted.Value!);
     }
 
     public async Task<Store?> DeleteAsync(string name)
     {
-        var accepted = await Stores.DeleteAsync(name);
+        var accepted = await Stores.DeleteAsync(Callers.Operator, name);
         Assert.True(accepted.IsOk, accepted.Refusal?.Detail);
         return await RunAsync(accepted.Value!);
     }

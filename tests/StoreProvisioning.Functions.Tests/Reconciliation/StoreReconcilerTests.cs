@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Functions.Reconciliation;
 using StoreProvisioning.Functions.Tests.Infrastructure;
+using StoreProvisioning.Identity;
 using StoreProvisioning.Lifecycle;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
@@ -39,7 +40,7 @@ public sealed class StoreReconcilerTests
         var clock = new ShiftedClock();
         await using var h = await Harness.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
         await h.ProvisionAsync("acme");
-        Assert.True((await h.Stores.DeleteAsync("acme")).IsOk); // DELETING, orchestration never started
+        Assert.True((await h.Stores.DeleteAsync(Callers.Operator, "acme")).IsOk); // DELETING, orchestration never started
 
         clock.Shift = ReconcileDecision.SettleTime + TimeSpan.FromSeconds(5);
         Assert.Equal(1, await RunAsync(h));
@@ -61,7 +62,7 @@ public sealed class StoreReconcilerTests
             services: s => s.AddSingleton<TimeProvider>(clock));
         await h.ProvisionAsync("acme");
         h.Fakes.Kubectl("FAKE_KUBECTL_DELETE_MODE", "hang");
-        var deleting = (await h.Stores.DeleteAsync("acme")).Value!;
+        var deleting = (await h.Stores.DeleteAsync(Callers.Operator, "acme")).Value!;
         await h.Host.Client.ScheduleNewOrchestrationInstanceAsync(
             OperationLauncher.OrchestratorFor(StoreOperation.Delete),
             OperationLauncher.InputFor(deleting, h.Options.OperationDeadline),
