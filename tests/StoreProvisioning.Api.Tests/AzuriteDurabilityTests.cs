@@ -76,7 +76,7 @@ public sealed class AzuriteDurabilityTests(ITestOutputHelper output) : IAsyncLif
 
         // Crash while both installs are inside helm.
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (names.Any(n => !server.Calls().Any(c => c.Tool == "helm" && c.Event == "start" && c.Argv.Length > 2 && c.Argv[0] == "upgrade" && c.Argv.Contains(n))))
+        while (names.Any(n => !server.FakeCli.Calls().Any(c => c.Tool == "helm" && c.Argv.Length > 2 && c.Argv[0] == "upgrade" && c.Argv.Contains(n))))
         {
             Assert.True(DateTime.UtcNow < deadline, "the installs did not reach helm");
             await Task.Delay(100);
@@ -93,7 +93,7 @@ public sealed class AzuriteDurabilityTests(ITestOutputHelper output) : IAsyncLif
             output.WriteLine($"{name}: {store}");
             Assert.Equal("READY", store.GetProperty("status").GetString());
             Assert.Equal("install", store.GetProperty("operation").GetString());
-            var installs = server.Calls().Count(c => c.Tool == "helm" && c.Event == "start" && c.Argv.Length > 2 && c.Argv[0] == "upgrade" && c.Argv.Contains(name));
+            var installs = server.FakeCli.Calls().Count(c => c.Tool == "helm" && c.Argv.Length > 2 && c.Argv[0] == "upgrade" && c.Argv.Contains(name));
             Assert.True(installs >= 2, $"{name}: the interrupted helm install should have run again ({installs} runs)");
         }
 

@@ -23,7 +23,7 @@ public sealed class BusyStoreTests(BusyServer fixture) : IClassFixture<BusyServe
         await client.WaitForStatusAsync("busy-deleting", "READY");
 
         // A store whose install hangs, so it stays PROVISIONING.
-        server.SetBehaviour("busy-installing", "upgrade:hang");
+        server.FakeCli.SetBehaviour("busy-installing", "upgrade:hang");
         using (var created = await client.CreateAsync("busy-installing", "busy-user-2"))
         {
             await created.AssertAcceptedAsync("busy-installing");
@@ -31,7 +31,7 @@ public sealed class BusyStoreTests(BusyServer fixture) : IClassFixture<BusyServe
 
         await client.WaitForStatusAsync("busy-installing", "PROVISIONING");
 
-        server.SetBehaviour("busy-deleting", "uninstall:hang");
+        server.FakeCli.SetBehaviour("busy-deleting", "uninstall:hang");
         using (var delete = await client.DeleteAsync("/api/stores/busy-deleting"))
         {
             Assert.Equal("DELETING", (await delete.AssertAcceptedAsync("busy-deleting")).GetProperty("status").GetString());
@@ -78,9 +78,9 @@ public sealed class BusyStoreTests(BusyServer fixture) : IClassFixture<BusyServe
     }
 
     private bool Started(string command, string release) =>
-        server.Calls().Any(c => c.Tool == "helm" && c.Event == "start" && c.Argv.Length > 1 && c.Argv[0] == command && c.Argv.Contains(release));
+        server.FakeCli.Calls().Any(c => c.Tool == "helm" && c.Argv.Length > 1 && c.Argv[0] == command && c.Argv.Contains(release));
 
     // helm runs that change the release: none may start for a refused request.
-    private int Mutations(string name) => server.Calls().Count(c =>
-        c.Tool == "helm" && c.Event == "start" && c.Argv.Length > 1 && c.Argv[0] is "upgrade" or "rollback" or "uninstall" && c.Argv.Contains(name));
+    private int Mutations(string name) => server.FakeCli.Calls().Count(c =>
+        c.Tool == "helm" && c.Argv.Length > 1 && c.Argv[0] is "upgrade" or "rollback" or "uninstall" && c.Argv.Contains(name));
 }

@@ -27,7 +27,7 @@ public sealed class CancelTests : IAsyncLifetime
     public async Task Cancel_of_a_hanging_install_stops_helm_and_retry_reaches_ready()
     {
         var client = server.Client;
-        server.SetBehaviour("cancel-install", "once:upgrade:hang");
+        server.FakeCli.SetBehaviour("cancel-install", "once:upgrade:hang");
         using (var created = await client.CreateAsync("cancel-install", "cancel-user"))
         {
             await created.AssertAcceptedAsync("cancel-install");
@@ -63,7 +63,7 @@ public sealed class CancelTests : IAsyncLifetime
         }
 
         await client.WaitForStatusAsync("cancel-delete", "READY");
-        server.SetBehaviour("cancel-delete", "once:uninstall:hang-hard");
+        server.FakeCli.SetBehaviour("cancel-delete", "once:uninstall:hang-hard");
         using (var delete = await client.DeleteAsync("/api/stores/cancel-delete"))
         {
             await delete.AssertAcceptedAsync("cancel-delete");
@@ -76,7 +76,7 @@ public sealed class CancelTests : IAsyncLifetime
         Assert.True(cancel.StatusCode == HttpStatusCode.OK, $"expected 200, got {(int)cancel.StatusCode}: {text}");
         Assert.Equal("FAILED", (await cancel.BodyAsync()).GetProperty("status").GetString());
         AssertGone(pid);
-        Assert.DoesNotContain(server.Calls(), c => c.Pid == pid && c.Event == "end"); // it ignored SIGTERM: killed
+        Assert.DoesNotContain(server.FakeCli.Calls(), c => c.Pid == pid && c.End is not null); // it ignored SIGTERM: killed
 
         await Task.Delay(1000);
         var after = await client.GetJsonAsync("/api/stores/cancel-delete");
@@ -118,8 +118,8 @@ public sealed class CancelTests : IAsyncLifetime
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
-            var start = server.Calls().LastOrDefault(c => c.Tool == tool && c.Event == "start" && c.Argv.Length > 1 && c.Argv[0] == verb && c.Argv.Contains(release));
-            if (start is not null && server.RunningCliPids().Contains(start.Pid))
+            var start = server.FakeCli.Calls().LastOrDefault(c => c.Tool == tool && c.Argv.Length > 1 && c.Argv[0] == verb && c.Argv.Contains(release));
+            if (start is not null && server.FakeCli.RunningPids().Contains(start.Pid))
             {
                 return start.Pid;
             }
@@ -131,7 +131,7 @@ public sealed class CancelTests : IAsyncLifetime
 
     private void AssertGone(int pid)
     {
-        Assert.DoesNotContain(pid, server.RunningCliPids());
+        Assert.DoesNotContain(pid, server.FakeCli.RunningPids());
         Assert.False(Directory.Exists($"/proc/{pid}"), $"the {pid} CLI process is still alive after cancel");
     }
 }

@@ -26,9 +26,9 @@ public sealed class ConcurrencyTests(SlowHelmServer fixture, ITestOutputHelper o
             Assert.Equal("READY", (await client.WaitForStatusAsync(name, ApiCalls.Terminal, TimeSpan.FromSeconds(90))).GetProperty("status").GetString());
         }
 
-        var helmRuns = server.Calls().Where(c => c.Tool == "helm" && c.Argv.Length > 0 && c.Argv[0] == "upgrade").ToList();
-        var starts = helmRuns.Where(c => c.Event == "start").ToDictionary(c => c.Pid, c => c.Time);
-        var ends = helmRuns.Where(c => c.Event == "end").ToDictionary(c => c.Pid, c => c.Time);
+        var helmRuns = server.FakeCli.Calls().Where(c => c.Tool == "helm" && c.Argv.Length > 0 && c.Argv[0] == "upgrade").ToList();
+        var starts = helmRuns.ToDictionary(c => c.Pid, c => c.Start);
+        var ends = helmRuns.Where(c => c.End is not null).ToDictionary(c => c.Pid, c => c.End!.Value);
         Assert.Equal(6, starts.Count);
         Assert.Equal(starts.Keys.Order(), ends.Keys.Order());
 

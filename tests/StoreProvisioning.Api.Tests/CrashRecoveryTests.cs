@@ -43,7 +43,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IAsyncLifetim
         var hanging = new[] { "crash-slow-1", "crash-slow-2", "crash-slow-3" };
         foreach (var name in hanging)
         {
-            server.SetBehaviour(name, "once:upgrade:hang");
+            server.FakeCli.SetBehaviour(name, "once:upgrade:hang");
             using var created = await client.CreateAsync(name, "crash-user");
             await created.AssertAcceptedAsync(name);
         }
@@ -54,7 +54,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IAsyncLifetim
         }
 
         await client.WaitForStatusAsync("crash-slow-1", "PROVISIONING");
-        await WaitForAsync(() => server.Calls().Count(c => c.Tool == "helm" && c.Event == "start" && c.Argv.Length > 0 && c.Argv[0] == "upgrade" && c.Argv.Any(a => a.StartsWith("crash-slow-", StringComparison.Ordinal))) >= 2, "two hanging helm installs");
+        await WaitForAsync(() => server.FakeCli.Calls().Count(c => c.Tool == "helm" && c.Argv.Length > 0 && c.Argv[0] == "upgrade" && c.Argv.Any(a => a.StartsWith("crash-slow-", StringComparison.Ordinal))) >= 2, "two hanging helm installs");
 
         var storesBefore = (await client.GetJsonAsync("/api/stores")).EnumerateArray().ToList();
         var activityBefore = await client.ActivityAsync(limit: 500);

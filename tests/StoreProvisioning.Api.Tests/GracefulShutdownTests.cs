@@ -27,8 +27,8 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
     public async Task Sigterm_leaves_no_cli_process_behind_and_the_stores_recover_after_restart()
     {
         var client = server.Client;
-        server.SetBehaviour("stop-polite", "once:upgrade:hang");
-        server.SetBehaviour("stop-stubborn", "once:upgrade:hang-hard");
+        server.FakeCli.SetBehaviour("stop-polite", "once:upgrade:hang");
+        server.FakeCli.SetBehaviour("stop-stubborn", "once:upgrade:hang-hard");
         foreach (var name in new[] { "stop-polite", "stop-stubborn" })
         {
             using var created = await client.CreateAsync(name, "stop-user");
@@ -37,16 +37,16 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
 
         await WaitForAsync(() => HelmInstalls().Count == 2, "both helm installs to start");
         var pids = HelmInstalls().Select(c => c.Pid).ToList();
-        Assert.Equal(pids.Count, server.RunningCliPids().Intersect(pids).Count());
+        Assert.Equal(pids.Count, server.FakeCli.RunningPids().Intersect(pids).Count());
 
         var exitCode = await server.StopGracefullyAsync(TimeSpan.FromSeconds(30));
         output.WriteLine($"server exited with {exitCode}");
 
-        Assert.Empty(server.RunningCliPids());
+        Assert.Empty(server.FakeCli.RunningPids());
         Assert.All(pids, pid => Assert.False(Directory.Exists($"/proc/{pid}"), $"helm pid {pid} outlived the server"));
         // The one that honours SIGTERM ended by itself (helm marks its release failed); the other was killed (no end line).
         var polite = HelmInstalls().Single(c => c.Argv.Contains("stop-polite")).Pid;
-        Assert.Contains(server.Calls(), c => c.Pid == polite && c.Event == "end");
+        Assert.Contains(server.FakeCli.Calls(), c => c.Pid == polite && c.End is not null);
         Assert.Contains("is stopped for shutdown; sending SIGTERM", server.Log, StringComparison.Ordinal);
 
         await server.StartProcessAsync();
@@ -70,8 +70,8 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
         Assert.Contains(await client.ActivityAsync("stop-stubborn"), a => a.GetProperty("action").GetString() == "release.recovered");
     }
 
-    private List<CliCall> HelmInstalls() => server.Calls()
-        .Where(c => c.Tool == "helm" && c.Event == "start" && c.Argv.Length > 0 && c.Argv[0] == "upgrade")
+    private List<CliCall> HelmInstalls() => server.FakeCli.Calls()
+        .Where(c => c.Tool == "helm" && c.Argv.Length > 0 && c.Argv[0] == "upgrade")
         .ToList();
 
     private static async Task WaitForAsync(Func<bool> condition, string what)

@@ -37,7 +37,7 @@ public sealed class HealthTests : IAsyncLifetime
         await list.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
         using var create = await server.Client.CreateAsync("health-nodb", "health-user");
         await create.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
-        Assert.DoesNotContain(server.Calls(), c => c.Tool == "helm" && c.Argv.Length > 0 && c.Argv[0] == "upgrade");
+        Assert.DoesNotContain(server.FakeCli.Calls(), c => c.Tool == "helm" && c.Argv.Length > 0 && c.Argv[0] == "upgrade");
     }
 }
 

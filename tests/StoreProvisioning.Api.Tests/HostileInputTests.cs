@@ -29,7 +29,7 @@ public sealed class HostileInputTests(HostileInputServer fixture, ITestOutputHel
     public async Task Bad_requests_are_refused_and_change_nothing()
     {
         await SeedAsync();
-        var calls = server.CallsSnapshot();
+        var calls = server.FakeCli.CallsSnapshot();
         var stores = await RawAsync("/api/stores");
         var activity = await RawAsync("/api/stores/activity?limit=500");
         var metrics = await RawAsync("/api/stores/metrics");
@@ -92,7 +92,7 @@ public sealed class HostileInputTests(HostileInputServer fixture, ITestOutputHel
 
         // Whatever the server might still do in the background has had time to show.
         await Task.Delay(1000);
-        Assert.True(calls.SequenceEqual(server.CallsSnapshot()), "helm/kubectl were invoked during hostile input:\n" + Encoding.UTF8.GetString(server.CallsSnapshot().Skip(calls.Length).ToArray()));
+        Assert.True(calls.SequenceEqual(server.FakeCli.CallsSnapshot()), "helm/kubectl were invoked during hostile input:\n" + Encoding.UTF8.GetString(server.FakeCli.CallsSnapshot().Skip(calls.Length).ToArray()));
         Assert.Equal(stores, await RawAsync("/api/stores"));
         Assert.Equal(activity, await RawAsync("/api/stores/activity?limit=500"));
         Assert.Equal(metrics, await RawAsync("/api/stores/metrics"));
@@ -114,7 +114,7 @@ public sealed class HostileInputTests(HostileInputServer fixture, ITestOutputHel
         var last = (Calls: -1, Activity: string.Empty);
         for (var i = 0; i < 100; i++)
         {
-            var now = (server.CallsSnapshot().Length, await RawAsync("/api/stores/activity?limit=500"));
+            var now = (server.FakeCli.CallsSnapshot().Length, await RawAsync("/api/stores/activity?limit=500"));
             if (now == last)
             {
                 return;

@@ -24,10 +24,10 @@ public sealed class LifecycleTests(LifecycleServer fixture) : IClassFixture<Life
         Assert.Equal(JsonValueKind.Null, store.GetProperty("error").ValueKind);
         Assert.Equal("install", store.GetProperty("operation").GetString());
 
-        var calls = server.Calls().Where(c => c.Event == "start").ToList();
+        var calls = server.FakeCli.Calls();
         var install = Assert.Single(calls, c => c.Tool == "helm" && c.Argv.Length > 2 && c.Argv[0] == "upgrade" && c.Argv.Contains("life-ready"));
         Assert.Contains("--install", install.Argv);
-        Assert.Contains(Path.Combine(Repository.Root, "helm", "woocommerce"), install.Argv);
+        Assert.Contains(Path.Combine(RepositoryFiles.Root, "helm", "woocommerce"), install.Argv);
         Assert.Equal("store-life-ready", NamespaceOf(install.Argv));
         Assert.Contains(install.Argv, a => a.StartsWith("--wait", StringComparison.Ordinal));
         Assert.Contains("--timeout", install.Argv);
@@ -89,7 +89,7 @@ public sealed class LifecycleTests(LifecycleServer fixture) : IClassFixture<Life
         Assert.Equal("READY", rolled.GetProperty("status").GetString());
         Assert.Equal(3, rolled.GetProperty("revision").GetInt32());
 
-        var rollbackCall = server.Calls().Last(c => c.Tool == "helm" && c.Event == "start" && c.Argv.Length > 1 && c.Argv[0] == "rollback" && c.Argv[1] == "life-upgrade");
+        var rollbackCall = server.FakeCli.Calls().Last(c => c.Tool == "helm" && c.Argv.Length > 1 && c.Argv[0] == "rollback" && c.Argv[1] == "life-upgrade");
         Assert.Equal("1", rollbackCall.Argv[2]);
 
         using var explicitRollback = await client.PostAsync("/api/stores/life-upgrade/rollback", ApiCalls.Json("""{"revision":2}"""));
@@ -126,7 +126,7 @@ public sealed class LifecycleTests(LifecycleServer fixture) : IClassFixture<Life
         Assert.Contains("delete.requested", history);
         Assert.Contains("store.removed", history);
 
-        var calls = server.Calls().Where(c => c.Event == "start").ToList();
+        var calls = server.FakeCli.Calls();
         Assert.Contains(calls, c => c.Tool == "helm" && c.Argv.Length > 1 && c.Argv[0] == "uninstall" && c.Argv[1] == "life-delete");
         Assert.Contains(calls, c => c.Tool == "kubectl" && c.Argv.Contains("delete") && c.Argv.Contains("store-life-delete"));
 
@@ -139,7 +139,7 @@ public sealed class LifecycleTests(LifecycleServer fixture) : IClassFixture<Life
     // Proves a FAILED store (never installed) can be deleted, and the row is removed even though the uninstall finds nothing.
     public async Task A_failed_store_can_be_deleted()
     {
-        server.SetBehaviour("life-broken", "upgrade:fail");
+        server.FakeCli.SetBehaviour("life-broken", "upgrade:fail");
         using var response = await client.CreateAsync("life-broken", "life-user-5");
         await response.AssertAcceptedAsync("life-broken");
         Assert.Equal("FAILED", (await client.WaitForStatusAsync("life-broken", ApiCalls.Terminal)).GetProperty("status").GetString());
@@ -157,7 +157,7 @@ public sealed class LifecycleTests(LifecycleServer fixture) : IClassFixture<Life
         using var response = await client.CreateAsync("life-partial", "life-user-6");
         await response.AssertAcceptedAsync("life-partial");
         await client.WaitForStatusAsync("life-partial", "READY");
-        server.SetBehaviour("ns-store-life-partial", "fail");
+        server.FakeCli.SetBehaviour("ns-store-life-partial", "fail");
 
         using var delete = await client.DeleteAsync("/api/stores/life-partial");
         await delete.AssertAcceptedAsync("life-partial");

@@ -176,6 +176,6 @@ public sealed class ConcurrencyAndIdempotencyTests
         var values = Path.Combine(h.Root, "values.json");
         await File.WriteAllTextAsync(values, """{"store":{"name":"acme"}}""");
         var helm = h.Services.GetRequiredService<StoreProvisioning.Cluster.HelmCli>();
-        await helm.UpgradeInstallAsync("acme", Path.Combine(FakeCluster.ChartsRoot, "woocommerce"), "store-acme", [values], false, [], default);
+        await helm.UpgradeInstallAsync("acme", Path.Combine(RepositoryFiles.Path("helm"), "woocommerce"), "store-acme", [values], false, [], default);
     }
 }

@@ -60,7 +60,7 @@ public sealed class FaultTests
     public async Task Exit_137_fails_and_retry_recovers_the_pending_release()
     {
         await using var h = await Harness.StartAsync();
-        h.Fakes.Behaviour("acme", "once:upgrade:exit137");
+        h.Fakes.SetBehaviour("acme", "once:upgrade:exit137");
 
         var failed = await h.ProvisionAsync("acme");
 
@@ -87,7 +87,7 @@ public sealed class FaultTests
     {
         await using var h = await Harness.StartAsync();
         await h.ProvisionAsync("acme");
-        h.Fakes.Behaviour("acme", "once:upgrade:pending");
+        h.Fakes.SetBehaviour("acme", "once:upgrade:pending");
 
         var failed = await h.UpgradeAsync("acme", """{"replicaCount":2}""");
 
@@ -108,7 +108,7 @@ public sealed class FaultTests
     {
         await using var h = await Harness.StartAsync();
         await h.ProvisionAsync("acme");
-        h.Fakes.Behaviour("acme", "once:upgrade:fail-crashloop");
+        h.Fakes.SetBehaviour("acme", "once:upgrade:fail-crashloop");
 
         var failed = await h.UpgradeAsync("acme", """{"image":{"tag":"broken"}}""");
 
@@ -128,7 +128,7 @@ public sealed class FaultTests
         await using var h = await Harness.StartAsync();
         await h.ProvisionAsync("acme");
         await h.UpgradeAsync("acme");
-        h.Fakes.Behaviour("acme", "once:rollback:fail");
+        h.Fakes.SetBehaviour("acme", "once:rollback:fail");
 
         var failed = await h.RollbackAsync("acme", 1);
 

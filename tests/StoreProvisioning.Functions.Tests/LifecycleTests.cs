@@ -26,7 +26,7 @@ public sealed class LifecycleTests
 
         var install = Assert.Single(h.Fakes.Calls(), c => c.Tool == "helm" && c.Argv[0] == "upgrade");
         var argv = install.Argv;
-        Assert.Equal(["upgrade", "--install", "acme", Path.Combine(FakeCluster.ChartsRoot, "woocommerce"), "--namespace", "store-acme", "--wait", "--timeout", "30s"], argv.Take(9));
+        Assert.Equal(["upgrade", "--install", "acme", Path.Combine(RepositoryFiles.Path("helm"), "woocommerce"), "--namespace", "store-acme", "--wait", "--timeout", "30s"], argv.Take(9));
         Assert.DoesNotContain(argv, a => a.StartsWith("--set", StringComparison.Ordinal));
         var valuesFile = argv[argv.ToList().IndexOf("--values") + 1];
         Assert.False(File.Exists(valuesFile), "the private values file is deleted after the run");
@@ -135,7 +135,7 @@ public sealed class LifecycleTests
     {
         await using var h = await Harness.StartAsync();
         await h.ProvisionAsync("acme");
-        h.Fakes.Behaviour("acme", "uninstall:fail");
+        h.Fakes.SetBehaviour("acme", "uninstall:fail");
         h.Fakes.Kubectl("FAKE_KUBECTL_DELETE_MODE", "fail");
 
         var store = await h.DeleteAsync("acme");

@@ -54,7 +54,7 @@ public sealed class SecretTests
     public async Task Secrets_echoed_by_helm_are_redacted_from_errors()
     {
         await using var h = await Harness.StartAsync(f => f.Helm("FAKE_HELM_ECHO_VALUES_ON_FAILURE", "1"));
-        h.Fakes.Behaviour("acme", "once:upgrade:fail");
+        h.Fakes.SetBehaviour("acme", "once:upgrade:fail");
 
         var failed = await h.ProvisionAsync("acme");
 

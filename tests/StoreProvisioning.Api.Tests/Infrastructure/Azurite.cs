@@ -125,12 +125,12 @@ public sealed class Azurite : IAsyncDisposable
 
     private static async Task<(string? Path, string? Why)> FindOrInstallAsync()
     {
-        var installed = Path.Combine(Repository.Root, ".tools", "azurite", "node_modules", ".bin", "azurite");
+        var installed = Path.Combine(RepositoryFiles.Root, ".tools", "azurite", "node_modules", ".bin", "azurite");
         var candidates = new List<string?>
         {
             Environment.GetEnvironmentVariable("AZURITE_PATH"),
-            Path.Combine(Repository.Root, "node_modules", ".bin", "azurite"),
-            Path.Combine(Repository.Root, "frontend", "node_modules", ".bin", "azurite"),
+            Path.Combine(RepositoryFiles.Root, "node_modules", ".bin", "azurite"),
+            Path.Combine(RepositoryFiles.Root, "frontend", "node_modules", ".bin", "azurite"),
             installed,
         };
         candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(dir => Path.Combine(dir, "azurite")));
@@ -153,7 +153,7 @@ public sealed class Azurite : IAsyncDisposable
                 return (null, "Azurite is not installed and npm is not on PATH to install it (npm i -g azurite, or set AZURITE_PATH).");
             }
 
-            var prefix = Path.Combine(Repository.Root, ".tools", "azurite");
+            var prefix = Path.Combine(RepositoryFiles.Root, ".tools", "azurite");
             Directory.CreateDirectory(prefix);
             var install = Process.Start(new ProcessStartInfo(npm, ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--loglevel=error", $"azurite@{Version}"])
             {

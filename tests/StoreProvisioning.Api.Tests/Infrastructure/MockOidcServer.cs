@@ -41,7 +41,7 @@ public sealed class MockOidcServer : IAsyncDisposable
             return (null, "node is not on PATH.");
         }
 
-        var script = Path.Combine(Repository.Root, "tests", "StoreProvisioning.Api.Tests", "Infrastructure", "mock-oidc.mjs");
+        var script = Path.Combine(RepositoryFiles.Root, "tests", "StoreProvisioning.Api.Tests", "Infrastructure", "mock-oidc.mjs");
         var process = Process.Start(new ProcessStartInfo(node, [script, module])
         {
             RedirectStandardInput = true,
@@ -90,13 +90,13 @@ public sealed class MockOidcServer : IAsyncDisposable
     private static async Task<(string? Module, string? Why)> FindOrInstallAsync()
     {
         const string relative = "node_modules/oauth2-mock-server/dist/index.mjs";
-        var prefix = Path.Combine(Repository.Root, ".tools", "oauth2-mock-server");
+        var prefix = Path.Combine(RepositoryFiles.Root, ".tools", "oauth2-mock-server");
         var installed = Path.Combine(prefix, relative);
         var candidates = new[]
         {
             installed,
-            Path.Combine(Repository.Root, relative),
-            Path.Combine(Repository.Root, "frontend", relative),
+            Path.Combine(RepositoryFiles.Root, relative),
+            Path.Combine(RepositoryFiles.Root, "frontend", relative),
         };
         if (candidates.FirstOrDefault(File.Exists) is { } found)
         {

@@ -32,7 +32,8 @@ public sealed class TestServerProcess : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(Root, "stores.db");
 
-    public string CallsFile => Path.Combine(StateDirectory, "calls.jsonl");
+    /// <summary>Reads and steers the fake helm/kubectl of this server (calls.jsonl, behaviour/, releases/).</summary>
+    public FakeCliState FakeCli => new(StateDirectory);
 
     /// <summary>A client signed in with <see cref="AdminKey"/> (admin: sees everything, may create for any user).</summary>
     public HttpClient Client { get; private set; } = null!;
@@ -48,11 +49,11 @@ public sealed class TestServerProcess : IAsyncDisposable
         Directory.CreateDirectory(root);
         var environment = new Dictionary<string, string>
         {
-            ["HELM_PATH"] = Path.Combine(Repository.Root, "tests", "fakes", "helm"),
-            ["KUBECTL_PATH"] = Path.Combine(Repository.Root, "tests", "fakes", "kubectl"),
+            ["HELM_PATH"] = Path.Combine(RepositoryFiles.FakesFolder, "helm"),
+            ["KUBECTL_PATH"] = Path.Combine(RepositoryFiles.FakesFolder, "kubectl"),
             ["FAKE_CLI_STATE"] = Path.Combine(root, "fake-cli"),
             ["SQLITE_PATH"] = Path.Combine(root, "stores.db"),
-            ["CHARTS_ROOT"] = Path.Combine(Repository.Root, "helm"),
+            ["CHARTS_ROOT"] = Path.Combine(RepositoryFiles.Root, "helm"),
             ["PROVISION_CONCURRENCY"] = "2",
             ["MAX_STORES_PER_USER"] = "3",
             ["HELM_TIMEOUT"] = "60s",
@@ -184,7 +185,7 @@ public sealed class TestServerProcess : IAsyncDisposable
             await process.WaitForExitAsync();
         }
 
-        foreach (var pid in this.RunningCliPids())
+        foreach (var pid in FakeCli.RunningPids())
         {
             try
             {
@@ -286,7 +287,7 @@ public sealed class TestServerProcess : IAsyncDisposable
     /// </summary>
     private static async Task<string> BuiltServerAsync()
     {
-        var dll = Path.Combine(Repository.Root, "tests", "StoreProvisioning.TestServer", "bin", Repository.Configuration, "net10.0", "StoreProvisioning.TestServer.dll");
+        var dll = Path.Combine(RepositoryFiles.Root, "tests", "StoreProvisioning.TestServer", "bin", RepositoryFiles.Configuration, "net10.0", "StoreProvisioning.TestServer.dll");
         if (File.Exists(dll))
         {
             return dll;
@@ -297,7 +298,7 @@ public sealed class TestServerProcess : IAsyncDisposable
         {
             if (!built && !File.Exists(dll))
             {
-                var build = Process.Start(new ProcessStartInfo("dotnet", ["build", Path.Combine(Repository.Root, "tests", "StoreProvisioning.TestServer"), "-c", Repository.Configuration])
+                var build = Process.Start(new ProcessStartInfo("dotnet", ["build", Path.Combine(RepositoryFiles.Root, "tests", "StoreProvisioning.TestServer"), "-c", RepositoryFiles.Configuration])
                 {
                     RedirectStandardOutput = true,
                     RedirectStandardError = true,
@@ -318,29 +319,6 @@ public sealed class TestServerProcess : IAsyncDisposable
         }
 
         return dll;
-    }
-}
-
-/// <summary>Where the repository and this build live.</summary>
-public static class Repository
-{
-    public static string Root { get; } = FindRoot();
-
-    /// <summary>Debug or Release: the configuration these tests were built in (bin/{Configuration}/net10.0).</summary>
-    public static string Configuration { get; } =
-        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Debug";
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "host.json")) && Directory.Exists(Path.Combine(dir.FullName, "tests", "fakes")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Could not find the repository root (host.json and tests/fakes) above " + AppContext.BaseDirectory);
     }
 }
 

@@ -10,7 +10,7 @@ public static class ControlPlaneChart
     public const string Release = "control-plane";
     public const string Namespace = "control-plane";
 
-    public static string Dir => Path.Combine(Helm.RepoRoot, "helm", "control-plane");
+    public static string Dir => Path.Combine(RepositoryFiles.Root, "helm", "control-plane");
 
     public static IEnumerable<string> CiValuesFiles() =>
         Directory.GetFiles(Path.Combine(Dir, "ci"), "*-values.yaml").Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal);

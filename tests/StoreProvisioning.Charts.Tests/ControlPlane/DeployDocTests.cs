@@ -7,7 +7,7 @@ namespace StoreProvisioning.Charts.Tests.ControlPlane;
 /// <summary>docs/deploy.md stays true: its helm install/upgrade commands render, and the names it uses exist.</summary>
 public class DeployDocTests
 {
-    private static string DocPath => Path.Combine(Helm.RepoRoot, "docs", "deploy.md");
+    private static string DocPath => Path.Combine(RepositoryFiles.Root, "docs", "deploy.md");
 
     /// <summary>Shell commands of the doc's bash blocks, continuation lines joined and blockquote markers removed.</summary>
     private static List<string> Commands()
@@ -63,7 +63,7 @@ public class DeployDocTests
                 case "--values" or "-f":
                     var file = words[++i];
                     args.Add("--values");
-                    args.Add(Path.Combine(Helm.RepoRoot, copies.GetValueOrDefault(file, file)));
+                    args.Add(Path.Combine(RepositoryFiles.Root, copies.GetValueOrDefault(file, file)));
                     continue;
             }
             Assert.False(w.StartsWith('-'), $"`{command}`: flag {w} is not understood by this test; teach it or drop the flag");
@@ -74,7 +74,7 @@ public class DeployDocTests
         Assert.Equal("control-plane", release);
         Assert.Equal("./helm/control-plane", chart);
         args.Insert(1, release!);
-        args.Insert(2, Path.Combine(Helm.RepoRoot, "helm", "control-plane"));
+        args.Insert(2, Path.Combine(RepositoryFiles.Root, "helm", "control-plane"));
         Assert.Contains("--namespace", args);
         var r = Helm.Run(helm, [.. args]);
         Assert.True(r.ExitCode == 0, r.Describe());
@@ -94,7 +94,7 @@ public class DeployDocTests
         Assert.Contains("k3d cluster create stores -p '8080:80@loadbalancer'", all);
         Assert.Contains("scripts/images.sh", all);
         Assert.Contains(all, c => c.StartsWith("k3d image import store-provisioning/control-plane:", StringComparison.Ordinal));
-        Assert.Contains("docs/deploy.md", File.ReadAllText(Path.Combine(Helm.RepoRoot, "README.md")));
+        Assert.Contains("docs/deploy.md", File.ReadAllText(Path.Combine(RepositoryFiles.Root, "README.md")));
     }
 
     // Proves the object names the doc's kubectl commands and prose use are the ones the chart renders with the

@@ -13,7 +13,7 @@ namespace StoreProvisioning.Charts.Tests.ControlPlane;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public class DockerfileTests
 {
-    private static string Root => Helm.RepoRoot;
+    private static string Root => RepositoryFiles.Root;
     private static string[] FunctionsDockerfile => File.ReadAllLines(Path.Combine(Root, "Dockerfile"));
     private static string[] DashboardDockerfile => File.ReadAllLines(Path.Combine(Root, "frontend", "Dockerfile"));
 

@@ -8,7 +8,7 @@ namespace StoreProvisioning.Charts.Tests.ControlPlane;
 public sealed class ImagesScriptTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("images-sh-").FullName;
-    private static string Script => Path.Combine(Helm.RepoRoot, "scripts", "images.sh");
+    private static string Script => Path.Combine(RepositoryFiles.Root, "scripts", "images.sh");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -26,7 +26,7 @@ public sealed class ImagesScriptTests : IDisposable
     }
 
     private (int ExitCode, string Output) Run(string path, params string[] args) =>
-        DockerfileTests.RunProcess("/bin/bash", Helm.RepoRoot, TimeSpan.FromSeconds(30),
+        DockerfileTests.RunProcess("/bin/bash", RepositoryFiles.Root, TimeSpan.FromSeconds(30),
             new Dictionary<string, string?> { ["PATH"] = path, ["CONTAINER_ENGINE"] = null, ["IMAGE_PREFIX"] = null, ["IMAGE_TAG"] = null },
             [Script, .. args]);
 

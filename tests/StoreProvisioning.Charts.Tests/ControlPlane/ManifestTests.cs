@@ -201,7 +201,7 @@ public class ManifestTests
     /// <summary>Setting names of the README's settings table, except those only the test server reads.</summary>
     private static IEnumerable<string> ReadmeSettings()
     {
-        var readme = File.ReadAllLines(Path.Combine(Helm.RepoRoot, "README.md"));
+        var readme = File.ReadAllLines(Path.Combine(RepositoryFiles.Root, "README.md"));
         var start = Array.FindIndex(readme, l => l.Trim() == "## Settings");
         Assert.True(start >= 0, "README has no ## Settings section");
         foreach (var line in readme.Skip(start + 1).TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal)))

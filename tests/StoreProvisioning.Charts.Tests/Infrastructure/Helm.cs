@@ -10,7 +10,7 @@ public sealed record HelmResult(int ExitCode, string StdOut, string StdErr, stri
     public string Describe() => $"`{CommandLine}` exited {ExitCode}\n--- stderr ---\n{StdErr}\n--- stdout (first 2000 chars) ---\n{(StdOut.Length > 2000 ? StdOut[..2000] : StdOut)}";
 }
 
-/// <summary>Locates the repository, the charts and the real helm 3 / helm 4 binaries and runs them.</summary>
+/// <summary>Locates the charts and the real helm 3 / helm 4 binaries and runs them.</summary>
 public static class Helm
 {
     public const string V3 = "3";
@@ -20,25 +20,7 @@ public static class Helm
 
     private static readonly ConcurrentDictionary<string, HelmResult> Cache = new();
 
-    public static string RepoRoot { get; } = FindRepoRoot();
-
-    private static string FindRepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Functions.sln")) ||
-                Directory.Exists(Path.Combine(dir.FullName, ".git")) ||
-                File.Exists(Path.Combine(dir.FullName, ".git")))
-            {
-                return dir.FullName;
-            }
-            dir = dir.Parent;
-        }
-        throw new InvalidOperationException($"No repository root (Functions.sln or .git) above {AppContext.BaseDirectory}");
-    }
-
-    public static string ChartDir(string chart) => Path.Combine(RepoRoot, "helm", chart);
+    public static string ChartDir(string chart) => Path.Combine(RepositoryFiles.Root, "helm", chart);
 
     /// <summary>ci/*-values.yaml file names of a chart (discovered, so new files are tested automatically).</summary>
     public static IEnumerable<string> CiValuesFiles(string chart) =>
@@ -55,7 +37,7 @@ public static class Helm
     {
         var env = Environment.GetEnvironmentVariable(version == V3 ? "HELM3_PATH" : "HELM4_PATH");
         var path = string.IsNullOrWhiteSpace(env)
-            ? Path.Combine(RepoRoot, ".tools", $"helm{version}", "helm")
+            ? Path.Combine(RepositoryFiles.Root, ".tools", $"helm{version}", "helm")
             : env;
         if (!File.Exists(path))
         {
@@ -77,7 +59,7 @@ public static class Helm
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = RepoRoot,
+            WorkingDirectory = RepositoryFiles.Root,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
         var scratch = Path.Combine(Path.GetTempPath(), "charts-tests-helm" + version);

@@ -8,11 +8,11 @@ namespace StoreProvisioning.Core.Tests.Cluster;
 public sealed class CliRunnerTests : IDisposable
 {
     private readonly TempDirectory dir = new();
-    private readonly CapturingLogger<CliRunner> logger = new();
+    private readonly CapturingLoggerProvider logs = new();
 
     public void Dispose() => dir.Dispose();
 
-    private CliRunner Runner(double graceSeconds = 1) => new(TimeSpan.FromSeconds(graceSeconds), logger);
+    private CliRunner Runner(double graceSeconds = 1) => new(TimeSpan.FromSeconds(graceSeconds), logs.CreateLogger<CliRunner>());
 
     private static CliRequest Request(string exe, IReadOnlyList<string>? args = null, double timeoutSeconds = 20, string? stdin = null, IReadOnlyCollection<string>? secrets = null) =>
         new(exe, args ?? [], TimeSpan.FromSeconds(timeoutSeconds), stdin, secrets);
@@ -147,7 +147,7 @@ public sealed class CliRunnerTests : IDisposable
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         var pid = int.Parse(File.ReadAllText(pidFile), System.Globalization.CultureInfo.InvariantCulture);
         Assert.False(Directory.Exists($"/proc/{pid}"), $"process {pid} should be gone");
-        Assert.Contains(logger.Lines, l => l.Contains("did not exit within", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.Contains("did not exit within", StringComparison.Ordinal));
     }
 
     // Cancelling the caller's token also stops the process with SIGTERM first, and surfaces as cancellation.
@@ -310,7 +310,7 @@ public sealed class CliRunnerTests : IDisposable
         Assert.DoesNotContain(Other, ex.Message);
         Assert.Contains("[REDACTED]", ex.Message);
         Assert.DoesNotContain(Secret, ex.Result!.StandardOutput + ex.Result.StandardError);
-        Assert.All(logger.Lines, line => Assert.DoesNotContain(Secret, line));
+        Assert.All(logs.Lines, line => Assert.DoesNotContain(Secret, line));
     }
 
     // Secrets are also redacted from the stderr tail of a timeout message.

@@ -11,11 +11,11 @@ public sealed class HelmCliTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    private (HelmCli Helm, FakeCli Fake) Helm(string version, params (string Prefix, int Exit, string Stdout, string Stderr)[] answers)
+    private (HelmCli Helm, ScriptedCli Fake) Helm(string version, params (string Prefix, int Exit, string Stdout, string Stderr)[] answers)
     {
         var table = answers.ToDictionary(a => a.Prefix, a => (a.Exit, a.Stdout, a.Stderr));
         table["version"] = (0, version, string.Empty);
-        var fake = FakeCli.Create(dir, "helm", table);
+        var fake = ScriptedCli.Create(dir, "helm", table);
         var options = new StoreProvisioningOptions { SqlitePath = dir.File("s.db"), ChartsRoot = "/charts", HelmPath = fake.Path, HelmTimeout = TimeSpan.FromSeconds(90) };
         return (new HelmCli(new CliRunner(TimeSpan.FromSeconds(1), NullLogger<CliRunner>.Instance), options), fake);
     }

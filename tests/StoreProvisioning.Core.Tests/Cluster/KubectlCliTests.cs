@@ -11,9 +11,9 @@ public sealed class KubectlCliTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    private (KubectlCli Kubectl, FakeCli Fake) Kubectl(params (string Prefix, int Exit, string Stdout, string Stderr)[] answers)
+    private (KubectlCli Kubectl, ScriptedCli Fake) Kubectl(params (string Prefix, int Exit, string Stdout, string Stderr)[] answers)
     {
-        var fake = FakeCli.Create(dir, "kubectl", answers.ToDictionary(a => a.Prefix, a => (a.Exit, a.Stdout, a.Stderr)));
+        var fake = ScriptedCli.Create(dir, "kubectl", answers.ToDictionary(a => a.Prefix, a => (a.Exit, a.Stdout, a.Stderr)));
         var options = new StoreProvisioningOptions { SqlitePath = dir.File("s.db"), ChartsRoot = "/charts", KubectlPath = fake.Path, HelmTimeout = TimeSpan.FromMinutes(10) };
         return (new KubectlCli(new CliRunner(TimeSpan.FromSeconds(1), NullLogger<CliRunner>.Instance), options), fake);
     }

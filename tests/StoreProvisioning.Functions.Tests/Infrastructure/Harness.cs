@@ -66,7 +66,7 @@ public sealed class Harness : IAsyncDisposable
             ["SQLITE_PATH"] = Path.Combine(root, "stores.db"),
             ["HELM_PATH"] = cluster.HelmPath,
             ["KUBECTL_PATH"] = cluster.KubectlPath,
-            ["CHARTS_ROOT"] = FakeCluster.ChartsRoot,
+            ["CHARTS_ROOT"] = RepositoryFiles.Path("helm"),
             ["HELM_TIMEOUT"] = "30s",
             ["TERMINATION_GRACE"] = "2s",
             ["QUERY_TIMEOUT"] = "15s",

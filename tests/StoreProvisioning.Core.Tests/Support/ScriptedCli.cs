@@ -6,11 +6,11 @@ namespace StoreProvisioning.Core.Tests.Support;
 /// A stand-in for helm or kubectl: a single python process that answers by the longest matching argv prefix and
 /// records every call's argv and stdin as one JSON line, so tests can assert exactly what the CLI was asked.
 /// </summary>
-public sealed class FakeCli
+public sealed class ScriptedCli
 {
     private readonly string logPath;
 
-    private FakeCli(string path, string logPath)
+    private ScriptedCli(string path, string logPath)
     {
         Path = path;
         this.logPath = logPath;
@@ -19,7 +19,7 @@ public sealed class FakeCli
     public string Path { get; }
 
     /// <param name="answers">argv prefix ("status", "get namespace") → exit code, stdout, stderr. Unmatched calls exit 0 silently.</param>
-    public static FakeCli Create(TempDirectory dir, string name, IReadOnlyDictionary<string, (int Exit, string Stdout, string Stderr)> answers)
+    public static ScriptedCli Create(TempDirectory dir, string name, IReadOnlyDictionary<string, (int Exit, string Stdout, string Stderr)> answers)
     {
         var log = dir.File(name + ".calls.jsonl");
         var table = JsonSerializer.Serialize(answers.ToDictionary(kv => kv.Key, kv => new object[] { kv.Value.Exit, kv.Value.Stdout, kv.Value.Stderr }));
@@ -39,7 +39,7 @@ public sealed class FakeCli
             sys.stderr.write(err)
             sys.exit(code)
             """);
-        return new FakeCli(path, log);
+        return new ScriptedCli(path, log);
     }
 
     public IReadOnlyList<(string[] Argv, string Stdin)> Calls() =>

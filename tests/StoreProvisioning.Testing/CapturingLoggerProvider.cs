@@ -1,22 +1,25 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace StoreProvisioning.Functions.Tests.Infrastructure;
+namespace StoreProvisioning.Testing;
 
-/// <summary>Keeps every formatted log line (and exception text) so tests can search them for secrets.</summary>
+/// <summary>Keeps every formatted log line (with its structured values and exception text) so tests can search them, e.g. for secrets.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> lines = new();
 
     public IReadOnlyList<string> Lines => [.. lines];
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
+    public ILogger CreateLogger(string categoryName) => new Logger<object>(categoryName, lines);
+
+    /// <summary>A logger for a class that takes an ILogger&lt;T&gt; directly, writing to the same lines.</summary>
+    public ILogger<T> CreateLogger<T>() => new Logger<T>(typeof(T).FullName ?? typeof(T).Name, lines);
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    private sealed class Logger<T>(string category, ConcurrentQueue<string> lines) : ILogger<T>
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
