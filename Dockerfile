@@ -23,3 +23,5 @@ ENV AzureWebJobsScriptRoot=/home/site/wwwroot \
 COPY --from=build /home/site/wwwroot /home/site/wwwroot
 COPY helm/woocommerce /home/site/charts/woocommerce
 COPY helm/medusa /home/site/charts/medusa
+# The platform chart the control plane renders and applies to each store namespace before the release.
+COPY helm/store-namespace /home/site/charts/store-namespace
