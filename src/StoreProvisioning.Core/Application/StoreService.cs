@@ -1,4 +1,5 @@
 using System.Text.Json;
+using StoreProvisioning.Catalog;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Lifecycle;
 using StoreProvisioning.Persistence;
@@ -11,11 +12,14 @@ namespace StoreProvisioning.Application;
 /// What the API can ask of the control plane. Each call validates, applies the guardrails and the transition table
 /// through one conditional write, and returns the store whose operation the caller then starts.
 /// </summary>
-public class StoreService(StoreRepository repository, StoreProvisioningOptions options)
+public class StoreService(StoreRepository repository, StoreProvisioningOptions options, StoreCatalog catalog)
 {
+    /// <summary>The operator's catalog: what GET /api/catalog lists and upgrades choose from.</summary>
+    public StoreCatalog Catalog => catalog;
+
     public async Task<ServiceResult<Store>> CreateAsync(CreateStoreRequest request, CancellationToken cancellationToken = default)
     {
-        var result = await repository.CreateAsync(request.StoreName, request.UserId, request.Engine, options.MaxStoresPerUser, cancellationToken).ConfigureAwait(false);
+        var result = await repository.CreateAsync(request.StoreName, request.UserId, request.Engine, catalog.DefaultPlan, options.MaxStoresPerUser, cancellationToken).ConfigureAwait(false);
         return result.Outcome switch
         {
             CreateOutcome.Created => ServiceResult<Store>.Ok(result.Store!),
@@ -31,13 +35,40 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
         };
     }
 
-    public async Task<ServiceResult<Store>> UpgradeAsync(string name, string? valuesJson, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Upgrade with values checked against the tenant boundary (<see cref="UpgradeValuesPolicy"/>) for the store's
+    /// engine and the caller's <paramref name="authority"/>, before anything is written or run.
+    /// </summary>
+    public async Task<ServiceResult<Store>> UpgradeAsync(string name, string? valuesJson, ValuesAuthority authority, CancellationToken cancellationToken = default)
     {
+        string? plan = null;
+        if (valuesJson is not null)
+        {
+            var store = await repository.GetAsync(name, cancellationToken).ConfigureAwait(false);
+            if (store is null)
+            {
+                return NotFound(name);
+            }
+
+            using var values = JsonDocument.Parse(valuesJson);
+            var checkedValues = UpgradeValuesPolicy.Check(store.Engine, values.RootElement, authority, catalog, store.Plan);
+            if (!checkedValues.IsValid)
+            {
+                return ServiceResult<Store>.Refuse(
+                    ResultKind.Invalid,
+                    "Value not allowed",
+                    $"These values cannot be set on store '{name}'. GET /api/catalog lists the plans and versions; 'errors' names each refused key.",
+                    checkedValues.Errors);
+            }
+
+            plan = checkedValues.Value!.Plan;
+        }
+
         var args = JsonSerializer.Serialize(new OperationArgs(valuesJson is null ? null : JsonDocument.Parse(valuesJson).RootElement, null), JsonSerializerOptions.Web);
         return Map(await repository.BeginOperationAsync(
             name, LifecycleCommand.Upgrade, StoreOperation.Upgrade, args,
-            new ActivityDraft(AuditActions.UpgradeRequested, valuesJson is null ? "re-apply chart" : "with value overrides"),
-            cancellationToken).ConfigureAwait(false));
+            new ActivityDraft(AuditActions.UpgradeRequested, valuesJson is null ? "re-apply chart" : plan is null ? "with new settings" : $"with new settings, plan {plan}"),
+            cancellationToken, plan).ConfigureAwait(false));
     }
 
     public async Task<ServiceResult<Store>> RollbackAsync(string name, int? revision, CancellationToken cancellationToken = default)

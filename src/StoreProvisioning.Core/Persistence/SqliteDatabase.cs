@@ -42,6 +42,9 @@ public sealed class SqliteDatabase
         CREATE INDEX ix_activity_store ON activity (store_name, id);
         CREATE INDEX ix_activity_action ON activity (action);
         """,
+        """
+        ALTER TABLE stores ADD COLUMN plan TEXT NOT NULL DEFAULT 'small';
+        """,
     ];
 
     private readonly string connectionString;

@@ -8,16 +8,23 @@ using StoreProvisioning.Stores;
 
 namespace StoreProvisioning.Functions.Activities;
 
-/// <summary>Cluster steps on the store's namespace: create/label it before an install, delete it at the end of a delete.</summary>
+/// <summary>
+/// Cluster steps on the store's namespace: put the platform's isolation on it before an install or upgrade, delete it
+/// at the end of a delete.
+/// </summary>
 public sealed class NamespaceActivities(
     StoreRepository repository,
     KubectlCli kubectl,
+    StoreIsolation isolation,
     ClusterWorkLimiter limiter,
     ILogger<NamespaceActivities> logger)
 {
     /// <summary>
-    /// Creates (or re-labels) namespace store-{name}. For an install this is the first cluster step, so the store moves
-    /// NEW → PROVISIONING (audit install.started) first. Idempotent: `kubectl apply` of the same manifest.
+    /// Creates namespace store-{name} with the platform's isolation (helm/store-namespace: Pod Security restricted,
+    /// the plan's quota and limits, NetworkPolicies, the store id label), or re-applies it. For an install this is the
+    /// first cluster step, so the store moves NEW → PROVISIONING (audit install.started) first. A namespace labelled
+    /// for another store id (or still terminating) fails the operation with that reason. Idempotent: `kubectl apply`
+    /// of the same render.
     /// </summary>
     [Function(nameof(EnsureNamespace))]
     public async Task<StepOutcome> EnsureNamespace([ActivityTrigger] StoreOperationInput input, CancellationToken cancellationToken)
@@ -47,30 +54,43 @@ public sealed class NamespaceActivities(
         }
 
         var clock = Stopwatch.StartNew();
+        IsolationResult applied;
         try
         {
             using (await limiter.AcquireAsync(input.OperationId, cancellationToken))
             {
-                await kubectl.EnsureNamespaceAsync(ns, store.Name, cancellationToken);
+                // A first install never adopts a namespace without this store's id: it may be a deleted store's leftover.
+                applied = await isolation.ApplyAsync(store, adoptUnlabelled: input.Operation != StoreOperation.Install, cancellationToken);
             }
         }
         catch (CliCommandException ex)
         {
-            var reason = $"{ActivitySupport.Title(input.Effective)} failed: could not create namespace {ns}: {ActivitySupport.Reason(ex)}";
+            var reason = $"{ActivitySupport.Title(input.Effective)} failed: could not create namespace {ns} with its platform isolation: {ActivitySupport.Reason(ex)}";
             logger.LogWarning("Namespace {Namespace} for store {Store} failed: {Reason}", ns, store.Name, reason);
             await repository.RecordAsync(store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.NamespaceFailed, ex.Message, clock.Elapsed), CancellationToken.None);
             await repository.FailAsync(store.Name, input.OperationId, reason, new ActivityDraft(ActivitySupport.AuditFor(input.Effective).Failed, reason), cancellationToken: CancellationToken.None);
             return StepOutcome.Fail(reason);
         }
 
-        await repository.RecordAsync(store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.NamespaceReady, ns, clock.Elapsed), CancellationToken.None);
+        if (applied.Refusal is { } refusal)
+        {
+            var reason = $"{ActivitySupport.Title(input.Effective)} failed: {refusal}";
+            logger.LogWarning("Namespace {Namespace} refused for store {Store}: {Reason}", ns, store.Name, reason);
+            await repository.RecordAsync(store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.NamespaceFailed, refusal, clock.Elapsed), CancellationToken.None);
+            await repository.FailAsync(store.Name, input.OperationId, reason, new ActivityDraft(ActivitySupport.AuditFor(input.Effective).Failed, reason), cancellationToken: CancellationToken.None);
+            return StepOutcome.Fail(reason);
+        }
+
+        await repository.RecordAsync(
+            store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.NamespaceReady, $"{ns}: platform isolation applied (plan {store.Plan})", clock.Elapsed), CancellationToken.None);
         return StepOutcome.Ok();
     }
 
     /// <summary>
-    /// Deletes namespace store-{name}, waits for it to go, then removes the store's row (whatever kubectl did), so the
-    /// removal is not queued again behind other stores' cluster work. A failure or timeout of kubectl is recorded with
-    /// what still blocks the namespace (remaining resources, finalizers) and named in store.removed.
+    /// Deletes namespace store-{name} and waits for it to go. When kubectl confirms it is gone the store's row is removed
+    /// here, so the removal is not queued again behind other stores' cluster work. When it is not gone (kubectl failed
+    /// or timed out), the row stays DELETING as a tombstone with the reason and what still blocks the namespace: the
+    /// name stays taken until the reconciler's next delete confirms the namespace is gone.
     /// Idempotent: `--ignore-not-found`, and a store already removed is left alone.
     /// </summary>
     [Function(nameof(DeleteNamespace))]
@@ -89,9 +109,13 @@ public sealed class NamespaceActivities(
         }
 
         var problem = await DeleteAsync(store, input, cancellationToken);
-        var removal = await StoreRemoval.RemoveAsync(
-            repository, problem is null ? request : request with { Problems = [.. request.Problems, problem] }, logger, CancellationToken.None);
-        return problem is null || removal.Result == StepResult.Superseded ? removal : StepOutcome.Fail(problem);
+        if (problem is not null)
+        {
+            await StoreRemoval.HoldAsync(repository, request with { Problems = [.. request.Problems, problem] }, logger, CancellationToken.None);
+            return StepOutcome.Fail(problem);
+        }
+
+        return await StoreRemoval.RemoveAsync(repository, request, logger, CancellationToken.None);
     }
 
     /// <summary>kubectl delete namespace under a cluster slot; null when it went, else the reason it did not.</summary>

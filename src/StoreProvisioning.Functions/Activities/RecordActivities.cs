@@ -83,10 +83,27 @@ public sealed class RecordActivities(StoreRepository repository, KubectlCli kube
     }
 
     /// <summary>
-    /// Removes the DELETING store's row when the namespace step could not (it crashed or ran past its deadline), and
-    /// records store.removed with the partial failures. Idempotent: a second run finds no row.
+    /// When the namespace step could not answer (it crashed or ran past its deadline): removes the DELETING store's row
+    /// only if kubectl confirms the namespace no longer exists (store.removed with the partial failures); otherwise the
+    /// row stays DELETING with the reason. Idempotent: a second run finds no row.
     /// </summary>
     [Function(nameof(RemoveStore))]
-    public Task<StepOutcome> RemoveStore([ActivityTrigger] RemovalRequest request, CancellationToken cancellationToken) =>
-        StoreRemoval.RemoveAsync(repository, request, logger, cancellationToken);
+    public async Task<StepOutcome> RemoveStore([ActivityTrigger] RemovalRequest request, CancellationToken cancellationToken)
+    {
+        var ns = Stores.Store.NamespaceFor(request.Operation.StoreName);
+        string? present;
+        try
+        {
+            using var found = await kubectl.GetNamespaceAsync(ns, cancellationToken);
+            present = found is null ? null : $"namespace {ns} still exists";
+        }
+        catch (CliCommandException ex)
+        {
+            present = $"could not confirm that namespace {ns} is gone: {ActivitySupport.Reason(ex)}";
+        }
+
+        return present is null
+            ? await StoreRemoval.RemoveAsync(repository, request, logger, cancellationToken)
+            : await StoreRemoval.HoldAsync(repository, request with { Problems = [.. request.Problems, present] }, logger, cancellationToken);
+    }
 }

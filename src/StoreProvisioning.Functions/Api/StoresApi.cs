@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Application;
+using StoreProvisioning.Catalog;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Stores;
@@ -69,7 +70,7 @@ public sealed class StoresApi(StoreService stores, OperationLauncher launcher, S
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "stores/{name}/upgrade")] HttpRequest request,
         string name,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Upgrade, (values, ct) => stores.UpgradeAsync(name, values, ct), cancellationToken);
+        CancellationToken cancellationToken) => Operation(request, name, client, RequestValidator.Upgrade, (values, ct) => stores.UpgradeAsync(name, values, CallerAuthority(request), ct), cancellationToken);
 
     [Function("RollbackStore")]
     public Task<IActionResult> Rollback(
@@ -158,6 +159,12 @@ public sealed class StoresApi(StoreService stores, OperationLauncher launcher, S
 
         return ApiJson.Accepted(request, $"/api/stores/{store.Name}", StoreResponse.From(store, options));
     }
+
+    /// <summary>
+    /// Whose values these are. Until requests carry a verified identity with a role, every caller is a tenant: the
+    /// operator-level keys cannot be reached through the API. (Never from the body or an unverified header.)
+    /// </summary>
+    private static ValuesAuthority CallerAuthority(HttpRequest request) => ValuesAuthority.Tenant;
 
     private static IActionResult? InvalidName(string name) =>
         StoreRules.CheckName(name) is { } problem

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Application;
+using StoreProvisioning.Catalog;
 using StoreProvisioning.Cluster;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Functions.Orchestration;
@@ -21,12 +22,18 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<StoreProvisioningOptions>().SqlitePath));
         services.AddSingleton<StoreRepository>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<StoreProvisioningOptions>();
+            return StoreCatalog.Load(options.CatalogFile, options.PlatformChartPath);
+        });
         services.AddSingleton<StoreService>();
         services.AddSingleton(sp => new CliRunner(
             sp.GetRequiredService<StoreProvisioningOptions>().TerminationGrace,
             sp.GetRequiredService<ILogger<CliRunner>>()));
         services.AddSingleton<HelmCli>();
         services.AddSingleton<KubectlCli>();
+        services.AddSingleton<StoreIsolation>();
         services.AddSingleton(sp => new ClusterWorkLimiter(sp.GetRequiredService<StoreProvisioningOptions>().ProvisionConcurrency));
         services.AddSingleton<OperationLauncher>();
         services.AddSingleton<Reconciliation.StoreReconciler>();

@@ -73,7 +73,7 @@ internal static class StoreWorkflow
                 log.LogWarning("Delete of store {Store} stopped at the namespace: {Reason}", input.StoreName, namespaceStep.Message);
                 return;
             case StepResult.Failed:
-                problems.Add(namespaceStep.Message ?? "namespace deletion failed"); // recorded, and the row removed, by the activity
+                problems.Add(namespaceStep.Message ?? "namespace deletion failed"); // recorded by the activity, which keeps the row DELETING (tombstone)
                 break;
             case StepResult.TimedOut or StepResult.Crashed:
                 problems.Add(namespaceStep.Message!);
