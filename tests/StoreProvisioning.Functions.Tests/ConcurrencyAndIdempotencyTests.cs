@@ -140,7 +140,7 @@ public sealed class ConcurrencyAndIdempotencyTests
         await using var h = await Harness.StartAsync();
         await h.ProvisionAsync("acme");
         var stale = OperationLauncher.InputFor((await h.Repository.GetAsync("acme"))!) with { Operation = StoreOperation.Upgrade };
-        await h.Stores.UpgradeAsync("acme", null); // a newer operation takes the store
+        await h.Stores.UpgradeAsync("acme", null, StoreProvisioning.Catalog.ValuesAuthority.Tenant); // a newer operation takes the store
         var before = h.Fakes.Calls().Count;
 
         var outcome = await ActivatorUtilities.CreateInstance<ReleaseActivities>(h.Services).UpgradeRelease(stale, default);

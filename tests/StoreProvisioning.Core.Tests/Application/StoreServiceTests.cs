@@ -1,5 +1,6 @@
 using System.Text.Json;
 using StoreProvisioning.Application;
+using StoreProvisioning.Catalog;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Core.Tests.Support;
 using StoreProvisioning.Lifecycle;
@@ -15,7 +16,7 @@ public sealed class StoreServiceTests : IDisposable
     private readonly StoreService service;
 
     public StoreServiceTests() =>
-        service = new StoreService(h.Repository, new StoreProvisioningOptions { SqlitePath = h.DatabasePath, ChartsRoot = "/charts", MaxStoresPerUser = 2 });
+        service = new StoreService(h.Repository, new StoreProvisioningOptions { SqlitePath = h.DatabasePath, ChartsRoot = "/charts", MaxStoresPerUser = 2 }, ShippedCatalog.Load());
 
     public void Dispose() => h.Dispose();
 
@@ -41,7 +42,7 @@ public sealed class StoreServiceTests : IDisposable
     public async Task Missing_store_is_not_found()
     {
         Assert.Equal(ResultKind.NotFound, (await service.GetAsync("ghost")).Kind);
-        Assert.Equal(ResultKind.NotFound, (await service.UpgradeAsync("ghost", null)).Kind);
+        Assert.Equal(ResultKind.NotFound, (await service.UpgradeAsync("ghost", null, ValuesAuthority.Tenant)).Kind);
         Assert.Equal(ResultKind.NotFound, (await service.RollbackAsync("ghost", null)).Kind);
         Assert.Equal(ResultKind.NotFound, (await service.RetryAsync("ghost")).Kind);
         Assert.Equal(ResultKind.NotFound, (await service.DeleteAsync("ghost")).Kind);
@@ -56,22 +57,39 @@ public sealed class StoreServiceTests : IDisposable
 
         Assert.Equal(ResultKind.Invalid, (await service.RetryAsync("ready-one")).Kind);
         Assert.Equal(ResultKind.Conflict, (await service.DeleteAsync("busy-one")).Kind);
-        Assert.Equal(ResultKind.Conflict, (await service.UpgradeAsync("busy-one", null)).Kind);
+        Assert.Equal(ResultKind.Conflict, (await service.UpgradeAsync("busy-one", null, ValuesAuthority.Tenant)).Kind);
     }
 
-    // An upgrade keeps its value overrides as operation args (for a retry) and audits "with value overrides".
+    // An upgrade keeps its accepted settings as operation args (for a retry), moves the store to the plan it asks
+    // for, and audits the plan.
     [Fact]
-    public async Task Upgrade_records_overrides()
+    public async Task Upgrade_records_settings_and_plan()
     {
         await h.ReadyAsync("acme");
-        var result = await service.UpgradeAsync("acme", """{"replicas":2}""");
+        var result = await service.UpgradeAsync("acme", """{"plan":"medium","storeTitle":"Acme"}""", ValuesAuthority.Tenant);
 
         Assert.Equal(ResultKind.Ok, result.Kind);
         Assert.Equal(StoreStatus.Provisioning, result.Value!.Status);
         Assert.Equal(StoreOperation.Upgrade, result.Value.Operation);
+        Assert.Equal("medium", result.Value.Plan);
         using var args = JsonDocument.Parse(result.Value.OperationArgs!);
-        Assert.Equal(2, args.RootElement.GetProperty("values").GetProperty("replicas").GetInt32());
-        Assert.Equal("with value overrides", (await h.Repository.ListActivityAsync(1, "acme")).Single().Detail);
+        Assert.Equal("Acme", args.RootElement.GetProperty("values").GetProperty("storeTitle").GetString());
+        Assert.Equal("with new settings, plan medium", (await h.Repository.ListActivityAsync(1, "acme")).Single().Detail);
+    }
+
+    // Values outside the tenant boundary are refused (Invalid, an error per key) and nothing is written.
+    [Fact]
+    public async Task Upgrade_refuses_values_outside_the_boundary_and_changes_nothing()
+    {
+        var ready = await h.ReadyAsync("acme");
+        var result = await service.UpgradeAsync("acme", """{"image":{"tag":"evil"},"version":"0.0"}""", ValuesAuthority.Tenant);
+
+        Assert.Equal(ResultKind.Invalid, result.Kind);
+        Assert.Equal(["values.image", "values.version"], result.Errors!.Keys.Order(StringComparer.Ordinal));
+        var after = await h.Repository.GetAsync("acme");
+        Assert.Equal(ready.OperationId, after!.OperationId);
+        Assert.Equal(StoreStatus.Ready, after.Status);
+        Assert.Equal("small", after.Plan);
     }
 
     // Rollback without a revision needs an earlier one (revision > 1); a requested revision must be below the current.
@@ -114,7 +132,7 @@ public sealed class StoreServiceTests : IDisposable
     public async Task MarkNotStarted_fails_the_store_with_a_reason()
     {
         await h.ReadyAsync("acme");
-        var upgrading = (await service.UpgradeAsync("acme", null)).Value!;
+        var upgrading = (await service.UpgradeAsync("acme", null, ValuesAuthority.Tenant)).Value!;
         await service.MarkNotStartedAsync(upgrading, "task hub unavailable");
 
         var store = (await service.GetAsync("acme")).Value!;

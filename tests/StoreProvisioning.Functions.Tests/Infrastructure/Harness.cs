@@ -122,7 +122,8 @@ public sealed class Harness : IAsyncDisposable
 
     public async Task<Store?> UpgradeAsync(string name, string? valuesJson = null)
     {
-        var accepted = await Stores.UpgradeAsync(name, valuesJson);
+        // Orchestration tests drive the operator's path: the tenant boundary itself is tested in Core and over HTTP.
+        var accepted = await Stores.UpgradeAsync(name, valuesJson, StoreProvisioning.Catalog.ValuesAuthority.Operator);
         Assert.True(accepted.Kind == ResultKind.Ok, accepted.Detail);
         return await RunAsync(accepted.Value!);
     }
