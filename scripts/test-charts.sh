@@ -18,6 +18,7 @@ export HELM4_PATH="${HELM4_PATH:-$REPO_ROOT/.tools/helm4/helm}"
 CHARTS=(woocommerce medusa store-namespace)
 PLATFORM=store-namespace
 LIBRARY=store-common
+CHARTS+=(control-plane) # the control plane's own chart (helm/control-plane, docs/deploy.md)
 
 for bin in "$HELM3_PATH" "$HELM4_PATH"; do
   [[ -x "$bin" ]] || { echo "test-charts: $bin not found; run scripts/install-tools.sh first" >&2; exit 2; }

@@ -46,7 +46,7 @@ export function App() {
           </section>
         </div>
         <div className="side">
-          <MetricsPanel metrics={metrics.data} stores={stores.data} isLoading={metrics.isLoading} />
+          <MetricsPanel metrics={metrics.data} isLoading={metrics.isLoading} />
           <ActivityPanel stores={stores.data} />
         </div>
       </main>

@@ -28,11 +28,13 @@ public sealed class ApiContractTests(DefaultServer fixture) : IClassFixture<Defa
         Assert.Equal("http://contract-acme.localhost:8080", store.GetProperty("url").GetString());
         Assert.Equal(JsonValueKind.Null, store.GetProperty("revision").ValueKind);
         Assert.Equal(JsonValueKind.Null, store.GetProperty("error").ValueKind);
+        Assert.Equal(["delete"], store.GetProperty("actions").EnumerateArray().Select(a => a.GetString())); // a NEW store can only be deleted
         Assert.Matches(IsoUtc, store.GetProperty("createdAt").GetString());
         Assert.Matches(IsoUtc, store.GetProperty("updatedAt").GetString());
 
         var ready = await client.WaitForStatusAsync("contract-acme", "READY");
         Assert.Equal(store.GetProperty("id").GetString(), ready.GetProperty("id").GetString());
+        Assert.Equal(["upgrade", "delete"], ready.GetProperty("actions").EnumerateArray().Select(a => a.GetString())); // no earlier revision to roll back to
     }
 
     [Fact]

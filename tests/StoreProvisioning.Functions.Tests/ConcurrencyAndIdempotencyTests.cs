@@ -71,14 +71,17 @@ public sealed class ConcurrencyAndIdempotencyTests
         await using var h = await Harness.StartAsync();
         var store = await h.CreateAsync("acme");
         var input = OperationLauncher.InputFor(store, h.Options.OperationDeadline);
-        var namespaces = ActivatorUtilities.CreateInstance<NamespaceActivities>(h.Services);
-        var releases = ActivatorUtilities.CreateInstance<ReleaseActivities>(h.Services);
+        var started = h.Services.GetRequiredService<MarkOperationStarted>();
+        var ns = h.Services.GetRequiredService<EnsureNamespace>();
+        var install = h.Services.GetRequiredService<InstallRelease>();
 
-        Assert.True((await namespaces.EnsureNamespace(input, default)).Succeeded);
-        Assert.True((await namespaces.EnsureNamespace(input, default)).Succeeded);
-        var first = await releases.InstallRelease(input, default);
+        Assert.True((await started.RunAsync(input, default)).Succeeded);
+        Assert.True((await started.RunAsync(input, default)).Succeeded);
+        Assert.True((await ns.RunAsync(input, default)).Succeeded);
+        Assert.True((await ns.RunAsync(input, default)).Succeeded);
+        var first = await install.RunAsync(input, default);
         var afterFirst = await h.Repository.GetAsync("acme");
-        var second = await releases.InstallRelease(input, default);
+        var second = await install.RunAsync(input, default);
         var afterSecond = await h.Repository.GetAsync("acme");
 
         Assert.True(first.Succeeded);
@@ -98,11 +101,12 @@ public sealed class ConcurrencyAndIdempotencyTests
         await using var h = await Harness.StartAsync();
         var store = await h.CreateAsync("acme");
         var input = OperationLauncher.InputFor(store, h.Options.OperationDeadline);
-        await ActivatorUtilities.CreateInstance<NamespaceActivities>(h.Services).EnsureNamespace(input, default);
+        await h.Services.GetRequiredService<MarkOperationStarted>().RunAsync(input, default);
+        await h.Services.GetRequiredService<EnsureNamespace>().RunAsync(input, default);
         // helm ran to the end, but the process died before recording READY: the store is still PROVISIONING.
         await RunHelmInstallBehindTheActivitysBackAsync(h);
 
-        var outcome = await ActivatorUtilities.CreateInstance<ReleaseActivities>(h.Services).InstallRelease(input, default);
+        var outcome = await h.Services.GetRequiredService<InstallRelease>().RunAsync(input, default);
 
         Assert.True(outcome.Succeeded);
         var after = await h.Repository.GetAsync("acme");
@@ -118,16 +122,16 @@ public sealed class ConcurrencyAndIdempotencyTests
         await h.ProvisionAsync("acme");
         var accepted = (await h.Stores.DeleteAsync("acme")).Value!;
         var input = OperationLauncher.InputFor(accepted, h.Options.OperationDeadline);
-        var releases = ActivatorUtilities.CreateInstance<ReleaseActivities>(h.Services);
-        var namespaces = ActivatorUtilities.CreateInstance<NamespaceActivities>(h.Services);
-        var records = ActivatorUtilities.CreateInstance<RecordActivities>(h.Services);
+        var uninstall = h.Services.GetRequiredService<UninstallRelease>();
+        var deleteNamespace = h.Services.GetRequiredService<DeleteNamespaceAndRemoveStore>();
+        var remove = h.Services.GetRequiredService<RemoveStore>();
 
-        Assert.True((await releases.UninstallRelease(input, default)).Succeeded);
-        Assert.True((await releases.UninstallRelease(input, default)).Succeeded);
-        Assert.True((await namespaces.DeleteNamespace(new RemovalRequest(input, []), default)).Succeeded); // deletes and removes the row
-        Assert.True((await namespaces.DeleteNamespace(new RemovalRequest(input, []), default)).Succeeded);
-        Assert.True((await records.RemoveStore(new RemovalRequest(input, []), default)).Succeeded);
-        Assert.True((await records.RemoveStore(new RemovalRequest(input, []), default)).Succeeded);
+        Assert.True((await uninstall.RunAsync(input, default)).Succeeded);
+        Assert.True((await uninstall.RunAsync(input, default)).Succeeded);
+        Assert.True((await deleteNamespace.RunAsync(new RemovalRequest(input, []), default)).Succeeded); // deletes and removes the row
+        Assert.True((await deleteNamespace.RunAsync(new RemovalRequest(input, []), default)).Succeeded);
+        Assert.True((await remove.RunAsync(new RemovalRequest(input, []), default)).Succeeded);
+        Assert.True((await remove.RunAsync(new RemovalRequest(input, []), default)).Succeeded);
 
         Assert.Null(await h.Repository.GetAsync("acme"));
         Assert.Single(await h.ActionsAsync("acme"), a => a == AuditActions.StoreRemoved);
@@ -143,7 +147,7 @@ public sealed class ConcurrencyAndIdempotencyTests
         await h.Stores.UpgradeAsync("acme", null, StoreProvisioning.Catalog.ValuesAuthority.Tenant); // a newer operation takes the store
         var before = h.Fakes.Calls().Count;
 
-        var outcome = await ActivatorUtilities.CreateInstance<ReleaseActivities>(h.Services).UpgradeRelease(stale, default);
+        var outcome = await h.Services.GetRequiredService<UpgradeRelease>().RunAsync(stale, default);
 
         Assert.Equal(StepResult.Superseded, outcome.Result);
         Assert.Equal(before, h.Fakes.Calls().Count);
@@ -158,8 +162,8 @@ public sealed class ConcurrencyAndIdempotencyTests
         var ready = await h.ProvisionAsync("acme");
         var input = OperationLauncher.InputFor(ready!, h.Options.OperationDeadline);
 
-        var outcome = await ActivatorUtilities.CreateInstance<RecordActivities>(h.Services)
-            .RecordFailure(new FailureReport(input, "Install timed out after 1s", TimedOut: true, CollectDiagnostics: false), default);
+        var outcome = await h.Services.GetRequiredService<RecordFailure>()
+            .RunAsync(new FailureReport(input, "Install timed out after 1s", TimedOut: true, CollectDiagnostics: false), default);
 
         Assert.Equal(StepResult.Superseded, outcome.Result);
         Assert.Equal(StoreStatus.Ready, (await h.Repository.GetAsync("acme"))!.Status);

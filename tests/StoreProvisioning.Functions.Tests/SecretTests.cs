@@ -35,7 +35,7 @@ public sealed class SecretTests
         {
             ["argv (calls.jsonl)"] = h.Fakes.RawCalls(),
             ["log lines"] = string.Join('\n', h.Logs.Lines),
-            ["audit rows"] = JsonSerializer.Serialize(await h.Repository.ListActivityAsync(500)),
+            ["audit rows"] = JsonSerializer.Serialize(await h.Queries.ListActivityAsync(500)),
             ["store rows"] = JsonSerializer.Serialize(new[] { failed, retried, beforeDelete }),
             ["durable history"] = string.Join('\n', h.Orchestrations.Select(o => o.SerializedInput + o.SerializedOutput + o.SerializedCustomStatus)),
         };

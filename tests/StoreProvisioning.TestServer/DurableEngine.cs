@@ -5,13 +5,13 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.DurableTask.Worker;
-using StoreProvisioning.Functions.Orchestration;
+using StoreProvisioning.Functions.Hosting;
 
 namespace StoreProvisioning.TestServer;
 
 /// <summary>
-/// The durable engine behind the test server, with the app's [Function] orchestrators and activities registered
-/// through the app's own <see cref="DurableFunctionRegistry"/>. DURABLE_BACKEND picks the storage:
+/// The durable engine behind the test server, with the app's orchestrators and activities registered as
+/// <see cref="DurableTasks"/> lists them (the classes the Functions triggers hand over to). DURABLE_BACKEND picks the storage:
 /// <list type="bullet">
 /// <item><c>memory</c> (default): the in-process test host's in-memory orchestration service. Fast; nothing survives a restart.</item>
 /// <item><c>azurite</c>: DurableTask.AzureStorage — the provider Durable Functions uses under func — against Azurite
@@ -26,7 +26,7 @@ public static class DurableEngine
     public static IServiceCollection AddDurableEngine(this IServiceCollection services, IConfiguration configuration, System.Reflection.Assembly functionsAssembly)
     {
         var backend = (configuration["DURABLE_BACKEND"] ?? "memory").Trim().ToLowerInvariant();
-        void Register(DurableTaskRegistry registry) => DurableFunctionRegistry.Register(registry, functionsAssembly);
+        void Register(DurableTaskRegistry registry) => DurableTasks.Register(registry);
 
         switch (backend)
         {

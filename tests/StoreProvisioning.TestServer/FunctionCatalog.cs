@@ -8,6 +8,9 @@ public sealed record HttpFunction(string Name, Type Type, MethodInfo Method, IRe
 {
     /// <summary>The route as the Functions host serves it: the default "api" prefix plus the attribute's template.</summary>
     public string Pattern => "api/" + Route.TrimStart('/');
+
+    /// <summary>The route as the host registers it for <see cref="HostOrderRouter"/>.</summary>
+    public FunctionRoute ToRoute() => new(Name, Route, HttpMethods);
 }
 
 /// <summary>A timer-triggered function of the app (the reconciler).</summary>

@@ -32,12 +32,11 @@ if (timers.Count > 0)
 
 var app = builder.Build();
 app.UseMiddleware<ProblemResponses>();
-app.UseRouting();
-var functions = app.MapHttpFunctions(functionsAssembly);
+var functions = app.RunHttpFunctions(functionsAssembly);
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {
-    foreach (var function in functions)
+    foreach (var function in functions.OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase))
     {
         app.Logger.LogInformation("HTTP function {Function}: {Methods} /{Pattern}", function.Name, string.Join(",", function.HttpMethods ?? ["*"]), function.Pattern);
     }

@@ -1,6 +1,8 @@
 export type Engine = 'woocommerce' | 'medusa';
 export type StoreStatus = 'NEW' | 'PROVISIONING' | 'READY' | 'FAILED' | 'DELETING';
 export type StoreOperation = 'install' | 'upgrade' | 'rollback' | 'retry' | 'delete';
+/** What the API says may be asked of a store now (from its transition table). */
+export type StoreAction = 'upgrade' | 'rollback' | 'retry' | 'delete';
 
 export interface Store {
   id: string;
@@ -15,6 +17,7 @@ export interface Store {
   error: string | null;
   createdAt: string;
   updatedAt: string;
+  actions: StoreAction[];
 }
 
 export interface Metrics {
@@ -24,6 +27,7 @@ export interface Metrics {
   upgrades: number;
   rollbacks: number;
   retries: number;
+  byStatus?: Partial<Record<StoreStatus, number>>;
   [extra: string]: unknown;
 }
 

@@ -1,6 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { makeStore } from '../test/fakeApi';
+import { zeroMetrics } from '../test/fakeApi';
 import { MetricsPanel } from './MetricsPanel';
 
 describe('MetricsPanel', () => {
@@ -9,7 +9,6 @@ describe('MetricsPanel', () => {
     render(
       <MetricsPanel
         metrics={{ activeStores: 4, provisioning: 1, failed: 2, upgrades: 5, rollbacks: 3, retries: 7, somethingNew: 9 }}
-        stores={[]}
         isLoading={false}
       />,
     );
@@ -33,7 +32,6 @@ describe('MetricsPanel', () => {
     render(
       <MetricsPanel
         metrics={{ activeStores: 1, provisioning: 0, failed: 0, upgrades: 0, rollbacks: 0, retries: 0, averageInstallSeconds: 12.34 }}
-        stores={undefined}
         isLoading={false}
       />,
     );
@@ -42,13 +40,9 @@ describe('MetricsPanel', () => {
 
   // Proves the status picture has a text alternative and a numeric legend (not colour alone).
   it('draws stores by status with an accessible summary', () => {
-    const stores = [
-      makeStore({ name: 'a', status: 'READY' }),
-      makeStore({ name: 'b', status: 'READY' }),
-      makeStore({ name: 'c', status: 'FAILED' }),
-      makeStore({ name: 'd', status: 'PROVISIONING' }),
-    ];
-    render(<MetricsPanel metrics={undefined} stores={stores} isLoading={false} />);
+    // The counts are the API's byStatus, not a recount of the list.
+    const byStatus = { NEW: 0, PROVISIONING: 1, READY: 2, FAILED: 1, DELETING: 0 };
+    render(<MetricsPanel metrics={{ ...zeroMetrics, byStatus }} isLoading={false} />);
     const img = screen.getByRole('img');
     expect(img).toHaveAccessibleName(/Ready 2/);
     expect(img).toHaveAccessibleName(/Failed 1/);
@@ -59,7 +53,7 @@ describe('MetricsPanel', () => {
 
   // Proves a loading state is shown before metrics arrive.
   it('shows loading', () => {
-    render(<MetricsPanel metrics={undefined} stores={undefined} isLoading />);
+    render(<MetricsPanel metrics={undefined} isLoading />);
     expect(screen.getByRole('status')).toHaveTextContent('Loading metrics…');
   });
 });

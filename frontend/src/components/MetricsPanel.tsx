@@ -1,4 +1,4 @@
-import type { Metrics, Store, StoreStatus } from '../api/types';
+import type { Metrics, StoreStatus } from '../api/types';
 import { STATUS_ORDER, statusIcon, statusLabel } from './StatusBadge';
 
 const COUNTERS: { key: keyof Metrics & string; label: string }[] = [
@@ -12,7 +12,6 @@ const COUNTERS: { key: keyof Metrics & string; label: string }[] = [
 
 interface MetricsPanelProps {
   metrics: Metrics | undefined;
-  stores: Store[] | undefined;
   isLoading: boolean;
 }
 
@@ -20,13 +19,13 @@ function asCount(v: unknown): string {
   return typeof v === 'number' && Number.isFinite(v) ? String(v) : '—';
 }
 
-/** Stores by status as one stacked SVG bar, with a text legend carrying the numbers. */
-function StatusBar({ stores }: { stores: Store[] }) {
-  const counts = STATUS_ORDER.map((status) => ({
-    status,
-    count: stores.filter((s) => s.status === status).length,
-  }));
-  const total = stores.length;
+/** Stores by status (the API's byStatus counts) as one stacked SVG bar, with a text legend carrying the numbers. */
+function StatusBar({ byStatus }: { byStatus: Partial<Record<StoreStatus, number>> }) {
+  const counts = STATUS_ORDER.map((status) => {
+    const n = byStatus[status as StoreStatus];
+    return { status, count: typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : 0 };
+  });
+  const total = counts.reduce((sum, c) => sum + c.count, 0);
   let x = 0;
   const summary = counts.map((c) => `${statusLabel(c.status)} ${c.count}`).join(', ');
   return (
@@ -63,7 +62,7 @@ function StatusBar({ stores }: { stores: Store[] }) {
   );
 }
 
-export function MetricsPanel({ metrics, stores, isLoading }: MetricsPanelProps) {
+export function MetricsPanel({ metrics, isLoading }: MetricsPanelProps) {
   return (
     <section className="panel metrics" aria-labelledby="metrics-heading">
       <h2 id="metrics-heading">Metrics</h2>
@@ -86,7 +85,7 @@ export function MetricsPanel({ metrics, stores, isLoading }: MetricsPanelProps) 
           Average install time: <strong>{metrics.averageInstallSeconds.toFixed(1)} s</strong>
         </p>
       )}
-      {stores && <StatusBar stores={stores} />}
+      {metrics?.byStatus && <StatusBar byStatus={metrics.byStatus} />}
     </section>
   );
 }

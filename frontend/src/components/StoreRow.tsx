@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { BUSY_STATUSES, type Store } from '../api/types';
+import { BUSY_STATUSES, type Store, type StoreAction } from '../api/types';
 import { useStoreActions } from '../hooks/useStoreMutations';
 import { relativeTime } from '../lib/format';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -27,8 +27,8 @@ export function StoreRow({ store, now }: StoreRowProps) {
   const busyHint = busy ? 'An operation is in progress' : undefined;
   const label = (action: string) => `${action} ${store.name}`;
 
-  // The server refuses a rollback without an earlier revision (400); say so before the click.
-  const canRollBack = (store.revision ?? 0) > 1;
+  // The API lists what the store allows now; nothing is asked while a request of ours is in flight.
+  const allows = (action: StoreAction) => !pending && (store.actions ?? []).includes(action);
 
   return (
     <tr data-store={store.name} aria-busy={busy || undefined}>
@@ -69,7 +69,7 @@ export function StoreRow({ store, now }: StoreRowProps) {
         <button
           type="button"
           onClick={() => upgrade.mutate()}
-          disabled={busy}
+          disabled={!allows('upgrade')}
           title={busyHint}
           aria-label={label('Upgrade')}
         >
@@ -78,17 +78,17 @@ export function StoreRow({ store, now }: StoreRowProps) {
         <button
           type="button"
           onClick={() => setDialog('rollback')}
-          disabled={busy || !canRollBack}
-          title={busyHint ?? (canRollBack ? undefined : 'No earlier revision to roll back to')}
+          disabled={!allows('rollback')}
+          title={busyHint ?? (allows('rollback') ? undefined : 'No earlier revision to roll back to')}
           aria-label={label('Rollback')}
         >
           Rollback
         </button>
-        {store.status === 'FAILED' && (
+        {(store.actions ?? []).includes('retry') && (
           <button
             type="button"
             onClick={() => retry.mutate()}
-            disabled={busy}
+            disabled={!allows('retry')}
             title={busyHint}
             aria-label={label('Retry')}
           >
@@ -99,7 +99,7 @@ export function StoreRow({ store, now }: StoreRowProps) {
           type="button"
           className="danger"
           onClick={() => setDialog('delete')}
-          disabled={busy}
+          disabled={!allows('delete')}
           title={busyHint}
           aria-label={label('Delete')}
         >

@@ -22,10 +22,20 @@ export function problem(status: number, p: Problem): Response {
 }
 
 let seq = 0;
+/** What the real API's transition table allows (the fake stands in for the server). */
+export function actionsFor(status: Store['status'], revision: number | null): Store['actions'] {
+  const actions: Store['actions'] = [];
+  if (status === 'READY' || status === 'FAILED') actions.push('upgrade');
+  if ((status === 'READY' || status === 'FAILED') && (revision ?? 0) > 1) actions.push('rollback');
+  if (status === 'FAILED') actions.push('retry');
+  if (status === 'NEW' || status === 'READY' || status === 'FAILED') actions.push('delete');
+  return actions;
+}
+
 export function makeStore(overrides: Partial<Store> & { name: string }): Store {
   seq += 1;
   const now = new Date().toISOString();
-  return {
+  const store: Store = {
     id: `id-${overrides.name}-${seq}`,
     userId: 'alice',
     engine: 'woocommerce',
@@ -37,8 +47,10 @@ export function makeStore(overrides: Partial<Store> & { name: string }): Store {
     error: null,
     createdAt: now,
     updatedAt: now,
+    actions: [],
     ...overrides,
   };
+  return overrides.actions ? store : { ...store, actions: actionsFor(store.status, store.revision) };
 }
 
 export const zeroMetrics: Metrics = { activeStores: 0, provisioning: 0, failed: 0, upgrades: 0, rollbacks: 0, retries: 0 };
@@ -73,6 +85,7 @@ export function installFakeApi(initial: {
     const s = find(name);
     if (!s) return problem(404, { title: 'Not Found', detail: `Store '${name}' was not found.` });
     Object.assign(s, patch, { updatedAt: new Date().toISOString() });
+    s.actions = actionsFor(s.status, s.revision);
     return json(s, 202);
   };
 

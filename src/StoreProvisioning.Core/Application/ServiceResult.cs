@@ -1,29 +1,13 @@
+using StoreProvisioning.Lifecycle;
+
 namespace StoreProvisioning.Application;
 
-/// <summary>How an application call ended, in terms the HTTP layer maps one-to-one to status codes.</summary>
-public enum ResultKind
+/// <summary>The outcome of an application call: a value, or the <see cref="Lifecycle.Refusal"/> a person can act on.</summary>
+public sealed record ServiceResult<T>(T? Value, Refusal? Refusal)
 {
-    /// <summary>Done or accepted (200/202).</summary>
-    Ok,
+    public bool IsOk => Refusal is null;
 
-    /// <summary>The request is wrong (400), with per-field errors where a field is to blame.</summary>
-    Invalid,
+    public static ServiceResult<T> Ok(T value) => new(value, null);
 
-    /// <summary>A guardrail refuses it (403), e.g. the per-user store limit.</summary>
-    Forbidden,
-
-    /// <summary>No such store (404).</summary>
-    NotFound,
-
-    /// <summary>The store's state does not allow it now (409).</summary>
-    Conflict,
-}
-
-/// <summary>The outcome of an application call: a value, or a refusal a person can act on.</summary>
-public sealed record ServiceResult<T>(ResultKind Kind, T? Value, string? Title = null, string? Detail = null, IReadOnlyDictionary<string, string[]>? Errors = null)
-{
-    public static ServiceResult<T> Ok(T value) => new(ResultKind.Ok, value);
-
-    public static ServiceResult<T> Refuse(ResultKind kind, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
-        new(kind, default, title, detail, errors);
+    public static ServiceResult<T> Refuse(Refusal refusal) => new(default, refusal);
 }

@@ -23,15 +23,15 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
         return result.Outcome switch
         {
             CreateOutcome.Created => ServiceResult<Store>.Ok(result.Store!),
-            CreateOutcome.DuplicateName => ServiceResult<Store>.Refuse(
-                ResultKind.Invalid,
+            CreateOutcome.DuplicateName => ServiceResult<Store>.Refuse(new Refusal(
+                RefusalKind.Invalid,
                 "Store name already taken",
                 $"A store named '{request.StoreName}' already exists. Store names are unique; choose another name.",
-                new Dictionary<string, string[]> { ["storeName"] = [$"'{request.StoreName}' is already taken."] }),
-            _ => ServiceResult<Store>.Refuse(
-                ResultKind.Forbidden,
+                new Dictionary<string, string[]> { ["storeName"] = [$"'{request.StoreName}' is already taken."] })),
+            _ => ServiceResult<Store>.Refuse(new Refusal(
+                RefusalKind.Forbidden,
                 "Store limit reached",
-                $"User '{request.UserId}' already has {result.StoresOwned} stores, the most allowed (MAX_STORES_PER_USER = {options.MaxStoresPerUser}). Delete one first."),
+                $"User '{request.UserId}' already has {result.StoresOwned} stores, the most allowed (MAX_STORES_PER_USER = {options.MaxStoresPerUser}). Delete one first.")),
         };
     }
 
@@ -47,18 +47,18 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
             var store = await repository.GetAsync(name, cancellationToken).ConfigureAwait(false);
             if (store is null)
             {
-                return NotFound(name);
+                return ServiceResult<Store>.Refuse(Refusal.NotFound(name));
             }
 
             using var values = JsonDocument.Parse(valuesJson);
             var checkedValues = UpgradeValuesPolicy.Check(store.Engine, values.RootElement, authority, catalog, store.Plan);
             if (!checkedValues.IsValid)
             {
-                return ServiceResult<Store>.Refuse(
-                    ResultKind.Invalid,
+                return ServiceResult<Store>.Refuse(new Refusal(
+                    RefusalKind.Invalid,
                     "Value not allowed",
                     $"These values cannot be set on store '{name}'. GET /api/catalog lists the plans and versions; 'errors' names each refused key.",
-                    checkedValues.Errors);
+                    checkedValues.Errors));
             }
 
             plan = checkedValues.Value!.Plan;
@@ -73,33 +73,9 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
 
     public async Task<ServiceResult<Store>> RollbackAsync(string name, int? revision, CancellationToken cancellationToken = default)
     {
-        var store = await repository.GetAsync(name, cancellationToken).ConfigureAwait(false);
-        if (store is null)
-        {
-            return NotFound(name);
-        }
-
-        // The recorded revision is what helm last reported; a precise target is chosen from helm history later.
-        if (revision is null && store.Revision is null or <= 1)
-        {
-            return ServiceResult<Store>.Refuse(
-                ResultKind.Invalid,
-                "Nothing to roll back to",
-                $"Store '{name}' is at revision {store.Revision?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}; there is no earlier revision. Upgrade it first.");
-        }
-
-        if (revision is { } wanted && store.Revision is { } current && wanted >= current)
-        {
-            return ServiceResult<Store>.Refuse(
-                ResultKind.Invalid,
-                "Not an earlier revision",
-                $"Revision {wanted} is not earlier than the current revision {current}.",
-                new Dictionary<string, string[]> { ["revision"] = [$"must be less than {current}."] });
-        }
-
         var args = JsonSerializer.Serialize(new OperationArgs(null, revision), JsonSerializerOptions.Web);
-        return Map(await repository.BeginOperationAsync(
-            name, LifecycleCommand.Rollback, StoreOperation.Rollback, args,
+        return Map(await repository.BeginRollbackAsync(
+            name, revision, args,
             new ActivityDraft(AuditActions.RollbackRequested, revision is null ? "to the previous good revision" : $"to revision {revision}"),
             cancellationToken).ConfigureAwait(false));
     }
@@ -117,15 +93,7 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
             cancellationToken).ConfigureAwait(false));
 
     public async Task<ServiceResult<Store>> GetAsync(string name, CancellationToken cancellationToken = default) =>
-        await repository.GetAsync(name, cancellationToken).ConfigureAwait(false) is { } store ? ServiceResult<Store>.Ok(store) : NotFound(name);
-
-    public Task<IReadOnlyList<Store>> ListAsync(string? userId, StoreStatus? status, CancellationToken cancellationToken = default) =>
-        repository.ListAsync(userId, status, cancellationToken);
-
-    public Task<IReadOnlyList<ActivityEntry>> ActivityAsync(int limit, string? store, CancellationToken cancellationToken = default) =>
-        repository.ListActivityAsync(limit, store, cancellationToken);
-
-    public Task<StoreMetrics> MetricsAsync(CancellationToken cancellationToken = default) => repository.MetricsAsync(cancellationToken);
+        await repository.GetAsync(name, cancellationToken).ConfigureAwait(false) is { } store ? ServiceResult<Store>.Ok(store) : ServiceResult<Store>.Refuse(Refusal.NotFound(name));
 
     /// <summary>
     /// When the orchestration of an accepted operation could not even be scheduled, say so: an install, upgrade,
@@ -144,19 +112,28 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
             new ActivityDraft(AuditActions.OperationNotStarted, reason), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private static ServiceResult<Store> NotFound(string name) =>
-        ServiceResult<Store>.Refuse(ResultKind.NotFound, "Store not found", $"There is no store named '{name}'. GET /api/stores lists the stores.");
-
-    private static ServiceResult<Store> Map(StoreChangeResult change) => change.Outcome switch
-    {
-        ChangeOutcome.Applied => ServiceResult<Store>.Ok(change.Store!),
-        ChangeOutcome.NotFound => ServiceResult<Store>.Refuse(ResultKind.NotFound, "Store not found", "There is no store of that name. GET /api/stores lists the stores."),
-        _ => ServiceResult<Store>.Refuse(
-            change.Refusal == RefusalKind.Invalid ? ResultKind.Invalid : ResultKind.Conflict,
-            change.Refusal == RefusalKind.Invalid ? "Operation not applicable" : "Store is busy or in the wrong state",
-            change.Reason!),
-    };
+    private static ServiceResult<Store> Map(StoreChangeResult change) =>
+        change.Applied ? ServiceResult<Store>.Ok(change.Store!) : ServiceResult<Store>.Refuse(change.Refusal!);
 }
 
 /// <summary>Non-secret arguments of an operation, kept on the store so a retry repeats them exactly.</summary>
-public sealed record OperationArgs(JsonElement? Values, int? Revision);
+public sealed record OperationArgs(JsonElement? Values, int? Revision)
+{
+    /// <summary>The arguments recorded as JSON on the store; null when there are none or they cannot be read.</summary>
+    public static OperationArgs? Parse(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<OperationArgs>(json, JsonSerializerOptions.Web);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -25,6 +25,23 @@ public static class LifecycleTransitions
     /// <summary>The statuses from which <paramref name="command"/> is allowed.</summary>
     public static IReadOnlyList<StoreStatus> SourcesFor(LifecycleCommand command) => Table[command].From;
 
+    /// <summary>The operator commands in the order the API lists them, with the name it uses.</summary>
+    private static readonly (LifecycleCommand Command, string Name)[] OperatorCommands =
+    [
+        (LifecycleCommand.Upgrade, "upgrade"), (LifecycleCommand.Rollback, "rollback"), (LifecycleCommand.Retry, "retry"), (LifecycleCommand.Delete, "delete"),
+    ];
+
+    /// <summary>
+    /// What an operator may ask of a store now ("upgrade", "rollback", "retry", "delete"): the commands whose sources
+    /// include its status, rollback only when there is an earlier revision (<see cref="RollbackRule"/>). The API
+    /// shows it with each store so clients never restate these rules.
+    /// </summary>
+    public static IReadOnlyList<string> ActionsFor(StoreStatus status, int? revision) =>
+        OperatorCommands
+            .Where(c => Table[c.Command].From.Contains(status) && (c.Command != LifecycleCommand.Rollback || RollbackRule.HasEarlierRevision(revision)))
+            .Select(c => c.Name)
+            .ToList();
+
     /// <summary>Decides whether <paramref name="command"/> applies to a store in <paramref name="from"/>, and where it goes.</summary>
     public static TransitionResult Decide(StoreStatus from, LifecycleCommand command)
     {
@@ -34,21 +51,14 @@ public static class LifecycleTransitions
             return TransitionResult.Move(to);
         }
 
-        return command switch
+        return TransitionResult.Refuse(command switch
         {
             // Retry only ever makes sense for a failed store; asking otherwise is a bad request, not a race.
-            LifecycleCommand.Retry => TransitionResult.Refuse(
-                RefusalKind.Invalid,
-                $"Only a FAILED store can be retried; this store is {from.Name()}."),
-            LifecycleCommand.Delete => TransitionResult.Refuse(
-                RefusalKind.Conflict,
-                $"The store is {from.Name()}; wait until its current operation ends, then delete it."),
-            LifecycleCommand.Upgrade or LifecycleCommand.Rollback => TransitionResult.Refuse(
-                RefusalKind.Conflict,
+            LifecycleCommand.Retry => Refusal.Invalid($"Only a FAILED store can be retried; this store is {from.Name()}."),
+            LifecycleCommand.Delete => Refusal.Conflict($"The store is {from.Name()}; wait until its current operation ends, then delete it."),
+            LifecycleCommand.Upgrade or LifecycleCommand.Rollback => Refusal.Conflict(
                 $"A store can be {(command == LifecycleCommand.Upgrade ? "upgraded" : "rolled back")} only when READY or FAILED; this store is {from.Name()}."),
-            _ => TransitionResult.Refuse(
-                RefusalKind.Conflict,
-                $"'{command}' does not apply to a store that is {from.Name()}."),
-        };
+            _ => Refusal.Conflict($"'{command}' does not apply to a store that is {from.Name()}."),
+        });
     }
 }

@@ -17,9 +17,12 @@ public enum ChangeOutcome
 }
 
 /// <summary>The result of a conditional store update: the row is the lock, so a refusal means someone else got there first.</summary>
-public sealed record StoreChangeResult(ChangeOutcome Outcome, Store? Store, RefusalKind? Refusal = null, string? Reason = null)
+public sealed record StoreChangeResult(ChangeOutcome Outcome, Store? Store, Refusal? Refusal = null)
 {
     public bool Applied => Outcome == ChangeOutcome.Applied;
+
+    /// <summary>Why the change was refused, in words.</summary>
+    public string? Reason => Refusal?.Detail;
 }
 
 /// <summary>How an attempt to create a store ended.</summary>

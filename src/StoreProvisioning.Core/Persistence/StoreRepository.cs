@@ -12,7 +12,7 @@ namespace StoreProvisioning.Persistence;
 /// </summary>
 public class StoreRepository(SqliteDatabase database, TimeProvider clock)
 {
-    private const string Columns =
+    internal const string Columns =
         "id, name, user_id, engine, status, operation, operation_id, failed_operation, operation_args, revision, error, created_at, updated_at, plan";
 
     /// <summary>Checks the guardrails (unique name, per-user limit) and inserts the NEW row in one transaction.</summary>
@@ -68,21 +68,6 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
         return await GetAsync(connection, name, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stores, newest first, optionally only one user's or one status'.</summary>
-    public async Task<IReadOnlyList<Store>> ListAsync(string? userId = null, StoreStatus? status = null, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT {Columns} FROM stores
-            WHERE ($user IS NULL OR user_id = $user) AND ($status IS NULL OR status = $status)
-            ORDER BY created_at DESC, rowid DESC
-            """;
-        command.Parameters.AddWithValue("$user", (object?)userId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$status", (object?)status?.Name() ?? DBNull.Value);
-        return await ReadStoresAsync(command, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>
     /// Starts an operator's operation (upgrade, rollback, retry, delete) if the transition table allows it from the
     /// store's current status. A new operation id fences off every older step of this store.
@@ -91,14 +76,31 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
     /// <param name="plan">The plan the operation moves the store to (an upgrade's <c>plan</c>); null keeps it.</param>
     public Task<StoreChangeResult> BeginOperationAsync(
         string name, LifecycleCommand command, StoreOperation operation, string? args, ActivityDraft audit, CancellationToken cancellationToken = default, string? plan = null) =>
+        BeginOperationAsync(name, command, operation, args, guard: null, [], audit, cancellationToken, plan);
+
+    /// <summary>
+    /// Starts a rollback if the transition table allows it and <see cref="RollbackRule"/> finds an earlier revision
+    /// than the recorded one (or than <paramref name="requested"/>): both are conditions of the same UPDATE.
+    /// </summary>
+    public Task<StoreChangeResult> BeginRollbackAsync(string name, int? requested, string args, ActivityDraft audit, CancellationToken cancellationToken = default) =>
+        BeginOperationAsync(
+            name, LifecycleCommand.Rollback, StoreOperation.Rollback, args,
+            new Guard(RollbackRule.SqlCondition, store => RollbackRule.Check(store.Name, store.Revision, requested)),
+            [("$requested", requested)],
+            audit,
+            cancellationToken);
+
+    private Task<StoreChangeResult> BeginOperationAsync(
+        string name, LifecycleCommand command, StoreOperation operation, string? args, Guard? guard, (string Name, object? Value)[] guardParameters, ActivityDraft audit, CancellationToken cancellationToken, string? plan = null) =>
         ChangeAsync(
             name,
             command,
             expectedOperationId: null,
             set: "operation = $operation, operation_id = $new_operation_id, error = NULL, operation_args = COALESCE($args, operation_args), plan = COALESCE($plan, plan)",
-            parameters: [("$operation", operation.Name()), ("$new_operation_id", NewOperationId()), ("$args", args), ("$plan", plan)],
+            parameters: [("$operation", operation.Name()), ("$new_operation_id", NewOperationId()), ("$args", args), ("$plan", plan), .. guardParameters],
             audit,
-            cancellationToken);
+            cancellationToken,
+            guard);
 
     /// <summary>NEW → PROVISIONING when the install's first cluster step starts. Idempotent for the same operation.</summary>
     public Task<StoreChangeResult> BeginInstallAsync(string name, string operationId, ActivityDraft audit, CancellationToken cancellationToken = default) =>
@@ -125,8 +127,9 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
             name,
             command,
             operationId,
-            "error = $error, revision = COALESCE($revision, revision), failed_operation = CASE WHEN operation IN ('install', 'upgrade', 'rollback') THEN operation ELSE COALESCE(failed_operation, 'install') END",
-            [("$error", error), ("$revision", revision)],
+            // What a retry re-runs is decided here, once: the failing operation, or for a failed retry what it re-ran.
+            "error = $error, revision = COALESCE($revision, revision), failed_operation = CASE WHEN operation = $retry THEN failed_operation ELSE operation END",
+            [("$error", error), ("$revision", revision), ("$retry", StoreOperation.Retry.Name())],
             audit,
             cancellationToken);
 
@@ -179,72 +182,6 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
         await InsertActivityAsync(connection, storeName, userId, operationId, audit, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Audit rows, newest first.</summary>
-    public async Task<IReadOnlyList<ActivityEntry>> ListActivityAsync(int limit, string? storeName = null, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT id, action, store_name, user_id, timestamp, detail FROM activity
-            WHERE ($store IS NULL OR store_name = $store)
-            ORDER BY id DESC LIMIT $limit
-            """;
-        command.Parameters.AddWithValue("$store", (object?)storeName ?? DBNull.Value);
-        command.Parameters.AddWithValue("$limit", limit);
-        var entries = new List<ActivityEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            entries.Add(new ActivityEntry(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
-                reader.IsDBNull(5) ? null : reader.GetString(5)));
-        }
-
-        return entries;
-    }
-
-    /// <summary>Counts by status and cumulative accepted requests by kind, read in one snapshot.</summary>
-    public async Task<StoreMetrics> MetricsAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = connection.BeginTransaction(deferred: true);
-        var byStatus = Enum.GetValues<StoreStatus>().ToDictionary(s => s, _ => 0);
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT status, COUNT(*) FROM stores GROUP BY status";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                byStatus[Wire.ParseStatus(reader.GetString(0))] = reader.GetInt32(1);
-            }
-        }
-
-        var requests = new Dictionary<string, int>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT action, COUNT(*) FROM activity WHERE action LIKE '%.requested' GROUP BY action";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                requests[reader.GetString(0)] = reader.GetInt32(1);
-            }
-        }
-
-        double? averageInstall = null;
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = $"SELECT AVG(duration_ms) FROM activity WHERE action = '{AuditActions.InstallSucceeded}' AND duration_ms IS NOT NULL";
-            var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            averageInstall = value is null or DBNull ? null : Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) / 1000.0;
-        }
-
-        return new StoreMetrics(byStatus, requests, averageInstall);
-    }
-
     private async Task<StoreChangeResult> ChangeAsync(
         string name,
         LifecycleCommand command,
@@ -252,7 +189,8 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
         string? set,
         (string Name, object? Value)[] parameters,
         ActivityDraft audit,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Guard? guard = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -263,7 +201,7 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
 
         var sql = $"""
             UPDATE stores SET status = $to, updated_at = $now{(set is null ? string.Empty : ", " + set)}
-            WHERE name = $name AND status IN ({statusList}) AND ($expected IS NULL OR operation_id = $expected)
+            WHERE name = $name AND status IN ({statusList}) AND ($expected IS NULL OR operation_id = $expected){(guard is null ? string.Empty : " AND " + guard.Sql)}
             """;
         var all = new List<(string, object?)>
         {
@@ -276,24 +214,27 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
         var store = await GetAsync(connection, name, cancellationToken).ConfigureAwait(false);
         if (store is null)
         {
-            return new StoreChangeResult(ChangeOutcome.NotFound, null);
+            return new StoreChangeResult(ChangeOutcome.NotFound, null, Refusal.NotFound(name));
         }
 
         if (changed == 0)
         {
             if (expectedOperationId is not null && store.OperationId != expectedOperationId)
             {
-                return new StoreChangeResult(ChangeOutcome.Refused, store, RefusalKind.Conflict, "A newer operation has taken over this store; this step's outcome is no longer recorded on it.");
+                return new StoreChangeResult(ChangeOutcome.Refused, store, Refusal.Conflict("A newer operation has taken over this store; this step's outcome is no longer recorded on it."));
             }
 
-            var decision = LifecycleTransitions.Decide(store.Status, command);
-            return new StoreChangeResult(ChangeOutcome.Refused, store, decision.Refusal ?? RefusalKind.Conflict, decision.Reason ?? $"The store is already {store.Status.Name()}.");
+            var refusal = guard?.Explain(store) ?? LifecycleTransitions.Decide(store.Status, command).Refusal ?? Refusal.Conflict($"The store is already {store.Status.Name()}.");
+            return new StoreChangeResult(ChangeOutcome.Refused, store, refusal);
         }
 
         await InsertActivityAsync(connection, store, audit, now, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new StoreChangeResult(ChangeOutcome.Applied, store);
     }
+
+    /// <summary>An extra condition of a transition's UPDATE, and how to explain a refusal it caused.</summary>
+    private sealed record Guard(string Sql, Func<Store, Refusal?> Explain);
 
     private static string NewOperationId() => Guid.NewGuid().ToString("N")[..12];
 
@@ -317,7 +258,7 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
         return (await ReadStoresAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
     }
 
-    private static async Task<IReadOnlyList<Store>> ReadStoresAsync(SqliteCommand command, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<Store>> ReadStoresAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
         var stores = new List<Store>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

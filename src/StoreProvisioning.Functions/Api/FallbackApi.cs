@@ -7,14 +7,16 @@ using Microsoft.Azure.Functions.Worker;
 namespace StoreProvisioning.Functions.Api;
 
 /// <summary>
-/// Catches every request no other function's route and method match (more specific routes win), so unknown paths
-/// and wrong methods get a problem+json 404 or 405 with an Allow header instead of the host's empty answer.
+/// Catches every request no other function's route and method match, so unknown paths and wrong methods get a
+/// problem+json 404 or 405 with an Allow header instead of the host's empty answer. The host tries functions in name
+/// order and a catch-all takes every path, so its name starts with <see cref="FunctionRoutes.LastInHostOrder"/>:
+/// it must sort after every other function, whatever they are called (see <see cref="FunctionRoutes"/>).
 /// </summary>
 public sealed class FallbackApi
 {
     private static readonly Lazy<IReadOnlyList<(Regex Pattern, string[] Methods)>> Routes = new(ReadRoutes);
 
-    [Function("Fallback")]
+    [Function(FunctionRoutes.LastInHostOrder + "Fallback")]
     public IActionResult Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "head", "options", Route = "{*path}")] HttpRequest request,
         string? path)
@@ -57,7 +59,8 @@ public sealed class FallbackApi
             .Select(a => (ToPattern(a!.Route!), a!.Methods ?? []))
             .ToList();
 
-    // "stores/{name}/upgrade" → ^stores/[^/]+/upgrade$
+    // "stores/{name}/upgrade" → ^stores/[^/]+/upgrade$. A parameter's constraint is ignored: the Allow header may
+    // then name a method whose function refuses this value, which still answers (400), never 404.
     private static Regex ToPattern(string route) =>
         new("^" + Regex.Replace(Regex.Escape(route.Trim('/')), @"\\\{[^}]+\}", "[^/]+") + "$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 

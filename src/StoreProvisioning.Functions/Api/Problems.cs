@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using StoreProvisioning.Application;
+using StoreProvisioning.Lifecycle;
 
 namespace StoreProvisioning.Functions.Api;
 
@@ -33,19 +33,19 @@ public static class Problems
             detail ?? "Fix the fields listed in 'errors' and send the request again: " + string.Join(" ", errors.SelectMany(e => e.Value)),
             errors);
 
-    /// <summary>Maps an application refusal to its status code.</summary>
-    public static IActionResult From<T>(ServiceResult<T> result) => Create(
-        result.Kind switch
+    /// <summary>Maps a refusal to its status code: the one place a <see cref="Refusal"/> becomes HTTP.</summary>
+    public static IActionResult From(Refusal refusal) => Create(
+        refusal.Kind switch
         {
-            ResultKind.Invalid => StatusCodes.Status400BadRequest,
-            ResultKind.Forbidden => StatusCodes.Status403Forbidden,
-            ResultKind.NotFound => StatusCodes.Status404NotFound,
-            ResultKind.Conflict => StatusCodes.Status409Conflict,
+            RefusalKind.Invalid => StatusCodes.Status400BadRequest,
+            RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
+            RefusalKind.NotFound => StatusCodes.Status404NotFound,
+            RefusalKind.Conflict => StatusCodes.Status409Conflict,
             _ => StatusCodes.Status500InternalServerError,
         },
-        result.Title ?? "Request refused",
-        result.Detail ?? "The request was refused.",
-        result.Errors);
+        refusal.Title,
+        refusal.Detail,
+        refusal.Errors);
 
     /// <summary>The RFC 9110 section that defines the status, as ASP.NET's ProblemDetails defaults do.</summary>
     public static string TypeFor(int status) => status switch

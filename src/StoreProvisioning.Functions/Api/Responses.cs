@@ -1,10 +1,15 @@
 using StoreProvisioning.Configuration;
+using StoreProvisioning.Lifecycle;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
 
 namespace StoreProvisioning.Functions.Api;
 
-/// <summary>A store as the API shows it. Deliberately a separate shape from the row: no fencing tokens, no arguments.</summary>
+/// <summary>
+/// A store as the API shows it. Deliberately a separate shape from the row: no fencing tokens, no arguments.
+/// <see cref="Actions"/> lists what an operator may ask of it now, from the transition table
+/// (<see cref="LifecycleTransitions.ActionsFor"/>), so clients never restate the rules.
+/// </summary>
 public sealed record StoreResponse(
     string Id,
     string Name,
@@ -17,7 +22,8 @@ public sealed record StoreResponse(
     int? Revision,
     string? Error,
     string CreatedAt,
-    string UpdatedAt)
+    string UpdatedAt,
+    IReadOnlyList<string> Actions)
 {
     public static StoreResponse From(Store store, StoreProvisioningOptions options) => new(
         store.Id,
@@ -31,7 +37,8 @@ public sealed record StoreResponse(
         store.Revision,
         store.Error,
         Wire.Timestamp(store.CreatedAt),
-        Wire.Timestamp(store.UpdatedAt));
+        Wire.Timestamp(store.UpdatedAt),
+        LifecycleTransitions.ActionsFor(store.Status, store.Revision));
 }
 
 /// <summary>One audit row as the API shows it.</summary>

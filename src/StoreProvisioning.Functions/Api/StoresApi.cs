@@ -7,6 +7,7 @@ using StoreProvisioning.Application;
 using StoreProvisioning.Catalog;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Functions.Orchestration;
+using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
 using StoreProvisioning.Validation;
 
@@ -14,9 +15,11 @@ namespace StoreProvisioning.Functions.Api;
 
 /// <summary>
 /// The /api/stores endpoints. Each one is an adapter: read and validate the request, make one call to
-/// <see cref="StoreService"/>, start the accepted operation's orchestration, map the result to HTTP.
+/// <see cref="StoreService"/> (writes) or <see cref="StoreQueries"/> (reads), start the accepted operation's orchestration, map the result to HTTP.
+/// Routes follow <see cref="FunctionRoutes"/>: under the Functions host the first function by name whose route
+/// matches wins, so GET stores/{name} refuses the reserved words of stores/metrics and stores/activity.
 /// </summary>
-public sealed class StoresApi(StoreService stores, OperationLauncher launcher, StoreProvisioningOptions options, ILogger<StoresApi> logger)
+public sealed class StoresApi(StoreService stores, StoreQueries queries, OperationLauncher launcher, StoreProvisioningOptions options, ILogger<StoresApi> logger)
 {
     [Function("CreateStore")]
     public Task<IActionResult> Create(
@@ -39,13 +42,13 @@ public sealed class StoresApi(StoreService stores, OperationLauncher launcher, S
             return Problems.Validation(filter.Errors);
         }
 
-        var list = await stores.ListAsync(filter.Value.UserId, filter.Value.Status, cancellationToken);
+        var list = await queries.ListAsync(filter.Value.UserId, filter.Value.Status, cancellationToken);
         return ApiJson.Ok(list.Select(s => StoreResponse.From(s, options)).ToList());
     });
 
     [Function("GetStore")]
     public Task<IActionResult> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stores/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stores/" + FunctionRoutes.StoreName)] HttpRequest request,
         string name,
         CancellationToken cancellationToken) => Guard(async () =>
     {
@@ -55,7 +58,7 @@ public sealed class StoresApi(StoreService stores, OperationLauncher launcher, S
         }
 
         var result = await stores.GetAsync(name, cancellationToken);
-        return result.Kind == ResultKind.Ok ? ApiJson.Ok(StoreResponse.From(result.Value!, options)) : Problems.From(result);
+        return result.IsOk ? ApiJson.Ok(StoreResponse.From(result.Value!, options)) : Problems.From(result.Refusal!);
     });
 
     [Function("DeleteStore")]
@@ -90,7 +93,7 @@ public sealed class StoresApi(StoreService stores, OperationLauncher launcher, S
     public Task<IActionResult> Metrics(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stores/metrics")] HttpRequest request,
         CancellationToken cancellationToken) => Guard(async () =>
-        ApiJson.Ok(MetricsResponse.From(await stores.MetricsAsync(cancellationToken))));
+        ApiJson.Ok(MetricsResponse.From(await queries.MetricsAsync(cancellationToken))));
 
     [Function("ListActivity")]
     public Task<IActionResult> Activity(
@@ -103,7 +106,7 @@ public sealed class StoresApi(StoreService stores, OperationLauncher launcher, S
             return Problems.Validation(query.Errors);
         }
 
-        var entries = await stores.ActivityAsync(query.Value.Limit, query.Value.Store, cancellationToken);
+        var entries = await queries.ListActivityAsync(query.Value.Limit, query.Value.Store, cancellationToken);
         return ApiJson.Ok(entries.Select(ActivityResponse.From).ToList());
     });
 
@@ -141,9 +144,9 @@ public sealed class StoresApi(StoreService stores, OperationLauncher launcher, S
 
     private async Task<IActionResult> StartAsync(HttpRequest request, DurableTaskClient client, ServiceResult<Store> result, CancellationToken cancellationToken)
     {
-        if (result.Kind != ResultKind.Ok)
+        if (!result.IsOk)
         {
-            return Problems.From(result);
+            return Problems.From(result.Refusal!);
         }
 
         var store = result.Value!;

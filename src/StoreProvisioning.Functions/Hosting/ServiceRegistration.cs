@@ -27,6 +27,7 @@ public static class ServiceRegistration
             var options = sp.GetRequiredService<StoreProvisioningOptions>();
             return StoreCatalog.Load(options.CatalogFile, options.PlatformChartPath);
         });
+        services.AddSingleton<StoreQueries>();
         services.AddSingleton<StoreService>();
         services.AddSingleton(sp => new CliRunner(
             sp.GetRequiredService<StoreProvisioningOptions>().TerminationGrace,
@@ -37,6 +38,7 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new ClusterWorkLimiter(sp.GetRequiredService<StoreProvisioningOptions>().ProvisionConcurrency));
         services.AddSingleton<OperationLauncher>();
         services.AddSingleton<Reconciliation.StoreReconciler>();
+        services.AddActivities();
         return services;
     }
 }

@@ -1,16 +1,58 @@
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using StoreProvisioning.Functions.Activities;
+using StoreProvisioning.Persistence;
 
 namespace StoreProvisioning.Functions.Orchestration;
 
-/// <summary>Uninstalls the release and deletes the namespace, recording partial failures, then removes the row regardless.</summary>
-public static class DeleteStoreOrchestrator
+/// <summary>
+/// Deletes a store, in order: <see cref="UninstallRelease"/>, <see cref="DeleteNamespaceAndRemoveStore"/> (the row
+/// goes whatever kubectl did, with store.removed naming partial failures). Each step runs whatever the previous one
+/// did. Only when the namespace step does not answer (deadline, crash) is the removal a step of its own,
+/// <see cref="RemoveStore"/>. The namespace step removes the row itself so the removal is not queued again behind
+/// other stores' cluster work.
+/// </summary>
+public sealed class DeleteStoreOrchestrator : TaskOrchestrator<StoreOperationInput, StepOutcome>
 {
-    [Function(nameof(DeleteStoreOrchestrator))]
-    public static async Task Run([OrchestrationTrigger] TaskOrchestrationContext context)
+    public override async Task<StepOutcome> RunAsync(TaskOrchestrationContext context, StoreOperationInput input)
     {
-        var input = context.GetInput<StoreOperationInput>() ?? throw new InvalidOperationException("DeleteStoreOrchestrator needs a StoreOperationInput.");
         var log = context.CreateReplaySafeLogger(nameof(DeleteStoreOrchestrator));
-        await StoreWorkflow.DeleteAsync(context, input, log);
+        var steps = new OperationSteps(context, input, log);
+        var problems = new List<string>();
+
+        var uninstall = await DeadlineRace.RunAsync(context, input, nameof(UninstallRelease), input);
+        if (uninstall.Result == StepResult.Superseded)
+        {
+            log.LogWarning("Delete of store {Store} stopped at uninstall: {Reason}", input.StoreName, uninstall.Message);
+            return uninstall;
+        }
+
+        if (!uninstall.Succeeded)
+        {
+            problems.Add(uninstall.Message ?? "helm uninstall failed");
+            if (uninstall.NeedsRecording)
+            {
+                await steps.RecordAsync(nameof(RecordNote), new AuditNote(input, AuditActions.UninstallFailed, uninstall.Message!));
+            }
+        }
+
+        var removal = await DeadlineRace.RunAsync(context, input, nameof(DeleteNamespaceAndRemoveStore), new RemovalRequest(input, [.. problems]));
+        switch (removal.Result)
+        {
+            case StepResult.Superseded:
+                log.LogWarning("Delete of store {Store} stopped at the namespace: {Reason}", input.StoreName, removal.Message);
+                return removal;
+            case StepResult.Failed:
+                problems.Add(removal.Message ?? "namespace deletion failed"); // recorded, and the row removed, by the step
+                break;
+            case StepResult.TimedOut or StepResult.Crashed:
+                problems.Add(removal.Message!);
+                await steps.RecordAsync(nameof(RecordNote), new AuditNote(input, AuditActions.NamespaceDeleteFailed, removal.Message!));
+                await steps.RecordAsync(nameof(RemoveStore), new RemovalRequest(input, problems));
+                break;
+        }
+
+        log.LogInformation("Store {Store} deleted{Partial}", input.StoreName, problems.Count == 0 ? string.Empty : " with partial failures: " + string.Join("; ", problems));
+        return problems.Count == 0 ? StepOutcome.Ok(note: "deleted") : StepOutcome.Fail("deleted with partial failures: " + string.Join("; ", problems));
     }
 }

@@ -25,7 +25,8 @@ public sealed class OperationLauncher(StoreService stores, StoreProvisioningOpti
     public static string InstanceIdFor(Store store) => $"store-{store.Name}-{store.OperationId}";
 
     /// <summary>
-    /// The orchestration input for the store's current operation. A retry carries the operation that failed; the
+    /// The orchestration input for the store's current operation. A retry carries the operation the row recorded as
+    /// failed (every FAILED row has one); the
     /// deadline (<see cref="StoreProvisioningOptions.OperationDeadline"/>) travels in the input so orchestrators stay
     /// deterministic.
     /// </summary>
@@ -37,7 +38,9 @@ public sealed class OperationLauncher(StoreService stores, StoreProvisioningOpti
             store.Engine,
             store.OperationArgs,
             deadline,
-            store.Operation == StoreOperation.Retry ? store.FailedOperation ?? StoreOperation.Install : null);
+            store.Operation == StoreOperation.Retry
+                ? store.FailedOperation ?? throw new InvalidOperationException($"Store '{store.Name}' is retried but records no failed operation.")
+                : null);
 
     /// <summary>
     /// Starts the store's current operation once more under a fresh instance id (same prefix, so the reconciler sees

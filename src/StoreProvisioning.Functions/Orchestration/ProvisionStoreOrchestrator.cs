@@ -1,16 +1,28 @@
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using StoreProvisioning.Functions.Activities;
 
 namespace StoreProvisioning.Functions.Orchestration;
 
-/// <summary>Provisions a new store: namespace (NEW → PROVISIONING), then helm install; READY at the deployed revision or FAILED with a diagnosis.</summary>
-public static class ProvisionStoreOrchestrator
+/// <summary>
+/// Provisions a new store, in order: <see cref="MarkOperationStarted"/> (NEW → PROVISIONING, install.started),
+/// <see cref="EnsureNamespace"/>, <see cref="InstallRelease"/> (READY at the deployed revision, or FAILED with a
+/// diagnosis). The first step that does not succeed ends the operation; it has recorded why.
+/// </summary>
+public sealed class ProvisionStoreOrchestrator : TaskOrchestrator<StoreOperationInput, StepOutcome>
 {
-    [Function(nameof(ProvisionStoreOrchestrator))]
-    public static async Task Run([OrchestrationTrigger] TaskOrchestrationContext context)
+    public override async Task<StepOutcome> RunAsync(TaskOrchestrationContext context, StoreOperationInput input)
     {
-        var input = context.GetInput<StoreOperationInput>() ?? throw new InvalidOperationException("ProvisionStoreOrchestrator needs a StoreOperationInput.");
-        var log = context.CreateReplaySafeLogger(nameof(ProvisionStoreOrchestrator));
-        await StoreWorkflow.InstallAsync(context, input, log);
+        var steps = new OperationSteps(context, input, context.CreateReplaySafeLogger(nameof(ProvisionStoreOrchestrator)));
+        if (await steps.RunAsync(nameof(MarkOperationStarted)) is { Succeeded: false } started)
+        {
+            return started;
+        }
+
+        if (await steps.RunAsync(nameof(EnsureNamespace)) is { Succeeded: false } ns)
+        {
+            return ns;
+        }
+
+        return await steps.RunAsync(nameof(InstallRelease), diagnoseOnTimeout: true);
     }
 }

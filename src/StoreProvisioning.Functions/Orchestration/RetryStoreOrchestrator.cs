@@ -1,25 +1,21 @@
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using StoreProvisioning.Functions.Activities;
 using StoreProvisioning.Stores;
 
 namespace StoreProvisioning.Functions.Orchestration;
 
 /// <summary>
-/// Re-runs the operation that failed (<see cref="StoreOperationInput.RetryOf"/>: install, upgrade or rollback) with its
-/// recorded arguments. Every step is idempotent, so re-running from the first step is safe.
+/// Re-runs the operation that failed (<see cref="StoreOperationInput.Runs"/>, as the failure recorded it on the row)
+/// with its recorded arguments: the same steps as that operation's own orchestrator. Every step is idempotent, so
+/// starting again from the first one is safe.
 /// </summary>
-public static class RetryStoreOrchestrator
+public sealed class RetryStoreOrchestrator : TaskOrchestrator<StoreOperationInput, StepOutcome>
 {
-    [Function(nameof(RetryStoreOrchestrator))]
-    public static async Task Run([OrchestrationTrigger] TaskOrchestrationContext context)
+    public override Task<StepOutcome> RunAsync(TaskOrchestrationContext context, StoreOperationInput input) => input.Runs switch
     {
-        var input = context.GetInput<StoreOperationInput>() ?? throw new InvalidOperationException("RetryStoreOrchestrator needs a StoreOperationInput.");
-        var log = context.CreateReplaySafeLogger(nameof(RetryStoreOrchestrator));
-        await (input.Effective switch
-        {
-            StoreOperation.Upgrade => StoreWorkflow.UpgradeAsync(context, input, log),
-            StoreOperation.Rollback => StoreWorkflow.RollbackAsync(context, input, log),
-            _ => StoreWorkflow.InstallAsync(context, input, log),
-        });
-    }
+        StoreOperation.Install => new ProvisionStoreOrchestrator().RunAsync(context, input),
+        StoreOperation.Upgrade => new UpgradeStoreOrchestrator().RunAsync(context, input),
+        StoreOperation.Rollback => new RollbackStoreOrchestrator().RunAsync(context, input),
+        var other => throw new InvalidOperationException($"A retry re-runs an install, upgrade or rollback, not {other}."),
+    };
 }

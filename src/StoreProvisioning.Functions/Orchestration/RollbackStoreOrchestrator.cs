@@ -1,16 +1,23 @@
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using StoreProvisioning.Functions.Activities;
 
 namespace StoreProvisioning.Functions.Orchestration;
 
-/// <summary>Rolls the release back to the requested or last good revision; READY at the new revision, or FAILED with the reason.</summary>
-public static class RollbackStoreOrchestrator
+/// <summary>
+/// Rolls a READY or FAILED store back, in order: <see cref="MarkOperationStarted"/> (rollback.started),
+/// <see cref="RollbackRelease"/> (to the requested or last good revision; READY at the new revision, or FAILED with
+/// the reason).
+/// </summary>
+public sealed class RollbackStoreOrchestrator : TaskOrchestrator<StoreOperationInput, StepOutcome>
 {
-    [Function(nameof(RollbackStoreOrchestrator))]
-    public static async Task Run([OrchestrationTrigger] TaskOrchestrationContext context)
+    public override async Task<StepOutcome> RunAsync(TaskOrchestrationContext context, StoreOperationInput input)
     {
-        var input = context.GetInput<StoreOperationInput>() ?? throw new InvalidOperationException("RollbackStoreOrchestrator needs a StoreOperationInput.");
-        var log = context.CreateReplaySafeLogger(nameof(RollbackStoreOrchestrator));
-        await StoreWorkflow.RollbackAsync(context, input, log);
+        var steps = new OperationSteps(context, input, context.CreateReplaySafeLogger(nameof(RollbackStoreOrchestrator)));
+        if (await steps.RunAsync(nameof(MarkOperationStarted)) is { Succeeded: false } started)
+        {
+            return started;
+        }
+
+        return await steps.RunAsync(nameof(RollbackRelease), diagnoseOnTimeout: true);
     }
 }

@@ -12,7 +12,10 @@ namespace StoreProvisioning.Functions.Orchestration;
 /// (<see cref="Configuration.StoreProvisioningOptions.OperationDeadline"/>). Carried in the input so the orchestrator
 /// stays deterministic (no configuration read on replay); null falls back to <see cref="DefaultDeadline"/>.
 /// </param>
-/// <param name="RetryOf">For a retry: the operation that failed and is re-run (install, upgrade or rollback).</param>
+/// <param name="RetryOf">
+/// For a retry: the operation it re-runs (install, upgrade or rollback), read from the row's failed operation, which
+/// the failing write recorded (<see cref="Persistence.StoreRepository.FailAsync(string, string?, string, Persistence.ActivityDraft, int?, CancellationToken)"/>).
+/// </param>
 public sealed record StoreOperationInput(
     string StoreName,
     string OperationId,
@@ -29,6 +32,6 @@ public sealed record StoreOperationInput(
     /// <summary>The deadline each cluster step of this operation is held to.</summary>
     public TimeSpan StepDeadline => Deadline is { } d && d > TimeSpan.Zero ? d : DefaultDeadline;
 
-    /// <summary>The operation actually carried out: a retry's failed operation, or the operation itself.</summary>
-    public StoreOperation Effective => Operation == StoreOperation.Retry ? RetryOf ?? StoreOperation.Install : Operation;
+    /// <summary>The operation whose steps run: what a retry re-runs, or the operation itself.</summary>
+    public StoreOperation Runs => RetryOf ?? Operation;
 }

@@ -1,16 +1,28 @@
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using StoreProvisioning.Functions.Activities;
 
 namespace StoreProvisioning.Functions.Orchestration;
 
-/// <summary>Re-applies the chart with the operator's overrides (helm rolls back on failure); READY at the new revision or FAILED.</summary>
-public static class UpgradeStoreOrchestrator
+/// <summary>
+/// Upgrades a READY or FAILED store, in order: <see cref="MarkOperationStarted"/> (upgrade.started),
+/// <see cref="EnsureNamespace"/>, <see cref="UpgradeRelease"/> (re-applies the chart with the operator's overrides;
+/// helm rolls back by itself on failure; READY at the new revision, or FAILED with a diagnosis).
+/// </summary>
+public sealed class UpgradeStoreOrchestrator : TaskOrchestrator<StoreOperationInput, StepOutcome>
 {
-    [Function(nameof(UpgradeStoreOrchestrator))]
-    public static async Task Run([OrchestrationTrigger] TaskOrchestrationContext context)
+    public override async Task<StepOutcome> RunAsync(TaskOrchestrationContext context, StoreOperationInput input)
     {
-        var input = context.GetInput<StoreOperationInput>() ?? throw new InvalidOperationException("UpgradeStoreOrchestrator needs a StoreOperationInput.");
-        var log = context.CreateReplaySafeLogger(nameof(UpgradeStoreOrchestrator));
-        await StoreWorkflow.UpgradeAsync(context, input, log);
+        var steps = new OperationSteps(context, input, context.CreateReplaySafeLogger(nameof(UpgradeStoreOrchestrator)));
+        if (await steps.RunAsync(nameof(MarkOperationStarted)) is { Succeeded: false } started)
+        {
+            return started;
+        }
+
+        if (await steps.RunAsync(nameof(EnsureNamespace)) is { Succeeded: false } ns)
+        {
+            return ns;
+        }
+
+        return await steps.RunAsync(nameof(UpgradeRelease), diagnoseOnTimeout: true);
     }
 }

@@ -14,6 +14,7 @@ namespace StoreProvisioning.Functions.Reconciliation;
 /// </summary>
 public sealed class StoreReconciler(
     StoreRepository repository,
+    StoreQueries queries,
     HelmCli helm,
     KubectlCli kubectl,
     StoreIsolation isolation,
@@ -25,7 +26,7 @@ public sealed class StoreReconciler(
     public async Task<int> RunAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
         var acted = 0;
-        foreach (var store in await repository.ListAsync(cancellationToken: cancellationToken))
+        foreach (var store in await queries.ListAsync(cancellationToken: cancellationToken))
         {
             try
             {
@@ -92,7 +93,7 @@ public sealed class StoreReconciler(
 
             case ReconcileVerdict.ReportStuckNamespace:
                 var detail = $"Namespace {store.Namespace} is stuck Terminating; " + (await NamespaceBlockers.DescribeAsync(kubectl, store.Namespace, logger, cancellationToken) ?? "kubectl lists nothing that blocks it");
-                var last = (await repository.ListActivityAsync(1, store.Name, cancellationToken)).FirstOrDefault();
+                var last = (await queries.ListActivityAsync(1, store.Name, cancellationToken)).FirstOrDefault();
                 if (last is { Action: AuditActions.NamespaceStuck } && last.Detail == detail)
                 {
                     return false; // Already reported, nothing new to say.

@@ -24,28 +24,28 @@ public sealed class StoreServiceTests : IDisposable
     [Fact]
     public async Task Create_maps_duplicate_and_limit()
     {
-        Assert.Equal(ResultKind.Ok, (await service.CreateAsync(new CreateStoreRequest("acme", "alice", StoreEngine.WooCommerce))).Kind);
+        Assert.True((await service.CreateAsync(new CreateStoreRequest("acme", "alice", StoreEngine.WooCommerce))).IsOk);
 
         var duplicate = await service.CreateAsync(new CreateStoreRequest("acme", "bob", StoreEngine.WooCommerce));
-        Assert.Equal(ResultKind.Invalid, duplicate.Kind);
-        Assert.Contains("'acme'", duplicate.Detail);
-        Assert.True(duplicate.Errors!.ContainsKey("storeName"));
+        Assert.Equal(RefusalKind.Invalid, duplicate.Refusal?.Kind);
+        Assert.Contains("'acme'", duplicate.Refusal?.Detail);
+        Assert.True(duplicate.Refusal?.Errors!.ContainsKey("storeName"));
 
-        Assert.Equal(ResultKind.Ok, (await service.CreateAsync(new CreateStoreRequest("acme-2", "alice", StoreEngine.Medusa))).Kind);
+        Assert.True((await service.CreateAsync(new CreateStoreRequest("acme-2", "alice", StoreEngine.Medusa))).IsOk);
         var limit = await service.CreateAsync(new CreateStoreRequest("acme-3", "alice", StoreEngine.Medusa));
-        Assert.Equal(ResultKind.Forbidden, limit.Kind);
-        Assert.Contains("MAX_STORES_PER_USER = 2", limit.Detail);
+        Assert.Equal(RefusalKind.Forbidden, limit.Refusal?.Kind);
+        Assert.Contains("MAX_STORES_PER_USER = 2", limit.Refusal?.Detail);
     }
 
     // Operations on a missing store are 404 (NotFound).
     [Fact]
     public async Task Missing_store_is_not_found()
     {
-        Assert.Equal(ResultKind.NotFound, (await service.GetAsync("ghost")).Kind);
-        Assert.Equal(ResultKind.NotFound, (await service.UpgradeAsync("ghost", null, ValuesAuthority.Tenant)).Kind);
-        Assert.Equal(ResultKind.NotFound, (await service.RollbackAsync("ghost", null)).Kind);
-        Assert.Equal(ResultKind.NotFound, (await service.RetryAsync("ghost")).Kind);
-        Assert.Equal(ResultKind.NotFound, (await service.DeleteAsync("ghost")).Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.GetAsync("ghost")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.UpgradeAsync("ghost", null, ValuesAuthority.Tenant)).Refusal?.Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.RollbackAsync("ghost", null)).Refusal?.Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.RetryAsync("ghost")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.NotFound, (await service.DeleteAsync("ghost")).Refusal?.Kind);
     }
 
     // Retry of a READY store is 400 (Invalid); delete or upgrade while PROVISIONING is 409 (Conflict).
@@ -55,9 +55,9 @@ public sealed class StoreServiceTests : IDisposable
         await h.ReadyAsync("ready-one");
         await h.ProvisioningAsync("busy-one");
 
-        Assert.Equal(ResultKind.Invalid, (await service.RetryAsync("ready-one")).Kind);
-        Assert.Equal(ResultKind.Conflict, (await service.DeleteAsync("busy-one")).Kind);
-        Assert.Equal(ResultKind.Conflict, (await service.UpgradeAsync("busy-one", null, ValuesAuthority.Tenant)).Kind);
+        Assert.Equal(RefusalKind.Invalid, (await service.RetryAsync("ready-one")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Conflict, (await service.DeleteAsync("busy-one")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Conflict, (await service.UpgradeAsync("busy-one", null, ValuesAuthority.Tenant)).Refusal?.Kind);
     }
 
     // An upgrade keeps its accepted settings as operation args (for a retry), moves the store to the plan it asks
@@ -68,13 +68,13 @@ public sealed class StoreServiceTests : IDisposable
         await h.ReadyAsync("acme");
         var result = await service.UpgradeAsync("acme", """{"plan":"medium","storeTitle":"Acme"}""", ValuesAuthority.Tenant);
 
-        Assert.Equal(ResultKind.Ok, result.Kind);
+        Assert.True(result.IsOk);
         Assert.Equal(StoreStatus.Provisioning, result.Value!.Status);
         Assert.Equal(StoreOperation.Upgrade, result.Value.Operation);
         Assert.Equal("medium", result.Value.Plan);
         using var args = JsonDocument.Parse(result.Value.OperationArgs!);
         Assert.Equal("Acme", args.RootElement.GetProperty("values").GetProperty("storeTitle").GetString());
-        Assert.Equal("with new settings, plan medium", (await h.Repository.ListActivityAsync(1, "acme")).Single().Detail);
+        Assert.Equal("with new settings, plan medium", (await h.Queries.ListActivityAsync(1, "acme")).Single().Detail);
     }
 
     // Values outside the tenant boundary are refused (Invalid, an error per key) and nothing is written.
@@ -84,8 +84,8 @@ public sealed class StoreServiceTests : IDisposable
         var ready = await h.ReadyAsync("acme");
         var result = await service.UpgradeAsync("acme", """{"image":{"tag":"evil"},"version":"0.0"}""", ValuesAuthority.Tenant);
 
-        Assert.Equal(ResultKind.Invalid, result.Kind);
-        Assert.Equal(["values.image", "values.version"], result.Errors!.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
+        Assert.Equal(["values.image", "values.version"], result.Refusal!.Errors!.Keys.Order(StringComparer.Ordinal));
         var after = await h.Repository.GetAsync("acme");
         Assert.Equal(ready.OperationId, after!.OperationId);
         Assert.Equal(StoreStatus.Ready, after.Status);
@@ -98,20 +98,20 @@ public sealed class StoreServiceTests : IDisposable
     {
         await h.ReadyAsync("first", revision: 1);
         var nothing = await service.RollbackAsync("first", null);
-        Assert.Equal(ResultKind.Invalid, nothing.Kind);
-        Assert.Equal("Nothing to roll back to", nothing.Title);
+        Assert.Equal(RefusalKind.Invalid, nothing.Refusal?.Kind);
+        Assert.Equal("Nothing to roll back to", nothing.Refusal?.Title);
 
         await h.ReadyAsync("third", revision: 3);
         var notEarlier = await service.RollbackAsync("third", 3);
-        Assert.Equal(ResultKind.Invalid, notEarlier.Kind);
-        Assert.True(notEarlier.Errors!.ContainsKey("revision"));
+        Assert.Equal(RefusalKind.Invalid, notEarlier.Refusal?.Kind);
+        Assert.True(notEarlier.Refusal?.Errors!.ContainsKey("revision"));
 
         var ok = await service.RollbackAsync("third", 2);
-        Assert.Equal(ResultKind.Ok, ok.Kind);
+        Assert.True(ok.IsOk);
         Assert.Equal(StoreOperation.Rollback, ok.Value!.Operation);
         using var args = JsonDocument.Parse(ok.Value.OperationArgs!);
         Assert.Equal(2, args.RootElement.GetProperty("revision").GetInt32());
-        Assert.Equal("to revision 2", (await h.Repository.ListActivityAsync(1, "third")).Single().Detail);
+        Assert.Equal("to revision 2", (await h.Queries.ListActivityAsync(1, "third")).Single().Detail);
     }
 
     // Delete and retry start their operations: DELETING for delete, PROVISIONING/retry for a failed store.
@@ -138,7 +138,7 @@ public sealed class StoreServiceTests : IDisposable
         var store = (await service.GetAsync("acme")).Value!;
         Assert.Equal(StoreStatus.Failed, store.Status);
         Assert.Equal("The upgrade could not be started: task hub unavailable. Retry it.", store.Error);
-        Assert.Equal(AuditActions.OperationNotStarted, (await service.ActivityAsync(1, "acme")).Single().Action);
+        Assert.Equal(AuditActions.OperationNotStarted, (await h.Queries.ListActivityAsync(1, "acme")).Single().Action);
     }
 
     // A delete that could not be scheduled stays DELETING (the reconciler re-drives it) and says why in the audit log.
@@ -150,7 +150,7 @@ public sealed class StoreServiceTests : IDisposable
         await service.MarkNotStartedAsync(deleting, "task hub unavailable");
 
         Assert.Equal(StoreStatus.Deleting, (await service.GetAsync("acme")).Value!.Status);
-        var last = (await service.ActivityAsync(1, "acme")).Single();
+        var last = (await h.Queries.ListActivityAsync(1, "acme")).Single();
         Assert.Equal((AuditActions.OperationNotStarted, "task hub unavailable"), (last.Action, last.Detail));
     }
 
@@ -159,8 +159,8 @@ public sealed class StoreServiceTests : IDisposable
     public async Task Queries_pass_through()
     {
         await h.ReadyAsync("acme");
-        Assert.Single(await service.ListAsync("alice", StoreStatus.Ready));
-        Assert.Equal(3, (await service.ActivityAsync(50, "acme")).Count);
-        Assert.Equal(1, (await service.MetricsAsync()).ByStatus[StoreStatus.Ready]);
+        Assert.Single(await h.Queries.ListAsync("alice", StoreStatus.Ready));
+        Assert.Equal(3, (await h.Queries.ListActivityAsync(50, "acme")).Count);
+        Assert.Equal(1, (await h.Queries.MetricsAsync()).ByStatus[StoreStatus.Ready]);
     }
 }

@@ -43,17 +43,17 @@ public class LifecycleTransitionsTests
 
         if (expected.StartsWith('→'))
         {
-            Assert.True(result.Allowed, $"{from.Name()} -{command}-> expected {expected}, got refusal: {result.Reason}");
+            Assert.True(result.Allowed, $"{from.Name()} -{command}-> expected {expected}, got refusal: {result.Refusal?.Detail}");
             Assert.Equal(Wire.ParseStatus(expected[1..]), result.To);
-            Assert.Null(result.Refusal);
-            Assert.Null(result.Reason);
+            Assert.Null(result.Refusal?.Kind);
+            Assert.Null(result.Refusal?.Detail);
         }
         else
         {
             Assert.False(result.Allowed, $"{from.Name()} -{command}-> expected {expected}, but it moved to {result.To}");
             Assert.Null(result.To);
-            Assert.Equal(expected == "400" ? RefusalKind.Invalid : RefusalKind.Conflict, result.Refusal);
-            Assert.False(string.IsNullOrWhiteSpace(result.Reason));
+            Assert.Equal(expected == "400" ? RefusalKind.Invalid : RefusalKind.Conflict, result.Refusal?.Kind);
+            Assert.False(string.IsNullOrWhiteSpace(result.Refusal?.Detail));
         }
     }
 
@@ -75,9 +75,9 @@ public class LifecycleTransitionsTests
     public void Retry_from_non_failed_is_invalid_and_names_the_status(StoreStatus from)
     {
         var result = LifecycleTransitions.Decide(from, LifecycleCommand.Retry);
-        Assert.Equal(RefusalKind.Invalid, result.Refusal);
-        Assert.Contains("FAILED", result.Reason);
-        Assert.Contains(from.Name(), result.Reason);
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
+        Assert.Contains("FAILED", result.Refusal?.Detail);
+        Assert.Contains(from.Name(), result.Refusal?.Detail);
     }
 
     // Delete while an operation runs (PROVISIONING or DELETING) is a conflict (409) that tells the user to wait.
@@ -87,9 +87,9 @@ public class LifecycleTransitionsTests
     public void Delete_while_busy_is_conflict(StoreStatus from)
     {
         var result = LifecycleTransitions.Decide(from, LifecycleCommand.Delete);
-        Assert.Equal(RefusalKind.Conflict, result.Refusal);
-        Assert.Contains(from.Name(), result.Reason);
-        Assert.Contains("wait", result.Reason);
+        Assert.Equal(RefusalKind.Conflict, result.Refusal?.Kind);
+        Assert.Contains(from.Name(), result.Refusal?.Detail);
+        Assert.Contains("wait", result.Refusal?.Detail);
     }
 
     // Upgrade and rollback outside READY/FAILED are conflicts (409) whose reason says which states allow them.
@@ -103,10 +103,10 @@ public class LifecycleTransitionsTests
     public void Upgrade_and_rollback_outside_ready_or_failed_are_conflicts(StoreStatus from, LifecycleCommand command, string verb)
     {
         var result = LifecycleTransitions.Decide(from, command);
-        Assert.Equal(RefusalKind.Conflict, result.Refusal);
-        Assert.Contains(verb, result.Reason);
-        Assert.Contains("READY or FAILED", result.Reason);
-        Assert.Contains(from.Name(), result.Reason);
+        Assert.Equal(RefusalKind.Conflict, result.Refusal?.Kind);
+        Assert.Contains(verb, result.Refusal?.Detail);
+        Assert.Contains("READY or FAILED", result.Refusal?.Detail);
+        Assert.Contains(from.Name(), result.Refusal?.Detail);
     }
 
     // SourcesFor (what the repository's conditional UPDATE uses) lists exactly the statuses Decide allows, no duplicates.

@@ -203,8 +203,8 @@ public sealed class StoreRepositoryRaceTests : IDisposable
 
         Assert.Equal(500L, h.Count("SELECT COUNT(*) FROM activity"));
         Assert.Equal(500L, h.Count("SELECT COUNT(DISTINCT detail) FROM activity"));
-        var listed = await h.Repository.ListActivityAsync(500);
+        var listed = await h.Queries.ListActivityAsync(500);
         Assert.Equal(500, listed.Select(a => a.Id).Distinct().Count());
-        Assert.Equal(100, (await h.Repository.ListActivityAsync(500, "store-3")).Count);
+        Assert.Equal(100, (await h.Queries.ListActivityAsync(500, "store-3")).Count);
     }
 }

@@ -26,7 +26,7 @@ public sealed class StoreRepositoryTests : IDisposable
     }
 
     private List<string> Actions(string store) =>
-        Repo.ListActivityAsync(500, store).Result.Select(a => a.Action).Reverse().ToList();
+        h.Queries.ListActivityAsync(500, store).Result.Select(a => a.Action).Reverse().ToList();
 
     // ---- create ----
 
@@ -51,7 +51,7 @@ public sealed class StoreRepositoryTests : IDisposable
         Assert.Equal(h.Clock.GetUtcNow(), store.UpdatedAt);
         Assert.Equal(32, store.Id.Length);
 
-        var audit = Assert.Single(await Repo.ListActivityAsync(50, "acme"));
+        var audit = Assert.Single(await h.Queries.ListActivityAsync(50, "acme"));
         Assert.Equal(AuditActions.CreateRequested, audit.Action);
         Assert.Equal("alice", audit.UserId);
         Assert.Equal("engine medusa", audit.Detail);
@@ -125,7 +125,7 @@ public sealed class StoreRepositoryTests : IDisposable
         var store = await reopened.GetAsync("acme");
         Assert.Equal(StoreStatus.Ready, store!.Status);
         Assert.Equal(2, store.Revision);
-        Assert.Equal(3, (await reopened.ListActivityAsync(50, "acme")).Count);
+        Assert.Equal(3, (await new StoreQueries(new SqliteDatabase(h.DatabasePath)).ListActivityAsync(50, "acme")).Count);
     }
 
     // ---- install, succeed, fail ----
@@ -156,7 +156,7 @@ public sealed class StoreRepositoryTests : IDisposable
         var created = await h.CreateAsync("acme");
         var wrong = await Repo.BeginInstallAsync("acme", "not-the-op", new ActivityDraft(AuditActions.InstallStarted));
         Assert.Equal(ChangeOutcome.Refused, wrong.Outcome);
-        Assert.Equal(RefusalKind.Conflict, wrong.Refusal);
+        Assert.Equal(RefusalKind.Conflict, wrong.Refusal?.Kind);
         Assert.Equal(StoreStatus.New, (await Repo.GetAsync("acme"))!.Status);
 
         Assert.True((await Repo.BeginInstallAsync("acme", created.OperationId!, new ActivityDraft(AuditActions.InstallStarted))).Applied);
@@ -339,7 +339,7 @@ public sealed class StoreRepositoryTests : IDisposable
         var result = await Begin("acme", command);
 
         Assert.Equal(ChangeOutcome.Refused, result.Outcome);
-        Assert.Equal(kind, result.Refusal);
+        Assert.Equal(kind, result.Refusal?.Kind);
         Assert.False(string.IsNullOrWhiteSpace(result.Reason));
         Assert.Equal(before, await Repo.GetAsync("acme"));
         Assert.Equal(rows, h.Count("SELECT COUNT(*) FROM activity"));
@@ -397,7 +397,7 @@ public sealed class StoreRepositoryTests : IDisposable
         Assert.Equal(
             [AuditActions.CreateRequested, AuditActions.InstallStarted, AuditActions.InstallSucceeded, AuditActions.DeleteRequested, AuditActions.StoreRemoved, AuditActions.NamespaceDeleted],
             Actions("acme"));
-        Assert.All(await Repo.ListActivityAsync(50, "acme"), a => Assert.Equal("alice", a.UserId));
+        Assert.All(await h.Queries.ListActivityAsync(50, "acme"), a => Assert.Equal("alice", a.UserId));
     }
 
     // ---- list ----
@@ -414,12 +414,12 @@ public sealed class StoreRepositoryTests : IDisposable
         h.Clock.Advance(TimeSpan.FromSeconds(1));
         await h.FailedAsync("b-two", "bob");
 
-        Assert.Equal(["b-two", "a-two", "b-one", "a-one"], (await Repo.ListAsync()).Select(s => s.Name));
-        Assert.Equal(["a-two", "a-one"], (await Repo.ListAsync(userId: "alice")).Select(s => s.Name));
-        Assert.Equal(["a-two", "b-one"], (await Repo.ListAsync(status: StoreStatus.Ready)).Select(s => s.Name));
-        Assert.Equal(["b-one"], (await Repo.ListAsync("bob", StoreStatus.Ready)).Select(s => s.Name));
-        Assert.Empty(await Repo.ListAsync("carol"));
-        Assert.Empty(await Repo.ListAsync(status: StoreStatus.Deleting));
+        Assert.Equal(["b-two", "a-two", "b-one", "a-one"], (await h.Queries.ListAsync()).Select(s => s.Name));
+        Assert.Equal(["a-two", "a-one"], (await h.Queries.ListAsync(userId: "alice")).Select(s => s.Name));
+        Assert.Equal(["a-two", "b-one"], (await h.Queries.ListAsync(status: StoreStatus.Ready)).Select(s => s.Name));
+        Assert.Equal(["b-one"], (await h.Queries.ListAsync("bob", StoreStatus.Ready)).Select(s => s.Name));
+        Assert.Empty(await h.Queries.ListAsync("carol"));
+        Assert.Empty(await h.Queries.ListAsync(status: StoreStatus.Deleting));
     }
 
     // Stores created in the same millisecond still list newest (last inserted) first.
@@ -431,7 +431,7 @@ public sealed class StoreRepositoryTests : IDisposable
             await h.CreateAsync(name, max: 10);
         }
 
-        Assert.Equal(["s-three", "s-two", "s-one"], (await Repo.ListAsync()).Select(s => s.Name));
+        Assert.Equal(["s-three", "s-two", "s-one"], (await h.Queries.ListAsync()).Select(s => s.Name));
     }
 
     // ---- activity ----
@@ -446,7 +446,7 @@ public sealed class StoreRepositoryTests : IDisposable
         h.Clock.Advance(TimeSpan.FromSeconds(1));
         await Repo.RecordAsync("acme", null, null, new ActivityDraft(AuditActions.Diagnostics, "ImagePullBackOff"));
 
-        var all = await Repo.ListActivityAsync(50);
+        var all = await h.Queries.ListActivityAsync(50);
         Assert.Equal(3, all.Count);
         Assert.Equal(all.OrderByDescending(a => a.Id).Select(a => a.Id), all.Select(a => a.Id));
         Assert.Equal(AuditActions.Diagnostics, all[0].Action);
@@ -454,11 +454,11 @@ public sealed class StoreRepositoryTests : IDisposable
         Assert.Equal("ImagePullBackOff", all[0].Detail);
         Assert.Equal(h.Clock.GetUtcNow(), all[0].Timestamp);
 
-        Assert.Single(await Repo.ListActivityAsync(1));
-        Assert.Equal(AuditActions.Diagnostics, (await Repo.ListActivityAsync(1)).Single().Action);
-        Assert.Equal(["other"], (await Repo.ListActivityAsync(50, "other")).Select(a => a.StoreName));
-        Assert.Equal(2, (await Repo.ListActivityAsync(50, "acme")).Count);
-        Assert.Empty(await Repo.ListActivityAsync(50, "ghost"));
+        Assert.Single(await h.Queries.ListActivityAsync(1));
+        Assert.Equal(AuditActions.Diagnostics, (await h.Queries.ListActivityAsync(1)).Single().Action);
+        Assert.Equal(["other"], (await h.Queries.ListActivityAsync(50, "other")).Select(a => a.StoreName));
+        Assert.Equal(2, (await h.Queries.ListActivityAsync(50, "acme")).Count);
+        Assert.Empty(await h.Queries.ListActivityAsync(50, "ghost"));
     }
 
     // Activity rows carry the operation id and duration they were recorded with.
@@ -476,7 +476,7 @@ public sealed class StoreRepositoryTests : IDisposable
     [Fact]
     public async Task Metrics_counts()
     {
-        var empty = await Repo.MetricsAsync();
+        var empty = await h.Queries.MetricsAsync();
         Assert.All(Enum.GetValues<StoreStatus>(), s => Assert.Equal(0, empty.ByStatus[s]));
         Assert.Null(empty.AverageInstallSeconds);
         Assert.Equal(0, empty.Requests(AuditActions.UpgradeRequested));
@@ -491,7 +491,7 @@ public sealed class StoreRepositoryTests : IDisposable
         await Begin("s-ready", LifecycleCommand.Retry);
         await Repo.RecordAsync("s-ready", "alice", null, new ActivityDraft(AuditActions.InstallSucceeded, null, TimeSpan.FromSeconds(18)));
 
-        var metrics = await Repo.MetricsAsync();
+        var metrics = await h.Queries.MetricsAsync();
         Assert.Equal(1, metrics.ByStatus[StoreStatus.New]);
         Assert.Equal(2, metrics.ByStatus[StoreStatus.Provisioning]);
         Assert.Equal(0, metrics.ByStatus[StoreStatus.Ready]);
@@ -516,7 +516,7 @@ public sealed class StoreRepositoryTests : IDisposable
         var deleting = (await Begin("acme", LifecycleCommand.Delete)).Store!;
         await Repo.RemoveAsync("acme", deleting.OperationId!, new ActivityDraft(AuditActions.StoreRemoved));
 
-        var metrics = await Repo.MetricsAsync();
+        var metrics = await h.Queries.MetricsAsync();
         Assert.Equal(1, metrics.Requests(AuditActions.UpgradeRequested));
         Assert.All(metrics.ByStatus.Values, n => Assert.Equal(0, n));
     }

@@ -15,6 +15,7 @@ public sealed class RepositoryHarness : IDisposable
         DatabasePath = Path.Combine(dir.Path, "data", "stores.db");
         Database = new SqliteDatabase(DatabasePath);
         Repository = new StoreRepository(Database, Clock);
+        Queries = new StoreQueries(Database);
     }
 
     public string DatabasePath { get; }
@@ -24,6 +25,8 @@ public sealed class RepositoryHarness : IDisposable
     public SqliteDatabase Database { get; }
 
     public StoreRepository Repository { get; }
+
+    public StoreQueries Queries { get; }
 
     /// <summary>A second, independent database object and repository on the same file, as another process would have.</summary>
     public StoreRepository OpenAnother() => new(new SqliteDatabase(DatabasePath), Clock);

@@ -10,13 +10,13 @@ namespace StoreProvisioning.Functions.Tests.Hosting;
 /// </summary>
 public sealed class FunctionMetadataTests
 {
-    private static readonly JsonElement[] Metadata = Load();
+    private static readonly JsonElement[] Metadata = BuildMetadata.Functions;
 
     // Every HTTP route of the API contract, with its methods, as the host will route them.
     [Theory]
     [InlineData("CreateStore", "stores", "post")]
     [InlineData("ListStores", "stores", "get")]
-    [InlineData("GetStore", "stores/{name}", "get")]
+    [InlineData("GetStore", "stores/{name:regex(^(?!(metrics|activity|health)$))}", "get")]
     [InlineData("DeleteStore", "stores/{name}", "delete")]
     [InlineData("UpgradeStore", "stores/{name}/upgrade", "post")]
     [InlineData("RollbackStore", "stores/{name}/rollback", "post")]
@@ -44,7 +44,12 @@ public sealed class FunctionMetadataTests
     [InlineData("UpgradeRelease", "activityTrigger")]
     [InlineData("RollbackRelease", "activityTrigger")]
     [InlineData("UninstallRelease", "activityTrigger")]
-    [InlineData("DeleteNamespace", "activityTrigger")]
+    [InlineData("DeleteNamespaceAndRemoveStore", "activityTrigger")]
+    [InlineData("MarkOperationStarted", "activityTrigger")]
+    [InlineData("RemoveStore", "activityTrigger")]
+    [InlineData("RecordFailure", "activityTrigger")]
+    [InlineData("RecordNote", "activityTrigger")]
+    [InlineData("CheckStep", "activityTrigger")]
     [InlineData("ReconcileStores", "timerTrigger")]
     public void Durable_and_timer_functions_are_declared(string function, string triggerType)
     {
@@ -84,6 +89,21 @@ public sealed class FunctionMetadataTests
         Assert.Equal(declared, listed);
     }
 
+    // The Functions host and the test server run the same orchestrators and activities: every class the durable worker
+    // registers has a trigger of the same name in the metadata, and every durable trigger in the metadata is registered.
+    [Fact]
+    public void Durable_triggers_are_exactly_the_registered_orchestrators_and_activities()
+    {
+        string[] Named(string type) => Metadata
+            .Where(f => f.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == type))
+            .Select(f => f.GetProperty("name").GetString()!)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+
+        Assert.Equal(Functions.Hosting.DurableTasks.Orchestrators.Select(t => t.Name).Order(StringComparer.Ordinal), Named("orchestrationTrigger"));
+        Assert.Equal(Functions.Hosting.DurableTasks.Activities.Select(t => t.Name).Order(StringComparer.Ordinal), Named("activityTrigger"));
+    }
+
     // The root host.json is the one the function app runs with: the build copies it unchanged next to the worker.
     [Fact]
     public void Build_output_carries_the_root_host_json()
@@ -102,10 +122,4 @@ public sealed class FunctionMetadataTests
         return binding;
     }
 
-    private static JsonElement[] Load()
-    {
-        var path = Path.Combine(RepositoryFiles.FunctionsOutput(), "functions.metadata");
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
-        return document.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
-    }
 }

@@ -19,7 +19,8 @@ namespace StoreProvisioning.Functions.Tests.Infrastructure;
 /// <summary>
 /// One test's world: a temp folder with a SQLite file and the fake CLIs, the app's own service registration
 /// (<see cref="ServiceRegistration.AddStoreProvisioning"/>) from settings, and the in-process durable engine running
-/// the app's [Function] orchestrators and activities through <see cref="DurableFunctionRegistry"/>.
+/// the app's orchestrators and activities as <see cref="DurableTasks"/> registers them (the classes the Functions
+/// triggers hand over to).
 /// </summary>
 public sealed class Harness : IAsyncDisposable
 {
@@ -44,6 +45,8 @@ public sealed class Harness : IAsyncDisposable
     public StoreRepository Repository => Services.GetRequiredService<StoreRepository>();
 
     public StoreService Stores => Services.GetRequiredService<StoreService>();
+
+    public StoreQueries Queries => Services.GetRequiredService<StoreQueries>();
 
     public StoreProvisioningOptions Options => Services.GetRequiredService<StoreProvisioningOptions>();
 
@@ -75,7 +78,7 @@ public sealed class Harness : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var logs = new CapturingLoggerProvider();
         var host = await DurableTaskTestHost.StartAsync(
-            registry => DurableFunctionRegistry.Register(registry),
+            registry => DurableTasks.Register(registry),
             new DurableTaskTestHostOptions
             {
                 Port = FreePort(),
@@ -93,7 +96,7 @@ public sealed class Harness : IAsyncDisposable
     public async Task<Store> CreateAsync(string name, StoreEngine engine = StoreEngine.WooCommerce, string user = "alice")
     {
         var created = await Stores.CreateAsync(new CreateStoreRequest(name, user, engine));
-        Assert.Equal(ResultKind.Ok, created.Kind);
+        Assert.True(created.IsOk);
         return created.Value!;
     }
 
@@ -124,32 +127,32 @@ public sealed class Harness : IAsyncDisposable
     {
         // Orchestration tests drive the operator's path: the tenant boundary itself is tested in Core and over HTTP.
         var accepted = await Stores.UpgradeAsync(name, valuesJson, StoreProvisioning.Catalog.ValuesAuthority.Operator);
-        Assert.True(accepted.Kind == ResultKind.Ok, accepted.Detail);
+        Assert.True(accepted.IsOk, accepted.Refusal?.Detail);
         return await RunAsync(accepted.Value!);
     }
 
     public async Task<Store?> RollbackAsync(string name, int? revision = null)
     {
         var accepted = await Stores.RollbackAsync(name, revision);
-        Assert.True(accepted.Kind == ResultKind.Ok, accepted.Detail);
+        Assert.True(accepted.IsOk, accepted.Refusal?.Detail);
         return await RunAsync(accepted.Value!);
     }
 
     public async Task<Store?> RetryAsync(string name)
     {
         var accepted = await Stores.RetryAsync(name);
-        Assert.True(accepted.Kind == ResultKind.Ok, accepted.Detail);
+        Assert.True(accepted.IsOk, accepted.Refusal?.Detail);
         return await RunAsync(accepted.Value!);
     }
 
     public async Task<Store?> DeleteAsync(string name)
     {
         var accepted = await Stores.DeleteAsync(name);
-        Assert.True(accepted.Kind == ResultKind.Ok, accepted.Detail);
+        Assert.True(accepted.IsOk, accepted.Refusal?.Detail);
         return await RunAsync(accepted.Value!);
     }
 
-    public async Task<IReadOnlyList<ActivityEntry>> AuditAsync(string name) => await Repository.ListActivityAsync(500, name);
+    public async Task<IReadOnlyList<ActivityEntry>> AuditAsync(string name) => await Queries.ListActivityAsync(500, name);
 
     public async Task<IReadOnlyList<string>> ActionsAsync(string name) => (await AuditAsync(name)).Reverse().Select(a => a.Action).ToList();
 

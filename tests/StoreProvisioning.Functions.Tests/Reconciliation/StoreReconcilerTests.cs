@@ -39,7 +39,7 @@ public sealed class StoreReconcilerTests
         var clock = new ShiftedClock();
         await using var h = await Harness.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
         await h.ProvisionAsync("acme");
-        Assert.True((await h.Stores.DeleteAsync("acme")).Kind == Application.ResultKind.Ok); // DELETING, orchestration never started
+        Assert.True((await h.Stores.DeleteAsync("acme")).IsOk); // DELETING, orchestration never started
 
         clock.Shift = ReconcileDecision.SettleTime + TimeSpan.FromSeconds(5);
         Assert.Equal(1, await RunAsync(h));
@@ -100,7 +100,7 @@ public sealed class StoreReconcilerTests
         Assert.Contains("name stays reserved", tombstone.Error);
         Assert.Contains(AuditActions.DeleteBlocked, await h.ActionsAsync("acme"));
         var again = await h.Stores.CreateAsync(new Validation.CreateStoreRequest("acme", "bob", StoreEngine.WooCommerce));
-        Assert.Equal(Application.ResultKind.Invalid, again.Kind); // the name is still taken
+        Assert.Equal(Lifecycle.RefusalKind.Invalid, again.Refusal?.Kind); // the name is still taken
 
         h.Fakes.Kubectl("FAKE_KUBECTL_DELETE_MODE", "ok");
         clock.Shift = ReconcileDecision.SettleTime + TimeSpan.FromSeconds(5);
@@ -110,7 +110,7 @@ public sealed class StoreReconcilerTests
         Assert.False(File.Exists(Path.Combine(h.Fakes.State, "namespaces", "store-acme.json")));
 
         var reused = await h.Stores.CreateAsync(new Validation.CreateStoreRequest("acme", "bob", StoreEngine.WooCommerce));
-        Assert.Equal(Application.ResultKind.Ok, reused.Kind);
+        Assert.True(reused.IsOk, reused.Refusal?.Detail);
         Assert.Equal(StoreStatus.Ready, (await h.RunAsync(reused.Value!))!.Status);
     }
 

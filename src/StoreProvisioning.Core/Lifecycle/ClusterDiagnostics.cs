@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace StoreProvisioning.Functions.Activities;
+namespace StoreProvisioning.Lifecycle;
 
 /// <summary>What the cluster says about a failed install: a short summary for the store's error, detail for the audit row.</summary>
 /// <param name="Summary">One line a person can act on, e.g. "pod acme-app-0: ImagePullBackOff (Back-off pulling image …)".</param>

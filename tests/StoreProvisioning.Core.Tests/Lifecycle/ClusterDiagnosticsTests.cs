@@ -1,7 +1,7 @@
 using System.Text.Json;
-using StoreProvisioning.Functions.Activities;
+using StoreProvisioning.Lifecycle;
 
-namespace StoreProvisioning.Functions.Tests;
+namespace StoreProvisioning.Core.Tests.Lifecycle;
 
 /// <summary>The pure summariser from `kubectl get pods/events -o json` to the store's error and the audit detail.</summary>
 public sealed class ClusterDiagnosticsTests

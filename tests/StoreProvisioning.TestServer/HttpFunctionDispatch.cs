@@ -5,13 +5,14 @@ using Microsoft.AspNetCore.Routing;
 namespace StoreProvisioning.TestServer;
 
 /// <summary>
-/// Maps every HTTP function of the app to a Kestrel endpoint with the verbs and route of its [HttpTrigger] attribute.
-/// Routing itself is ASP.NET Core's, as it is in the Functions host: literal segments (stores/metrics) win over
-/// parameters (stores/{name}), and a known path with an unmapped verb is a 405.
+/// Serves every HTTP function of the app behind one dispatcher that routes like the Functions host
+/// (<see cref="HostOrderRouter"/>): functions in name order, first template + method match wins. ASP.NET Core's
+/// endpoint routing is deliberately not used: its specificity ranking (literal beats parameter) would hide shadowing
+/// that the host does not forgive. No match at all is an empty 404, as from the host; ProblemResponses words it.
 /// </summary>
-public static class HttpFunctionEndpoints
+public static class HttpFunctionDispatch
 {
-    public static IReadOnlyList<HttpFunction> MapHttpFunctions(this IEndpointRouteBuilder endpoints, System.Reflection.Assembly functionsAssembly)
+    public static IReadOnlyList<HttpFunction> RunHttpFunctions(this IApplicationBuilder app, System.Reflection.Assembly functionsAssembly)
     {
         var functions = FunctionCatalog.HttpFunctions(functionsAssembly);
         if (functions.Count == 0)
@@ -19,15 +20,20 @@ public static class HttpFunctionEndpoints
             throw new InvalidOperationException($"No [Function] method with an [HttpTrigger] parameter was found in {functionsAssembly.GetName().Name}.");
         }
 
-        foreach (var function in functions)
+        var invokers = functions.ToDictionary(f => f.Name, f => new FunctionInvoker(f.Type, f.Method), StringComparer.Ordinal);
+        var router = new HostOrderRouter(functions.Select(f => f.ToRoute()));
+        app.Run(async context =>
         {
-            var invoker = new FunctionInvoker(function.Type, function.Method);
-            RequestDelegate handler = context => InvokeAsync(invoker, context);
-            var builder = function.HttpMethods is null
-                ? endpoints.Map(function.Pattern, handler)
-                : endpoints.MapMethods(function.Pattern, function.HttpMethods, handler);
-            builder.WithName(function.Name).WithDisplayName($"{function.Name} ({string.Join(",", function.HttpMethods ?? ["*"])} /{function.Pattern})");
-        }
+            var match = await router.MatchAsync(context);
+            if (match is null)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            context.Request.RouteValues = match.Values;
+            await InvokeAsync(invokers[match.Function.FunctionName], context);
+        });
 
         return functions;
     }

@@ -1,0 +1,14 @@
+using StoreProvisioning.Functions.Orchestration;
+using StoreProvisioning.Stores;
+
+namespace StoreProvisioning.Functions.Activities;
+
+/// <summary>
+/// `helm upgrade --install` with fresh credentials (first install or a retried one), after unlocking a stuck release.
+/// Ends the store READY at the deployed revision, or FAILED with a diagnosis.
+/// </summary>
+public sealed class InstallRelease(ChartApply apply) : StoreActivity<StoreOperationInput>
+{
+    public override Task<StepOutcome> RunAsync(StoreOperationInput input, CancellationToken cancellationToken) =>
+        apply.RunAsync(input, StoreOperation.Install, cancellationToken);
+}

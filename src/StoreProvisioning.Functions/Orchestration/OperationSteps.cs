@@ -1,0 +1,53 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using StoreProvisioning.Functions.Activities;
+
+namespace StoreProvisioning.Functions.Orchestration;
+
+/// <summary>
+/// How an orchestrator runs the steps of one operation: each step through <see cref="DeadlineRace"/>, and a failure
+/// the step could not record itself (deadline passed, activity crashed) recorded by <see cref="RecordFailure"/>, so no
+/// store is left in flight. Database-only bookkeeping goes through <see cref="RecordAsync"/>.
+/// </summary>
+public sealed class OperationSteps(TaskOrchestrationContext context, StoreOperationInput input, ILogger log)
+{
+    // Database-only activities may be retried: they are idempotent and fenced by the operation id.
+    private static readonly TaskOptions RecordRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(2)));
+
+    /// <summary>Runs one step against the deadline; records the failure itself when the activity could not.</summary>
+    /// <param name="diagnoseOnTimeout">A timed-out step explains itself with the namespace's pods and events.</param>
+    public async Task<StepOutcome> RunAsync(string activity, object? activityInput = null, bool diagnoseOnTimeout = false)
+    {
+        var outcome = await DeadlineRace.RunAsync(context, input, activity, activityInput ?? input);
+        if (outcome.NeedsRecording)
+        {
+            var timedOut = outcome.Result == StepResult.TimedOut;
+            await RecordAsync(nameof(RecordFailure), new FailureReport(input, outcome.Message!, timedOut, diagnoseOnTimeout && timedOut));
+        }
+
+        if (outcome.Succeeded)
+        {
+            log.LogInformation("{Operation} of store {Store}: {Step} done", input.Runs, input.StoreName, activity);
+        }
+        else
+        {
+            log.LogWarning("{Operation} of store {Store} stopped at {Step}: {Result} {Reason}", input.Runs, input.StoreName, activity, outcome.Result, outcome.Message);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Runs a database-only activity with retries. If it still fails, the reconciler finds the store later.</summary>
+    public async Task RecordAsync(string activity, object activityInput)
+    {
+        try
+        {
+            await context.CallActivityAsync<StepOutcome>(activity, activityInput, RecordRetry);
+        }
+        catch (TaskFailedException ex)
+        {
+            // The reconciler finds a store whose orchestration ended while it is still in flight, and fails it.
+            log.LogError("Could not record {Activity}: {Error}", activity, ex.FailureDetails.ErrorMessage);
+        }
+    }
+}
