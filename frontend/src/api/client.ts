@@ -1,5 +1,5 @@
 import { config } from '../config';
-import type { ActivityEntry, CreateStoreRequest, Health, Metrics, Problem, Store } from './types';
+import type { ActivityEntry, Catalog, CreateStoreRequest, Health, Metrics, Problem, Store } from './types';
 
 /** An HTTP or network failure; `status` is 0 when the API could not be reached. */
 export class ApiError extends Error {
@@ -96,5 +96,6 @@ export const api = {
     if (store) params.set('store', store);
     return request<ActivityEntry[]>(`/api/stores/activity?${params.toString()}`, { signal });
   },
+  catalog: (signal?: AbortSignal) => request<Catalog>('/api/catalog', { signal }),
   health: (signal?: AbortSignal) => request<Health>('/api/health', { signal, acceptStatuses: [503] }),
 };

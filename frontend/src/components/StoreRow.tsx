@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../api/client';
 import { BUSY_STATUSES, type Store, type StoreAction } from '../api/types';
 import { useStoreActions } from '../hooks/useStoreMutations';
 import { relativeTime } from '../lib/format';
@@ -6,6 +8,7 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { FailureReason } from './FailureReason';
 import { RollbackDialog } from './RollbackDialog';
 import { StatusBadge } from './StatusBadge';
+import { UpgradeDialog } from './UpgradeDialog';
 
 interface StoreRowProps {
   store: Store;
@@ -20,7 +23,9 @@ function isSafeHttpUrl(url: string | null | undefined): url is string {
 
 export function StoreRow({ store, now }: StoreRowProps) {
   const { upgrade, rollback, retry, remove, pending } = useStoreActions(store.name);
-  const [dialog, setDialog] = useState<'delete' | 'rollback' | null>(null);
+  const [dialog, setDialog] = useState<'delete' | 'rollback' | 'upgrade' | null>(null);
+  // The operator's plans and versions; without them (an older API) Upgrade re-applies the chart as before.
+  const catalog = useQuery({ queryKey: ['catalog'], queryFn: ({ signal }) => api.catalog(signal), staleTime: 5 * 60_000, retry: false });
 
   // No new action while the server is working on the store or a request of ours is in flight.
   const busy = pending || BUSY_STATUSES.includes(store.status);
@@ -68,7 +73,7 @@ export function StoreRow({ store, now }: StoreRowProps) {
       <td className="actions">
         <button
           type="button"
-          onClick={() => upgrade.mutate()}
+          onClick={() => (catalog.data ? setDialog('upgrade') : upgrade.mutate(undefined))}
           disabled={!allows('upgrade')}
           title={busyHint}
           aria-label={label('Upgrade')}
@@ -114,6 +119,20 @@ export function StoreRow({ store, now }: StoreRowProps) {
             onConfirm={() => {
               setDialog(null);
               remove.mutate();
+            }}
+          />
+        )}
+        {dialog === 'upgrade' && catalog.data && (
+          <UpgradeDialog
+            storeName={store.name}
+            engine={store.engine}
+            catalog={catalog.data}
+            // Operator-only until the API tells the dashboard the caller's verified role.
+            canEditRawValues={false}
+            onCancel={() => setDialog(null)}
+            onSubmit={async (values) => {
+              await upgrade.mutateAsync(values);
+              setDialog(null);
             }}
           />
         )}
