@@ -58,10 +58,17 @@ public class RbacTests
         var objects = ControlPlaneChart.RenderCi(helm, ciFile);
         var role = objects.Single("ClusterRole", "-namespaces");
         var storeRole = objects.Single("ClusterRole", "-store-namespace").Name;
-        AssertSameSet(cluster.Concat(RoleBindingContract).ToHashSet(), Granted(role, out var named), role.Id);
-        var bind = Assert.Single(named);
+        var granted = Granted(role, out var named);
+        granted.UnionWith(named.Where(n => n.Permission.Resource == "endpoints").Select(n => n.Permission)); // by name, checked below
+        AssertSameSet(cluster.Concat(RoleBindingContract).ToHashSet(), granted, role.Id);
+        Assert.Equal(2, named.Count);
+        var bind = Assert.Single(named, n => n.Permission.Resource == "clusterroles");
         Assert.Equal(new Permission("rbac.authorization.k8s.io", "clusterroles", "bind"), bind.Permission);
         Assert.Equal([storeRole], bind.Names);
+        // Reading the API server's endpoints (outside every store namespace) is limited to the one object by name.
+        var endpoints = Assert.Single(named, n => n.Permission.Resource == "endpoints");
+        Assert.Equal(new Permission("", "endpoints", "get"), endpoints.Permission);
+        Assert.Equal(["kubernetes"], endpoints.Names);
     }
 
     // Proves nothing else grants anything: one ClusterRoleBinding (to the namespaces role), no Role/RoleBinding, no
@@ -307,7 +314,8 @@ public class RbacTests
     private static List<(string Scope, Permission Permission)> KubectlNeeds(IReadOnlyList<string> args)
     {
         var needs = new List<(string, Permission)>();
-        var scope = args.Contains("--namespace") ? "namespaced" : "cluster";
+        // Store namespaces are where the store role is bound; default/kubernetes (the API server's endpoints) is not one.
+        var scope = args.Contains("--namespace") && !args.Contains("default") ? "namespaced" : "cluster";
         switch (args[0])
         {
             case "version":
