@@ -84,7 +84,7 @@ public sealed class TenantBoundaryTests(TenantBoundaryServer fixture) : IClassFi
         await response.AssertAcceptedAsync(name);
         await client.WaitForStatusAsync(name, "READY");
 
-        var steps = server.Calls().Skip(start).Where(c => c.Event == "start").Select(c => $"{c.Tool} {c.Argv[0]} {(c.Argv.Length > 2 ? c.Argv[2] : string.Empty)}".Trim()).ToList();
+        var steps = server.Calls().Skip(start).Where(c => c.Event == "start").Select(c => $"{c.Tool} {c.Argv[0]} {(c.Argv.Length > 1 ? c.Argv[1] : string.Empty)}".Trim()).ToList();
         var platformRender = steps.IndexOf($"helm template {name}");
         var apply = steps.FindIndex(s => s.StartsWith("kubectl apply", StringComparison.Ordinal));
         var releaseRender = steps.FindLastIndex(s => s == $"helm template {name}");
