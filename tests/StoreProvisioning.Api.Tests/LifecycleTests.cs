@@ -73,7 +73,7 @@ public sealed class LifecycleTests(LifecycleServer fixture) : IClassFixture<Life
         await response.AssertAcceptedAsync("life-upgrade");
         await client.WaitForStatusAsync("life-upgrade", "READY");
 
-        using var upgrade = await client.PostAsync("/api/stores/life-upgrade/upgrade", ApiCalls.Json("""{"values":{"replicaCount":1}}"""));
+        using var upgrade = await client.PostAsync("/api/stores/life-upgrade/upgrade", ApiCalls.Json("""{"values":{"plan":"medium"}}"""));
         var upgrading = await upgrade.AssertAcceptedAsync("life-upgrade");
         Assert.Equal("PROVISIONING", upgrading.GetProperty("status").GetString());
         Assert.Equal("upgrade", upgrading.GetProperty("operation").GetString());
@@ -151,17 +151,28 @@ public sealed class LifecycleTests(LifecycleServer fixture) : IClassFixture<Life
     }
 
     [Fact]
-    // Proves a delete whose namespace deletion fails still removes the row and records the partial failure.
-    public async Task Delete_with_a_partial_failure_still_removes_the_row()
+    // Proves a delete whose namespace deletion fails keeps the store DELETING with the reason (its name stays taken),
+    // and the reconciler finishes it once the namespace can go, recording the failure on the way.
+    public async Task Delete_with_a_failed_namespace_deletion_keeps_a_tombstone_until_it_is_gone()
     {
         using var response = await client.CreateAsync("life-partial", "life-user-6");
         await response.AssertAcceptedAsync("life-partial");
         await client.WaitForStatusAsync("life-partial", "READY");
-        server.FakeCli.SetBehaviour("ns-store-life-partial", "fail");
+        server.FakeCli.SetBehaviour("ns-store-life-partial", "once:fail");
 
         using var delete = await client.DeleteAsync("/api/stores/life-partial");
         await delete.AssertAcceptedAsync("life-partial");
-        await client.WaitUntilGoneAsync("life-partial");
+        var tombstone = await client.WaitForStatusAsync("life-partial", "DELETING");
+        for (var i = 0; i < 600 && tombstone.GetProperty("error").ValueKind == System.Text.Json.JsonValueKind.Null; i++)
+        {
+            await Task.Delay(100);
+            tombstone = await client.GetJsonAsync("/api/stores/life-partial");
+        }
+
+        Assert.Contains("name stays reserved", tombstone.GetProperty("error").GetString());
+        using var again = await client.CreateAsync("life-partial", "life-user-7");
+        ApiCalls.AssertFieldError(await again.AssertProblemAsync(System.Net.HttpStatusCode.BadRequest), "storeName");
+        await client.WaitUntilGoneAsync("life-partial", TimeSpan.FromMinutes(4)); // the reconciler re-drives the delete
         var history = (await client.ActivityAsync("life-partial")).Select(a => a.GetProperty("action").GetString()).ToList();
         Assert.Contains("namespace.delete-failed", history);
         Assert.Contains("store.removed", history);

@@ -48,10 +48,8 @@ public class RenderingTests
             Assert.Equal("false", c.Str("securityContext", "allowPrivilegeEscalation"));
             var drop = c.Get("securityContext", "capabilities", "drop") as YamlDotNet.RepresentationModel.YamlSequenceNode;
             Assert.True(drop is not null && drop.Children.Any(x => x.ToString() == "ALL"), $"{id}: capabilities.drop must contain ALL");
-            // Only the documented exception (the Apache wordpress container) may run as root.
-            var isDocumentedRootException = chart == "woocommerce" && c.Str("name") == "wordpress";
-            if (!isDocumentedRootException)
-                Assert.True(c.Str("securityContext", "runAsNonRoot") == "true", $"{id}: runAsNonRoot must be true");
+            // No exception: every container (WordPress included) runs as non-root.
+            Assert.True(c.Str("securityContext", "runAsNonRoot") == "true", $"{id}: runAsNonRoot must be true");
         }
     }
 

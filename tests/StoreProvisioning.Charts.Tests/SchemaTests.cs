@@ -19,7 +19,13 @@ public class SchemaTests
             ("missing store", "--set store=null", @"store"),
             ("missing store.url", "--set store.url=null", @"store[\s\S]*url|url[\s\S]*store"),
             ("replicaCount wrong type", "--set-string replicaCount=two", @"replicaCount"),
-            ("quota.enabled wrong type", "--set-string quota.enabled=yes", @"quota[./]enabled"),
+            ("ingress.enabled wrong type", "--set-string ingress.enabled=yes", @"ingress[./]enabled"),
+            ("isolation switch is not a tenant value", "--set quota.enabled=false", @"quota"),
+            ("security context is not a value", "--set securityContext.runAsUser=0", @"securityContext"),
+            ("service type is not a value", "--set service.type=LoadBalancer", @"service[\s\S]*type|type[\s\S]*service"),
+            ("ingress annotations are not a value", "--set ingress.annotations.x=y", @"ingress[\s\S]*annotations|annotations[\s\S]*ingress"),
+            ("nameOverride is not a value", "--set nameOverride=x", @"nameOverride"),
+            ("image tag outside the pattern", "--set image.tag=a:b", @"image[./]tag"),
             ("password not URL-safe", "--set credentials.databasePassword=has/slash@andmorechars", @"credentials[./]databasePassword"),
         };
         var d = new TheoryData<string, string, string, string, string>();

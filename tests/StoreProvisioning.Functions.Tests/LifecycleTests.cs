@@ -39,9 +39,15 @@ public sealed class LifecycleTests
         Assert.Equal("http://acme.localhost:8080", values.RootElement.GetProperty("store").GetProperty("url").GetString());
         Assert.True(values.RootElement.GetProperty("credentials").GetProperty("adminPassword").GetString()!.Length >= 16);
 
-        // Namespace first (labelled manifest on stdin), then status read, install, status read-back.
-        var sequence = h.Fakes.Calls().Select(c => $"{c.Tool} {c.Argv[0]}").Where(c => c != "helm version").ToList();
-        Assert.Equal(["kubectl apply", "helm status", "helm upgrade", "helm status"], sequence);
+        // The platform's isolation first (namespace ownership read, API server endpoints, the platform chart rendered
+        // and applied), then the release: status read, render guard, install, status read-back.
+        var sequence = h.Fakes.Calls().Select(c => $"{c.Tool} {c.Argv[0]} {c.Argv[1]}").Where(c => !c.StartsWith("helm version", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            ["kubectl get namespace", "kubectl get endpoints", "helm template acme", "kubectl apply --filename", "helm status acme", "helm template acme", "helm upgrade --install", "helm status acme"],
+            sequence);
+        var templates = h.Fakes.Calls().Where(c => c.Argv[0] == "template").ToList();
+        Assert.Equal(Path.Combine(RepositoryFiles.Path("helm"), "store-namespace"), templates[0].Argv[2]);
+        Assert.Equal(Path.Combine(RepositoryFiles.Path("helm"), "woocommerce"), templates[1].Argv[2]);
         Assert.Equal(
             [AuditActions.CreateRequested, AuditActions.InstallStarted, AuditActions.NamespaceReady, AuditActions.InstallSucceeded],
             await h.ActionsAsync("acme"));
@@ -69,7 +75,9 @@ public sealed class LifecycleTests
         Assert.DoesNotContain(upgrade.Argv, a => a.StartsWith("--set", StringComparison.Ordinal));
         using var storeValues = JsonDocument.Parse(h.Fakes.ValuesOf("acme")!);
         Assert.False(storeValues.RootElement.TryGetProperty("credentials", out _), "an upgrade leaves credentials to the chart's existing Secret");
-        Assert.Equal("""{"replicaCount":2}""", h.Fakes.ValuesOf("acme", 1));
+        using var overrides = JsonDocument.Parse(h.Fakes.ValuesOf("acme", 1)!); // the catalog's plan and version, then the overrides
+        Assert.Equal(2, overrides.RootElement.GetProperty("replicaCount").GetInt32());
+        Assert.Equal("6.8.3-php8.3-apache", overrides.RootElement.GetProperty("image").GetProperty("tag").GetString());
         Assert.Contains(AuditActions.UpgradeSucceeded, await h.ActionsAsync("acme"));
     }
 
@@ -129,9 +137,10 @@ public sealed class LifecycleTests
         Assert.Equal("release and namespace removed", (await h.AuditAsync("acme"))[0].Detail);
     }
 
-    // Delete with helm uninstall failing and kubectl delete namespace failing still removes the row, and says what failed.
+    // Delete with helm uninstall failing and kubectl delete namespace failing keeps the row DELETING (a tombstone) and
+    // says what failed; a failed uninstall alone does not keep it (the namespace going takes the release with it).
     [Fact]
-    public async Task Delete_with_cluster_failures_still_removes_the_row()
+    public async Task Delete_with_cluster_failures_keeps_a_tombstone_with_the_reasons()
     {
         await using var h = await Harness.StartAsync();
         await h.ProvisionAsync("acme");
@@ -140,17 +149,24 @@ public sealed class LifecycleTests
 
         var store = await h.DeleteAsync("acme");
 
-        Assert.Null(store);
+        Assert.Equal(StoreStatus.Deleting, store!.Status);
+        Assert.Contains("helm uninstall failed", store.Error);
+        Assert.Contains("namespace store-acme was not deleted", store.Error);
         var audit = await h.AuditAsync("acme");
         Assert.Contains(audit, a => a.Action == AuditActions.UninstallFailed);
         Assert.Contains(audit, a => a.Action == AuditActions.NamespaceDeleteFailed && a.Detail!.Contains("remaining: pod/acme-app-0", StringComparison.Ordinal));
-        var removed = audit.First(a => a.Action == AuditActions.StoreRemoved);
+        Assert.DoesNotContain(audit, a => a.Action == AuditActions.StoreRemoved);
+
+        await h.ProvisionAsync("shop");
+        h.Fakes.SetBehaviour("shop", "uninstall:fail");
+        h.Fakes.Kubectl("FAKE_KUBECTL_DELETE_MODE", "ok");
+        Assert.Null(await h.DeleteAsync("shop"));
+        var removed = (await h.AuditAsync("shop")).First(a => a.Action == AuditActions.StoreRemoved);
         Assert.Contains("partial failures", removed.Detail);
         Assert.Contains("helm uninstall failed", removed.Detail);
-        Assert.Contains("namespace store-acme was not deleted", removed.Detail);
     }
 
-    // A namespace stuck Terminating (kubectl delete waits until its --timeout) is reported with its finalizers, and the row still goes.
+    // A namespace stuck Terminating (kubectl delete waits until its --timeout) is reported with its finalizers, and the row stays as a tombstone.
     [Fact]
     public async Task Delete_with_a_hanging_namespace_reports_what_blocks_it()
     {
@@ -160,7 +176,8 @@ public sealed class LifecycleTests
 
         var store = await h.DeleteAsync("acme");
 
-        Assert.Null(store);
+        Assert.Equal(StoreStatus.Deleting, store!.Status);
+        Assert.Contains("timed out", store.Error);
         var failed = (await h.AuditAsync("acme")).First(a => a.Action == AuditActions.NamespaceDeleteFailed);
         Assert.Contains("timed out waiting for the condition", failed.Detail);
         Assert.Contains("phase Terminating", failed.Detail);

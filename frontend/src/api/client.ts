@@ -4,6 +4,7 @@ import type {
   ActivityEntry,
   ApiKeyInfo,
   AuthConfig,
+  Catalog,
   CreateApiKeyRequest,
   CreatedApiKey,
   CreateStoreRequest,
@@ -120,6 +121,7 @@ export const api = {
     if (store) params.set('store', store);
     return request<ActivityEntry[]>(`/api/stores/activity?${params.toString()}`, { signal });
   },
+  catalog: (signal?: AbortSignal) => request<Catalog>('/api/catalog', { signal }),
   health: (signal?: AbortSignal) => request<Health>('/api/health', { signal, acceptStatuses: [503] }),
   /** Operators and admins: the components behind the overall status. */
   healthDetails: (signal?: AbortSignal) =>

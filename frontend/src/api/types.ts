@@ -123,3 +123,18 @@ export interface CreatedApiKey {
 }
 
 export const BUSY_STATUSES: readonly StoreStatus[] = ['NEW', 'PROVISIONING', 'DELETING'];
+
+/** GET /api/catalog: what an upgrade may choose (the operator's plans and approved versions). */
+export interface Catalog {
+  defaultPlan: string;
+  plans: { name: string; title: string; maxReplicas: number }[];
+  engines: {
+    engine: Engine;
+    defaultVersion: string;
+    versions: { version: string; title: string }[];
+    /** Settings a store owner may send. */
+    settings: string[];
+    /** Chart keys only operators and admins may send. */
+    operatorSettings: string[];
+  }[];
+}

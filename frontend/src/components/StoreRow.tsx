@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../api/client';
 import { BUSY_STATUSES, type Store, type StoreAction } from '../api/types';
 import { useStoreActions } from '../hooks/useStoreMutations';
 import { relativeTime } from '../lib/format';
@@ -6,6 +8,7 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { FailureReason } from './FailureReason';
 import { RollbackDialog } from './RollbackDialog';
 import { StatusBadge } from './StatusBadge';
+import { UpgradeDialog } from './UpgradeDialog';
 
 interface StoreRowProps {
   store: Store;
@@ -21,7 +24,9 @@ function isSafeHttpUrl(url: string | null | undefined): url is string {
 
 export function StoreRow({ store, now, showOwner = true }: StoreRowProps) {
   const { upgrade, rollback, retry, remove, cancel, pending } = useStoreActions(store.name);
-  const [dialog, setDialog] = useState<'delete' | 'rollback' | 'cancel' | null>(null);
+  const [dialog, setDialog] = useState<'delete' | 'rollback' | 'cancel' | 'upgrade' | null>(null);
+  // The operator's plans and versions; without them (an older API) Upgrade re-applies the chart as before.
+  const catalog = useQuery({ queryKey: ['catalog'], queryFn: ({ signal }) => api.catalog(signal), staleTime: 5 * 60_000, retry: false });
 
   // No new action while the server is working on the store or a request of ours is in flight.
   const busy = pending || BUSY_STATUSES.includes(store.status);
@@ -71,7 +76,7 @@ export function StoreRow({ store, now, showOwner = true }: StoreRowProps) {
       <td className="actions">
         <button
           type="button"
-          onClick={() => upgrade.mutate()}
+          onClick={() => (catalog.data ? setDialog('upgrade') : upgrade.mutate(undefined))}
           disabled={!allows('upgrade')}
           title={busyHint}
           aria-label={label('Upgrade')}
@@ -140,6 +145,20 @@ export function StoreRow({ store, now, showOwner = true }: StoreRowProps) {
             onConfirm={() => {
               setDialog(null);
               cancel.mutate();
+            }}
+          />
+        )}
+        {dialog === 'upgrade' && catalog.data && (
+          <UpgradeDialog
+            storeName={store.name}
+            engine={store.engine}
+            catalog={catalog.data}
+            // The owner column is shown exactly to operators and admins (the signed-in role), who may edit raw values.
+            canEditRawValues={showOwner}
+            onCancel={() => setDialog(null)}
+            onSubmit={async (values) => {
+              await upgrade.mutateAsync(values);
+              setDialog(null);
             }}
           />
         )}

@@ -91,7 +91,7 @@ function useStoreAction<TVars>(name: string, action: Action, call: (vars: TVars)
 }
 
 export function useStoreActions(name: string) {
-  const upgrade = useStoreAction<void>(name, 'upgrade', () => api.upgradeStore(name));
+  const upgrade = useStoreAction<Record<string, unknown> | undefined>(name, 'upgrade', (values) => api.upgradeStore(name, values));
   const rollback = useStoreAction<number | undefined>(name, 'rollback', (revision) =>
     api.rollbackStore(name, revision),
   );

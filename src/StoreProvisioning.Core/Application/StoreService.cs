@@ -1,4 +1,5 @@
 using System.Text.Json;
+using StoreProvisioning.Catalog;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Identity;
 using StoreProvisioning.Lifecycle;
@@ -14,10 +15,13 @@ namespace StoreProvisioning.Application;
 /// for a verified <see cref="Caller"/>: a user sees and acts only on their own stores (another user's store is "not
 /// found", so its existence is not revealed); operators and admins on all.
 /// </summary>
-public class StoreService(StoreRepository repository, StoreProvisioningOptions options)
+public class StoreService(StoreRepository repository, StoreProvisioningOptions options, StoreCatalog catalog)
 {
     /// <summary>The problem type of the MAX_STORES_TOTAL refusal, distinct from the per-user limit's.</summary>
     public const string TotalLimitProblemType = "urn:store-provisioning:problem:total-store-limit";
+
+    /// <summary>The operator's catalog: what GET /api/catalog lists and upgrades choose from.</summary>
+    public StoreCatalog Catalog => catalog;
 
     public async Task<ServiceResult<Store>> CreateAsync(Caller caller, CreateStoreRequest request, CancellationToken cancellationToken = default)
     {
@@ -32,7 +36,7 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
 
         var owner = request.UserId ?? caller.UserId;
         var result = await repository.CreateAsync(
-            request.StoreName, owner, request.Engine, options.MaxStoresPerUser, cancellationToken, options.MaxStoresTotal, caller.UserId).ConfigureAwait(false);
+            request.StoreName, owner, request.Engine, options.MaxStoresPerUser, cancellationToken, options.MaxStoresTotal, caller.UserId, catalog.DefaultPlan).ConfigureAwait(false);
         return result.Outcome switch
         {
             CreateOutcome.Created => ServiceResult<Store>.Ok(result.Store!),
@@ -53,6 +57,10 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
         };
     }
 
+    /// <summary>
+    /// Upgrade with values checked against the tenant boundary (<see cref="UpgradeValuesPolicy"/>) for the store's
+    /// engine and the caller's authority (operators and admins may set operator keys), before anything is written or run.
+    /// </summary>
     public async Task<ServiceResult<Store>> UpgradeAsync(Caller caller, string name, string? valuesJson, CancellationToken cancellationToken = default)
     {
         if (await HiddenAsync(caller, name, cancellationToken).ConfigureAwait(false) is { } hidden)
@@ -60,11 +68,35 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
             return hidden;
         }
 
+        string? plan = null;
+        if (valuesJson is not null)
+        {
+            var store = await repository.GetAsync(name, cancellationToken).ConfigureAwait(false);
+            if (store is null)
+            {
+                return ServiceResult<Store>.Refuse(Refusal.NotFound(name));
+            }
+
+            var authority = caller.SeesAllStores ? ValuesAuthority.Operator : ValuesAuthority.Tenant;
+            using var values = JsonDocument.Parse(valuesJson);
+            var checkedValues = UpgradeValuesPolicy.Check(store.Engine, values.RootElement, authority, catalog, store.Plan);
+            if (!checkedValues.IsValid)
+            {
+                return ServiceResult<Store>.Refuse(new Refusal(
+                    RefusalKind.Invalid,
+                    "Value not allowed",
+                    $"These values cannot be set on store '{name}'. GET /api/catalog lists the plans and versions; 'errors' names each refused key.",
+                    checkedValues.Errors));
+            }
+
+            plan = checkedValues.Value!.Plan;
+        }
+
         var args = JsonSerializer.Serialize(new OperationArgs(valuesJson is null ? null : JsonDocument.Parse(valuesJson).RootElement, null), JsonSerializerOptions.Web);
         return Map(await repository.BeginOperationAsync(
             name, LifecycleCommand.Upgrade, StoreOperation.Upgrade, args,
-            new ActivityDraft(AuditActions.UpgradeRequested, valuesJson is null ? "re-apply chart" : "with value overrides") { Actor = caller.UserId },
-            cancellationToken).ConfigureAwait(false));
+            new ActivityDraft(AuditActions.UpgradeRequested, valuesJson is null ? "re-apply chart" : plan is null ? "with new settings" : $"with new settings, plan {plan}") { Actor = caller.UserId },
+            cancellationToken, plan).ConfigureAwait(false));
     }
 
     public async Task<ServiceResult<Store>> RollbackAsync(Caller caller, string name, int? revision, CancellationToken cancellationToken = default)

@@ -25,6 +25,22 @@ public static class HelmArguments
         return args;
     }
 
+    /// <summary>
+    /// `helm template`: renders a chart offline with the given values files (same files as the install), for the
+    /// render guard and for the platform chart that the control plane applies itself.
+    /// </summary>
+    public static IReadOnlyList<string> Template(string release, string chartPath, string ns, IReadOnlyList<string> valuesFiles)
+    {
+        var args = new List<string> { "template", release, chartPath, "--namespace", ns };
+        foreach (var file in valuesFiles)
+        {
+            args.Add("--values");
+            args.Add(file);
+        }
+
+        return args;
+    }
+
     public static IReadOnlyList<string> Rollback(string release, int revision, string ns, TimeSpan timeout) =>
         ["rollback", release, revision.ToString(System.Globalization.CultureInfo.InvariantCulture), "--namespace", ns, "--wait", "--timeout", Duration(timeout)];
 

@@ -20,6 +20,14 @@ public class HelmCli(CliRunner runner, StoreProvisioningOptions options)
         await runner.RunCheckedAsync(Long(args, secrets, ns), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>`helm template`: the chart rendered offline with these values files; the manifests as text.</summary>
+    public virtual async Task<string> TemplateAsync(
+        string release, string chartPath, string ns, IReadOnlyList<string> valuesFiles, IReadOnlyCollection<string>? secrets, CancellationToken cancellationToken)
+    {
+        var request = new CliRequest(options.HelmPath, HelmArguments.Template(release, chartPath, ns, valuesFiles), options.QueryTimeout, Secrets: secrets);
+        return (await runner.RunCheckedAsync(request, cancellationToken).ConfigureAwait(false)).StandardOutput;
+    }
+
     public virtual Task RollbackAsync(string release, int revision, string ns, CancellationToken cancellationToken) =>
         runner.RunCheckedAsync(Long(HelmArguments.Rollback(release, revision, ns, options.HelmTimeout), null, ns), cancellationToken);
 

@@ -3,13 +3,19 @@ namespace StoreProvisioning.Cluster;
 /// <summary>Builds kubectl argument lists. Pure, so every flag is unit-tested.</summary>
 public static class KubectlArguments
 {
-    /// <summary>`kubectl apply -f -`: the manifest comes on stdin, so creating a namespace that exists is not an error.</summary>
+    /// <summary>
+    /// `kubectl apply -f -`: the manifest (the platform chart's render) comes on stdin, so applying it again over a
+    /// namespace that exists is not an error but a repair.
+    /// </summary>
     public static IReadOnlyList<string> ApplyFromStdin() => ["apply", "--filename", "-", "--output", "name"];
 
     public static IReadOnlyList<string> DeleteNamespace(string ns, TimeSpan timeout) =>
         ["delete", "namespace", ns, "--ignore-not-found", "--wait=true", $"--timeout={Configuration.StoreProvisioningOptions.HelmDuration(timeout)}"];
 
     public static IReadOnlyList<string> GetNamespace(string ns) => ["get", "namespace", ns, "--ignore-not-found", "--output", "json"];
+
+    /// <summary>The API server's endpoints, whose addresses store namespaces may never reach.</summary>
+    public static IReadOnlyList<string> GetApiServerEndpoints() => ["get", "endpoints", "kubernetes", "--namespace", "default", "--output", "json"];
 
     public static IReadOnlyList<string> GetPods(string ns) => ["get", "pods", "--namespace", ns, "--output", "json"];
 
@@ -20,16 +26,4 @@ public static class KubectlArguments
 
     public static IReadOnlyList<string> ServerVersion(TimeSpan timeout) =>
         ["version", "--output", "json", $"--request-timeout={Configuration.StoreProvisioningOptions.HelmDuration(timeout)}"];
-
-    /// <summary>The namespace a store lives in, labelled so operators (and NetworkPolicies) can select store namespaces.</summary>
-    public static string NamespaceManifest(string ns, string storeName) => $$"""
-        apiVersion: v1
-        kind: Namespace
-        metadata:
-          name: {{ns}}
-          labels:
-            app.kubernetes.io/managed-by: store-provisioning
-            store-provisioning.io/store: {{storeName}}
-            pod-security.kubernetes.io/enforce: baseline
-        """;
 }

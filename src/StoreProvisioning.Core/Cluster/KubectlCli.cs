@@ -6,11 +6,38 @@ namespace StoreProvisioning.Cluster;
 /// <summary>kubectl, run through the <see cref="CliRunner"/>. Virtual so tests can fake single answers.</summary>
 public class KubectlCli(CliRunner runner, StoreProvisioningOptions options)
 {
-    /// <summary>Creates the store's namespace, or updates its labels when it exists. Idempotent.</summary>
-    public virtual Task EnsureNamespaceAsync(string ns, string storeName, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Applies manifests given on stdin (the platform chart's render): creates what is missing, repairs what drifted.
+    /// Idempotent. <paramref name="scope"/> is the store namespace, so a cancel of that store stops the apply too.
+    /// </summary>
+    public virtual Task ApplyAsync(string manifests, CancellationToken cancellationToken, string? scope = null) =>
         runner.RunCheckedAsync(
-            new CliRequest(options.KubectlPath, KubectlArguments.ApplyFromStdin(), options.QueryTimeout, KubectlArguments.NamespaceManifest(ns, storeName), Scope: ns),
+            new CliRequest(options.KubectlPath, KubectlArguments.ApplyFromStdin(), options.QueryTimeout, manifests, Scope: scope),
             cancellationToken);
+
+    /// <summary>The API server's endpoint addresses as /32 CIDRs (from the default namespace's `kubernetes` Endpoints).</summary>
+    public virtual async Task<IReadOnlyList<string>> GetApiServerCidrsAsync(CancellationToken cancellationToken)
+    {
+        var args = KubectlArguments.GetApiServerEndpoints();
+        using var document = Parse(await runner.RunCheckedAsync(Query(args), cancellationToken).ConfigureAwait(false), args);
+        var addresses = new List<string>();
+        if (document.RootElement.TryGetProperty("subsets", out var subsets) && subsets.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var subset in subsets.EnumerateArray())
+            {
+                if (subset.TryGetProperty("addresses", out var list) && list.ValueKind == JsonValueKind.Array)
+                {
+                    addresses.AddRange(list.EnumerateArray()
+                        .Select(a => a.TryGetProperty("ip", out var ip) ? ip.GetString() + "/32" : null)
+                        .Where(c => c is not null && StoreProvisioningOptions.IsIpv4Cidr(c))!);
+                }
+            }
+        }
+
+        return addresses.Count > 0
+            ? addresses.Distinct(StringComparer.Ordinal).ToList()
+            : throw new CliCommandException(CliFailure.UnreadableOutput, Display(args), "the kubernetes Endpoints list no IPv4 address; set API_SERVER_CIDRS.", null);
+    }
 
     /// <summary>Deletes the namespace and waits until it is gone. Idempotent.</summary>
     public virtual Task DeleteNamespaceAsync(string ns, CancellationToken cancellationToken) =>

@@ -48,6 +48,36 @@ public sealed record StoreProvisioningOptions
     /// <summary>How often the reconciler compares the database with the cluster.</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The operator's catalog of approved versions and plans (JSON). Default: catalog.json in the charts folder.</summary>
+    public string? CatalogPath { get; init; }
+
+    /// <summary>The catalog file actually read: <see cref="CatalogPath"/>, else catalog.json in the charts folder.</summary>
+    public string CatalogFile => CatalogPath ?? Path.Combine(ChartsRoot, "catalog.json");
+
+    /// <summary>
+    /// Render the platform chart's NetworkPolicies into every store namespace. False only for clusters without a
+    /// NetworkPolicy engine; Pod Security labels, quota and limits stay. An operator setting, never a request value.
+    /// </summary>
+    public bool IsolationEnabled { get; init; } = true;
+
+    /// <summary>Namespace of the ingress controller allowed to reach a store's web pod (k3s: Traefik in kube-system).</summary>
+    public string IngressControllerNamespace { get; init; } = "kube-system";
+
+    /// <summary>The control plane's own namespace, never reachable from a store.</summary>
+    public string ControlPlaneNamespace { get; init; } = "store-system";
+
+    /// <summary>IPv4 CIDRs of the API server endpoints; empty = read from `kubectl get endpoints kubernetes -n default`.</summary>
+    public IReadOnlyList<string> ApiServerCidrs { get; init; } = [];
+
+    /// <summary>More IPv4 CIDRs a store may never reach through internet egress.</summary>
+    public IReadOnlyList<string> BlockedCidrs { get; init; } = [];
+
+    /// <summary>Pod Security policy version pinned on store namespaces' restricted labels.</summary>
+    public string PodSecurityVersion { get; init; } = "v1.31";
+
+    /// <summary>The platform chart rendered into every store namespace.</summary>
+    public string PlatformChartPath => Path.Combine(ChartsRoot, "store-namespace");
+
     /// <summary>The ingress host of a store.</summary>
     public string HostFor(string storeName) => $"{storeName}.{StoreDomain}";
 
@@ -83,6 +113,13 @@ public sealed record StoreProvisioningOptions
             QueryTimeout = Duration(configuration, "QUERY_TIMEOUT", TimeSpan.FromSeconds(30), errors),
             TerminationGrace = Duration(configuration, "TERMINATION_GRACE", DefaultTerminationGrace, errors),
             ReconcileInterval = Duration(configuration, "RECONCILE_INTERVAL", TimeSpan.FromMinutes(1), errors),
+            IsolationEnabled = Flag(configuration, "ISOLATION_ENABLED", true, errors),
+            IngressControllerNamespace = NamespaceName(configuration, "INGRESS_CONTROLLER_NAMESPACE", "kube-system", errors),
+            ControlPlaneNamespace = NamespaceName(configuration, "CONTROL_PLANE_NAMESPACE", "store-system", errors),
+            ApiServerCidrs = Cidrs(configuration, "API_SERVER_CIDRS", errors),
+            BlockedCidrs = Cidrs(configuration, "BLOCKED_CIDRS", errors),
+            PodSecurityVersion = Matching(configuration, "POD_SECURITY_VERSION", "v1.31", @"^v1\.[0-9]{1,3}\z", "a Kubernetes minor version such as v1.31", errors),
+            CatalogPath = Text(configuration, "CATALOG_PATH") is { } catalog ? Path.GetFullPath(catalog) : null,
         };
 
         if (errors.Count > 0)
@@ -169,6 +206,72 @@ public sealed record StoreProvisioningOptions
 
         errors.Add($"{key}='{text}' must be a whole number from {min} to {max}.");
         return fallback;
+    }
+
+    private static bool Flag(IConfiguration configuration, string key, bool fallback, List<string> errors)
+    {
+        var text = Text(configuration, key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        errors.Add($"{key}='{text}' must be true or false.");
+        return fallback;
+    }
+
+    private static string NamespaceName(IConfiguration configuration, string key, string fallback, List<string> errors) =>
+        Matching(configuration, key, fallback, @"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\z", "a namespace name (DNS label)", errors);
+
+    private static string Matching(IConfiguration configuration, string key, string fallback, string pattern, string what, List<string> errors)
+    {
+        var text = Text(configuration, key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (System.Text.RegularExpressions.Regex.IsMatch(text, pattern))
+        {
+            return text;
+        }
+
+        errors.Add($"{key}='{text}' must be {what}.");
+        return fallback;
+    }
+
+    /// <summary>Comma-separated IPv4 CIDRs (a.b.c.d/n); they reach the platform chart's NetworkPolicies.</summary>
+    private static IReadOnlyList<string> Cidrs(IConfiguration configuration, string key, List<string> errors)
+    {
+        var text = Text(configuration, key);
+        if (text is null)
+        {
+            return [];
+        }
+
+        var cidrs = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var bad = cidrs.Where(c => !IsIpv4Cidr(c)).ToList();
+        if (bad.Count > 0)
+        {
+            errors.Add($"{key}: '{string.Join("', '", bad)}' is not an IPv4 CIDR such as 203.0.113.10/32.");
+            return [];
+        }
+
+        return cidrs;
+    }
+
+    public static bool IsIpv4Cidr(string text)
+    {
+        var parts = text.Split('/');
+        return parts.Length == 2
+            && System.Net.IPAddress.TryParse(parts[0], out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+            && parts[0].Count(c => c == '.') == 3
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var bits) && bits is >= 0 and <= 32;
     }
 
     // The charts ship beside the app in a container (helm/ next to the binaries) and at the repository root in a checkout.

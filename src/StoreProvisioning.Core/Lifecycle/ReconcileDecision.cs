@@ -41,6 +41,9 @@ public enum ReconcileVerdict
 
     /// <summary>Tell the operator what blocks the namespace (audit entry), without changing status.</summary>
     ReportStuckNamespace,
+
+    /// <summary>A healthy store: apply the platform's isolation again, which repairs any drift and changes nothing otherwise.</summary>
+    ReapplyIsolation,
 }
 
 public sealed record ReconcileAction(ReconcileVerdict Verdict, string? Reason = null)
@@ -84,6 +87,8 @@ public static class ReconcileDecision
                     ReconcileVerdict.MarkFailed,
                     $"Helm release '{store.Release}' is {release.Status} at revision {release.Revision}, not deployed. Retry, upgrade or roll back the store.");
 
+            case StoreStatus.Ready when observed.ReleaseChecked && observed.Release is { IsDeployed: true }:
+                return new ReconcileAction(ReconcileVerdict.ReapplyIsolation);
             default:
                 return ReconcileAction.None;
         }

@@ -34,4 +34,7 @@ public static class AuditActions
     public const string ReconcileRedriven = "reconcile.redriven";
     public const string ReconcileDrift = "reconcile.drift";
     public const string NamespaceStuck = "namespace.stuck";
+    public const string RenderRefused = "release.refused";
+    public const string IsolationReapplied = "isolation.reapplied";
+    public const string DeleteBlocked = "delete.blocked";
 }

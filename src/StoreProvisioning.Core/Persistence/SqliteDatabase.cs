@@ -58,6 +58,10 @@ public sealed class SqliteDatabase
         ALTER TABLE activity ADD COLUMN actor TEXT NULL;
         CREATE INDEX ix_activity_user ON activity (user_id, id);
         """,
+        // Tenant boundary: the plan a store runs on.
+        """
+        ALTER TABLE stores ADD COLUMN plan TEXT NOT NULL DEFAULT 'small';
+        """,
     ];
 
     private readonly string connectionString;

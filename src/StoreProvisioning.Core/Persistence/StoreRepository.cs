@@ -13,14 +13,15 @@ namespace StoreProvisioning.Persistence;
 public class StoreRepository(SqliteDatabase database, TimeProvider clock)
 {
     internal const string Columns =
-        "id, name, user_id, engine, status, operation, operation_id, failed_operation, operation_args, revision, error, created_at, updated_at";
+        "id, name, user_id, engine, status, operation, operation_id, failed_operation, operation_args, revision, error, created_at, updated_at, plan";
 
     /// <summary>
     /// Checks the guardrails (unique name, per-user limit, total limit) and inserts the NEW row in one transaction.
     /// </summary>
     /// <param name="actor">Who asked (recorded on the audit row); null for the owner themself.</param>
+    /// <param name="plan">The catalog plan the store starts on.</param>
     public async Task<CreateStoreResult> CreateAsync(
-        string name, string userId, StoreEngine engine, int maxStoresPerUser, CancellationToken cancellationToken = default, int maxStoresTotal = int.MaxValue, string? actor = null)
+        string name, string userId, StoreEngine engine, int maxStoresPerUser, CancellationToken cancellationToken = default, int maxStoresTotal = int.MaxValue, string? actor = null, string plan = "small")
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -52,20 +53,25 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
             Status = StoreStatus.New,
             Operation = StoreOperation.Install,
             OperationId = NewOperationId(),
+            Plan = plan,
             CreatedAt = now,
             UpdatedAt = now,
         };
 
         await ExecuteAsync(
             connection,
-            $"INSERT INTO stores ({Columns}) VALUES ($id, $name, $user, $engine, $status, $operation, $operation_id, NULL, NULL, NULL, NULL, $now, $now)",
+            $"INSERT INTO stores ({Columns}) VALUES ($id, $name, $user, $engine, $status, $operation, $operation_id, NULL, NULL, NULL, NULL, $now, $now, $plan)",
             cancellationToken,
             ("$id", store.Id), ("$name", name), ("$user", userId), ("$engine", engine.Name()), ("$status", store.Status.Name()),
-            ("$operation", store.Operation.Value.Name()), ("$operation_id", store.OperationId), ("$now", now.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+            ("$operation", store.Operation.Value.Name()), ("$operation_id", store.OperationId), ("$now", now.ToUnixTimeMilliseconds()), ("$plan", plan)).ConfigureAwait(false);
         await InsertActivityAsync(connection, store, new ActivityDraft(AuditActions.CreateRequested, $"engine {engine.Name()}") { Actor = actor ?? userId }, now, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new CreateStoreResult(CreateOutcome.Created, store, owned + 1);
     }
+
+    /// <summary>As above, on the given plan, for the owner themself with no total limit.</summary>
+    public Task<CreateStoreResult> CreateAsync(string name, string userId, StoreEngine engine, string plan, int maxStoresPerUser, CancellationToken cancellationToken = default) =>
+        CreateAsync(name, userId, engine, maxStoresPerUser, cancellationToken, plan: plan);
 
     public async Task<Store?> GetAsync(string name, CancellationToken cancellationToken = default)
     {
@@ -78,9 +84,10 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
     /// store's current status. A new operation id fences off every older step of this store.
     /// </summary>
     /// <param name="args">Non-secret arguments to remember for a retry; null keeps the ones recorded (a retry repeats them).</param>
+    /// <param name="plan">The plan the operation moves the store to (an upgrade's <c>plan</c>); null keeps it.</param>
     public Task<StoreChangeResult> BeginOperationAsync(
-        string name, LifecycleCommand command, StoreOperation operation, string? args, ActivityDraft audit, CancellationToken cancellationToken = default) =>
-        BeginOperationAsync(name, command, operation, args, guard: null, [], audit, cancellationToken);
+        string name, LifecycleCommand command, StoreOperation operation, string? args, ActivityDraft audit, CancellationToken cancellationToken = default, string? plan = null) =>
+        BeginOperationAsync(name, command, operation, args, guard: null, [], audit, cancellationToken, plan);
 
     /// <summary>
     /// Starts a rollback if the transition table allows it and <see cref="RollbackRule"/> finds an earlier revision
@@ -95,13 +102,13 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
             cancellationToken);
 
     private Task<StoreChangeResult> BeginOperationAsync(
-        string name, LifecycleCommand command, StoreOperation operation, string? args, Guard? guard, (string Name, object? Value)[] guardParameters, ActivityDraft audit, CancellationToken cancellationToken) =>
+        string name, LifecycleCommand command, StoreOperation operation, string? args, Guard? guard, (string Name, object? Value)[] guardParameters, ActivityDraft audit, CancellationToken cancellationToken, string? plan = null) =>
         ChangeAsync(
             name,
             command,
             expectedOperationId: null,
-            set: "operation = $operation, operation_id = $new_operation_id, error = NULL, operation_args = COALESCE($args, operation_args)",
-            parameters: [("$operation", operation.Name()), ("$new_operation_id", NewOperationId()), ("$args", args), .. guardParameters],
+            set: "operation = $operation, operation_id = $new_operation_id, error = NULL, operation_args = COALESCE($args, operation_args), plan = COALESCE($plan, plan)",
+            parameters: [("$operation", operation.Name()), ("$new_operation_id", NewOperationId()), ("$args", args), ("$plan", plan), .. guardParameters],
             audit,
             cancellationToken,
             guard);
@@ -153,6 +160,31 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
             [("$error", error), ("$revision", revision), ("$retry", StoreOperation.Retry.Name())],
             audit,
             cancellationToken);
+
+    /// <summary>
+    /// Keeps a DELETING store's row as a tombstone with the reason its namespace is not gone yet, only for the delete
+    /// still in flight. The name stays taken (and the row visible) until a later delete confirms the namespace is gone.
+    /// </summary>
+    public async Task<bool> HoldDeletingAsync(string name, string operationId, string reason, ActivityDraft audit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var now = clock.GetUtcNow();
+        var changed = await ExecuteAsync(
+            connection,
+            "UPDATE stores SET error = $error, updated_at = $now WHERE name = $name AND status = 'DELETING' AND operation_id = $operation_id",
+            cancellationToken,
+            ("$error", reason), ("$now", now.ToUnixTimeMilliseconds()), ("$name", name), ("$operation_id", operationId)).ConfigureAwait(false);
+        if (changed == 0)
+        {
+            return false;
+        }
+
+        var store = (await GetAsync(connection, name, cancellationToken).ConfigureAwait(false))!;
+        await InsertActivityAsync(connection, store, audit, now, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
 
     /// <summary>Removes a DELETING store's row once cleanup has ended, only for the delete that is still in flight.</summary>
     public async Task<bool> RemoveAsync(string name, string operationId, ActivityDraft audit, CancellationToken cancellationToken = default)
@@ -281,6 +313,7 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
         Error = r.IsDBNull(10) ? null : r.GetString(10),
         CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11)),
         UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(12)),
+        Plan = r.GetString(13),
     };
 
     private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)

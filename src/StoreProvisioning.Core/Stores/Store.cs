@@ -27,6 +27,9 @@ public sealed record Store
 
     public int? Revision { get; init; }
 
+    /// <summary>The store's plan (catalog): the namespace's quota and limits and the workload's sizing.</summary>
+    public string Plan { get; init; } = "small";
+
     public string? Error { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }

@@ -13,9 +13,6 @@ public static class RequestValidator
     /// <summary>How deep an upgrade's value overrides may nest; charts' values are never deeper.</summary>
     public const int MaxValuesDepth = 12;
 
-    /// <summary>Keys an upgrade may not override: the control plane owns them.</summary>
-    public static readonly IReadOnlySet<string> ManagedValueKeys = new HashSet<string>(StringComparer.Ordinal) { "store", "credentials" };
-
     /// <summary>
     /// Create body: {"storeName", "userId", "engine"?}; a missing body is missing the required fields. userId is
     /// required of operators and admins (they create on someone's behalf); a user may leave it out.
@@ -57,7 +54,10 @@ public static class RequestValidator
         return errors.Count > 0 ? Validated<CreateStoreRequest>.Fail(errors) : Validated<CreateStoreRequest>.Ok(new CreateStoreRequest(name!, user, engine));
     }
 
-    /// <summary>Upgrade body: absent, {} or {"values": {...}}. Returns the overrides as compact JSON, or null.</summary>
+    /// <summary>
+    /// Upgrade body: absent, {} or {"values": {...}}. Returns the values as JSON, or null. Only the shape is checked
+    /// here; which keys a caller may set is the tenant boundary's (<see cref="Catalog.UpgradeValuesPolicy"/>).
+    /// </summary>
     public static Validated<string?> Upgrade(JsonElement? body)
     {
         var errors = new Dictionary<string, List<string>>();
@@ -79,19 +79,11 @@ public static class RequestValidator
 
         if (values.ValueKind != JsonValueKind.Object)
         {
-            Add(errors, "values", "values must be an object of chart value overrides, e.g. {\"resources\": {...}}.");
+            Add(errors, "values", "values must be an object of settings, e.g. {\"plan\": \"medium\"}.");
         }
-        else
+        else if (Depth(values) > MaxValuesDepth)
         {
-            foreach (var key in values.EnumerateObject().Select(p => p.Name).Where(ManagedValueKeys.Contains))
-            {
-                Add(errors, $"values.{key}", $"values.{key} is set by the control plane and cannot be overridden.");
-            }
-
-            if (Depth(values) > MaxValuesDepth)
-            {
-                Add(errors, "values", $"values nest deeper than {MaxValuesDepth} levels.");
-            }
+            Add(errors, "values", $"values nest deeper than {MaxValuesDepth} levels.");
         }
 
         return errors.Count > 0 ? Validated<string?>.Fail(errors) : Validated<string?>.Ok(values.GetRawText());

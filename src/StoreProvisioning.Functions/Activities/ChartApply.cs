@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Application;
+using StoreProvisioning.Catalog;
 using StoreProvisioning.Cluster;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Functions.Orchestration;
@@ -15,13 +16,17 @@ namespace StoreProvisioning.Functions.Activities;
 /// `helm upgrade --install` of the store's chart under a cluster slot, shared by <see cref="InstallRelease"/> and
 /// <see cref="UpgradeRelease"/>: unlock a release an interrupted run left pending, generate credentials when the
 /// release does not exist yet (they travel only in a private values file and are redacted from helm's output), apply,
-/// and record the result through <see cref="ReleaseResults"/>.
+/// and record the result through <see cref="ReleaseResults"/>. The chart values come from the catalog (the store's plan,
+/// the chosen or default version) and the accepted settings (<see cref="ChartOverrides"/>); before helm applies
+/// anything, the release is rendered with the same values and refused when it reaches outside its namespace
+/// (<see cref="RenderGuard"/>).
 /// </summary>
 public sealed class ChartApply(
     StoreRepository repository,
     HelmCli helm,
     ClusterWorkLimiter limiter,
     StoreProvisioningOptions options,
+    StoreCatalog catalog,
     ReleaseResults results,
     ILogger<ChartApply> logger)
 {
@@ -45,20 +50,33 @@ public sealed class ChartApply(
                 status = await RecoverAsync(store, input, status, cancellationToken);
             }
 
+            // The plan's sizing, the chosen (or default) catalog version, the accepted settings: the chart values.
+            var (chartValues, notInCatalog) = ChartOverrides.Build(store.Engine, catalog, store.Plan, overrides);
+            if (notInCatalog is not null)
+            {
+                return await RefuseAsync(store, input, operation, notInCatalog, clock);
+            }
+
             // A release that does not exist yet needs credentials even on "upgrade"; an existing one keeps its Secret.
             var credentials = operation == StoreOperation.Install || status is null
                 ? StoreCredentials.Generate(store.Engine, options.HostFor(store.Name))
                 : null;
             using var storeValues = PrivateValuesFile.Write(
                 "store-values.json", StoreValues.Build(store.Name, options.HostFor(store.Name), options.UrlFor(store.Name), credentials));
-            using var overridesFile = overrides is { ValueKind: JsonValueKind.Object } values
-                ? PrivateValuesFile.Write("overrides.json", values.GetRawText())
-                : null;
-            IReadOnlyList<string> files = overridesFile is null ? [storeValues.Path] : [storeValues.Path, overridesFile.Path];
+            using var overridesFile = PrivateValuesFile.Write("overrides.json", chartValues!.ToJsonString());
+            IReadOnlyList<string> files = [storeValues.Path, overridesFile.Path];
+            var chart = Path.Combine(options.ChartsRoot, store.Engine.Name());
+
+            // Defence in depth: render the release with the same values and refuse anything outside the store's namespace.
+            var manifests = await helm.TemplateAsync(store.Release, chart, store.Namespace, files, credentials?.Secrets, cancellationToken);
+            if (RenderGuard.Check(manifests, store.Namespace) is { } refusal)
+            {
+                return await RefuseAsync(store, input, operation, refusal, clock);
+            }
 
             await helm.UpgradeInstallAsync(
                 store.Release,
-                Path.Combine(options.ChartsRoot, store.Engine.Name()),
+                chart,
                 store.Namespace,
                 files,
                 rollbackOnFailure: operation == StoreOperation.Upgrade,
@@ -71,6 +89,16 @@ public sealed class ChartApply(
         {
             return await results.FailAsync(store!, input, operation, ex, clock);
         }
+    }
+
+    /// <summary>FAILED before anything is applied: the render guard or the catalog refused the release.</summary>
+    private async Task<StepOutcome> RefuseAsync(Store store, StoreOperationInput input, StoreOperation operation, string refusal, Stopwatch clock)
+    {
+        var reason = $"{OperationWords.Title(operation)} refused, nothing applied: {refusal}";
+        logger.LogWarning("Store {Store}: {Reason}", store.Name, reason);
+        await repository.RecordAsync(store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.RenderRefused, refusal, clock.Elapsed), CancellationToken.None);
+        await repository.FailAsync(store.Name, input.OperationId, reason, new ActivityDraft(OperationWords.AuditFor(operation).Failed, reason), cancellationToken: CancellationToken.None);
+        return StepOutcome.Fail(reason);
     }
 
     /// <summary>Unlocks a release an interrupted run left pending (<see cref="ReleaseRecovery"/>), and writes release.recovered.</summary>

@@ -8,10 +8,12 @@ using StoreProvisioning.Stores;
 namespace StoreProvisioning.Functions.Activities;
 
 /// <summary>
-/// Deletes namespace store-{name} under a cluster slot, waits for it to go, then removes the store's row
-/// (<see cref="RemoveStore"/>) whatever kubectl did, so the removal is not queued again behind other stores' cluster
-/// work. A failure or timeout of kubectl is recorded with what still blocks the namespace (remaining resources,
-/// finalizers) and named in store.removed. Idempotent: `--ignore-not-found`, and a store already removed is left alone.
+/// Deletes namespace store-{name} under a cluster slot and waits for it to go. When kubectl confirms it is gone the
+/// store's row is removed here (<see cref="RemoveStore"/>), so the removal is not queued again behind other stores'
+/// cluster work. When it is not gone (kubectl failed or timed out), the row stays DELETING as a tombstone with the
+/// reason and what still blocks the namespace (remaining resources, finalizers): the name stays taken until the
+/// reconciler's next delete confirms the namespace is gone. Idempotent: `--ignore-not-found`, and a store already
+/// removed is left alone.
 /// </summary>
 public sealed class DeleteNamespaceAndRemoveStore(
     StoreRepository repository, KubectlCli kubectl, ClusterWorkLimiter limiter, RemoveStore removeStore, ILogger<DeleteNamespaceAndRemoveStore> logger)
@@ -32,8 +34,13 @@ public sealed class DeleteNamespaceAndRemoveStore(
         }
 
         var problem = await DeleteNamespaceAsync(store, input, cancellationToken);
-        var removal = await removeStore.RunAsync(problem is null ? request : request with { Problems = [.. request.Problems, problem] }, CancellationToken.None);
-        return problem is null || removal.Result == StepResult.Superseded ? removal : StepOutcome.Fail(problem);
+        if (problem is null)
+        {
+            return await removeStore.RemoveAsync(request, CancellationToken.None);
+        }
+
+        var held = await removeStore.HoldAsync(request with { Problems = [.. request.Problems, problem] }, CancellationToken.None);
+        return held.Result == StepResult.Superseded ? held : StepOutcome.Fail(problem);
     }
 
     /// <summary>kubectl delete namespace under a cluster slot; null when it went, else the reason it did not.</summary>

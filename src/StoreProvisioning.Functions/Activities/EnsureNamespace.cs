@@ -8,10 +8,12 @@ using StoreProvisioning.Stores;
 namespace StoreProvisioning.Functions.Activities;
 
 /// <summary>
-/// Creates (or re-labels) namespace store-{name} under a cluster slot (namespace.ready). On failure the store becomes
-/// FAILED with the reason. Idempotent: `kubectl apply` of the same manifest.
+/// Creates namespace store-{name} with the platform's isolation (helm/store-namespace: Pod Security restricted, the
+/// plan's quota and limits, NetworkPolicies, the store id label), or applies it again, under a cluster slot
+/// (namespace.ready), before the release is installed or upgraded. A namespace labelled for another store id (or still
+/// terminating) and a CLI failure make the store FAILED with the reason. Idempotent: `kubectl apply` of the same render.
 /// </summary>
-public sealed class EnsureNamespace(StoreRepository repository, KubectlCli kubectl, ClusterWorkLimiter limiter, ILogger<EnsureNamespace> logger)
+public sealed class EnsureNamespace(StoreRepository repository, StoreIsolation isolation, ClusterWorkLimiter limiter, ILogger<EnsureNamespace> logger)
     : StoreActivity<StoreOperationInput>
 {
     public override async Task<StepOutcome> RunAsync(StoreOperationInput input, CancellationToken cancellationToken)
@@ -24,23 +26,35 @@ public sealed class EnsureNamespace(StoreRepository repository, KubectlCli kubec
 
         var ns = store!.Namespace;
         var clock = Stopwatch.StartNew();
+        IsolationResult applied;
         try
         {
             using (await limiter.AcquireAsync(input.OperationId, cancellationToken))
             {
-                await kubectl.EnsureNamespaceAsync(ns, store.Name, cancellationToken);
+                // A first install never adopts a namespace without this store's id: it may be a deleted store's leftover.
+                applied = await isolation.ApplyAsync(store, adoptUnlabelled: input.Operation != StoreOperation.Install, cancellationToken);
             }
         }
         catch (CliCommandException ex)
         {
-            var reason = $"{OperationWords.Title(input.Runs)} failed: could not create namespace {ns}: {CliFailureReason.For(ex)}";
+            var reason = $"{OperationWords.Title(input.Runs)} failed: could not create namespace {ns} with its platform isolation: {CliFailureReason.For(ex)}";
             logger.LogWarning("Namespace {Namespace} for store {Store} failed: {Reason}", ns, store.Name, reason);
             await repository.RecordAsync(store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.NamespaceFailed, ex.Message, clock.Elapsed), CancellationToken.None);
             await repository.FailAsync(store.Name, input.OperationId, reason, new ActivityDraft(OperationWords.AuditFor(input.Runs).Failed, reason), cancellationToken: CancellationToken.None);
             return StepOutcome.Fail(reason);
         }
 
-        await repository.RecordAsync(store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.NamespaceReady, ns, clock.Elapsed), CancellationToken.None);
+        if (applied.Refusal is { } refusal)
+        {
+            var reason = $"{OperationWords.Title(input.Runs)} failed: {refusal}";
+            logger.LogWarning("Namespace {Namespace} refused for store {Store}: {Reason}", ns, store.Name, reason);
+            await repository.RecordAsync(store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.NamespaceFailed, refusal, clock.Elapsed), CancellationToken.None);
+            await repository.FailAsync(store.Name, input.OperationId, reason, new ActivityDraft(OperationWords.AuditFor(input.Runs).Failed, reason), cancellationToken: CancellationToken.None);
+            return StepOutcome.Fail(reason);
+        }
+
+        await repository.RecordAsync(
+            store.Name, store.UserId, input.OperationId, new ActivityDraft(AuditActions.NamespaceReady, $"{ns}: platform isolation applied (plan {store.Plan})", clock.Elapsed), CancellationToken.None);
         return StepOutcome.Ok();
     }
 }

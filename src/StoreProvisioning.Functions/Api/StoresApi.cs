@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Application;
+using StoreProvisioning.Catalog;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Functions.Identity;
 using StoreProvisioning.Functions.Orchestration;
@@ -209,7 +210,6 @@ public sealed class StoresApi(
             ? Problems.Create(StatusCodes.Status400BadRequest, "Invalid store name", problem.Replace("storeName", "The store name in the URL", StringComparison.Ordinal))
             : null;
 
-    // Who acts, from a verified credential only (the request's authenticated principal), never from the body.
     private static string? Query(HttpRequest request, string key) =>
         request.Query.TryGetValue(key, out var values) ? values.ToString() : null;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Application;
+using StoreProvisioning.Catalog;
 using StoreProvisioning.Cluster;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Functions.Identity;
@@ -23,6 +24,11 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<StoreProvisioningOptions>().SqlitePath));
         services.AddSingleton<StoreRepository>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<StoreProvisioningOptions>();
+            return StoreCatalog.Load(options.CatalogFile, options.PlatformChartPath);
+        });
         services.AddSingleton<StoreQueries>();
         services.AddSingleton<StoreService>();
         services.AddSingleton(sp => new CliRunner(
@@ -31,6 +37,7 @@ public static class ServiceRegistration
         services.AddHostedService<CliProcessShutdown>();
         services.AddSingleton<HelmCli>();
         services.AddSingleton<KubectlCli>();
+        services.AddSingleton<StoreIsolation>();
         services.AddSingleton(sp => new ClusterWorkLimiter(sp.GetRequiredService<StoreProvisioningOptions>().ProvisionConcurrency));
         services.AddSingleton<OperationLauncher>();
         services.AddSingleton<OperationCanceller>();

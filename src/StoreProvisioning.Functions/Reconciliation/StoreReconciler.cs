@@ -17,6 +17,7 @@ public sealed class StoreReconciler(
     StoreQueries queries,
     HelmCli helm,
     KubectlCli kubectl,
+    StoreIsolation isolation,
     OperationLauncher launcher,
     TimeProvider clock,
     ILogger<StoreReconciler> logger)
@@ -100,6 +101,18 @@ public sealed class StoreReconciler(
 
                 await repository.RecordAsync(store.Name, store.UserId, store.OperationId, new ActivityDraft(AuditActions.NamespaceStuck, detail), cancellationToken);
                 return true;
+
+            case ReconcileVerdict.ReapplyIsolation:
+                // Idempotent: the same render applied again changes nothing unless something drifted. Not counted as an
+                // action; only a refusal or a failure is worth an audit row (a CLI failure is logged by RunAsync).
+                var applied = await isolation.ApplyAsync(store, adoptUnlabelled: true, cancellationToken);
+                if (applied.Refusal is { } refusal)
+                {
+                    await repository.RecordAsync(store.Name, store.UserId, store.OperationId, new ActivityDraft(AuditActions.ReconcileFailed, $"platform isolation not re-applied: {refusal}"), cancellationToken);
+                    return true;
+                }
+
+                return false;
 
             default:
                 return false;

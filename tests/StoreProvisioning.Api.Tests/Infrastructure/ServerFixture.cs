@@ -71,3 +71,15 @@ public sealed class BusyServer : ServerFixture
         ["HELM_TIMEOUT"] = "300s",
     };
 }
+
+/// <summary>
+/// For the tenant boundary: the reconciler kept quiet (1 h), so every helm/kubectl call during a test comes from a
+/// request, and "no CLI call" can be asserted.
+/// </summary>
+public sealed class TenantBoundaryServer : ServerFixture
+{
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["RECONCILE_INTERVAL"] = "1h",
+    };
+}

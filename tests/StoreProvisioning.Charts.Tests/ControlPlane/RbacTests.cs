@@ -58,10 +58,17 @@ public class RbacTests
         var objects = ControlPlaneChart.RenderCi(helm, ciFile);
         var role = objects.Single("ClusterRole", "-namespaces");
         var storeRole = objects.Single("ClusterRole", "-store-namespace").Name;
-        AssertSameSet(cluster.Concat(RoleBindingContract).ToHashSet(), Granted(role, out var named), role.Id);
-        var bind = Assert.Single(named);
+        var granted = Granted(role, out var named);
+        granted.UnionWith(named.Where(n => n.Permission.Resource == "endpoints").Select(n => n.Permission)); // by name, checked below
+        AssertSameSet(cluster.Concat(RoleBindingContract).ToHashSet(), granted, role.Id);
+        Assert.Equal(2, named.Count);
+        var bind = Assert.Single(named, n => n.Permission.Resource == "clusterroles");
         Assert.Equal(new Permission("rbac.authorization.k8s.io", "clusterroles", "bind"), bind.Permission);
         Assert.Equal([storeRole], bind.Names);
+        // Reading the API server's endpoints (outside every store namespace) is limited to the one object by name.
+        var endpoints = Assert.Single(named, n => n.Permission.Resource == "endpoints");
+        Assert.Equal(new Permission("", "endpoints", "get"), endpoints.Permission);
+        Assert.Equal(["kubernetes"], endpoints.Names);
     }
 
     // Proves nothing else grants anything: one ClusterRoleBinding (to the namespaces role), no Role/RoleBinding, no
@@ -93,7 +100,7 @@ public class RbacTests
 
         // The name prefix and the label are the ones the app's namespace manifest carries.
         var manifest = new YamlStream();
-        manifest.Load(new StringReader(KubectlArguments.NamespaceManifest("store-acme", "acme")));
+        manifest.Load(new StringReader(PlatformRender));
         var label = manifest.Documents[0].RootNode.Get("metadata", "labels").AsStringMap()["app.kubernetes.io/managed-by"];
         Assert.StartsWith("store-", manifest.Documents[0].RootNode.Str("metadata", "name"));
 
@@ -227,12 +234,37 @@ public class RbacTests
         yield return (nameof(HelmArguments.Status), HelmArguments.Status("acme", "store-acme"));
         yield return (nameof(HelmArguments.History), HelmArguments.History("acme", "store-acme"));
         yield return (nameof(HelmArguments.Version), HelmArguments.Version());
+        yield return (nameof(HelmArguments.Template), HelmArguments.Template("acme", "/charts/store-namespace", "store-acme", ["/tmp/v.yaml"]));
     }
+
+    /// <summary>What the control plane applies to a store namespace: the kinds helm/store-namespace renders.</summary>
+    private const string PlatformRender = """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: store-acme
+          labels:
+            app.kubernetes.io/managed-by: store-provisioning
+            store-provisioning.io/store: acme
+        ---
+        apiVersion: v1
+        kind: ResourceQuota
+        metadata: {name: store-quota, namespace: store-acme}
+        ---
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: store-limits, namespace: store-acme}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: store-default-deny, namespace: store-acme}
+        """;
 
     private static IEnumerable<(string Builder, IReadOnlyList<string> Args)> KubectlCalls()
     {
         var t = TimeSpan.FromMinutes(10);
-        yield return (nameof(KubectlArguments.ApplyFromStdin), [.. KubectlArguments.ApplyFromStdin(), "--stdin-manifest", KubectlArguments.NamespaceManifest("store-acme", "acme")]);
+        yield return (nameof(KubectlArguments.ApplyFromStdin), [.. KubectlArguments.ApplyFromStdin(), "--stdin-manifest", PlatformRender]);
+        yield return (nameof(KubectlArguments.GetApiServerEndpoints), KubectlArguments.GetApiServerEndpoints());
         yield return (nameof(KubectlArguments.DeleteNamespace), KubectlArguments.DeleteNamespace("store-acme", t));
         yield return (nameof(KubectlArguments.GetNamespace), KubectlArguments.GetNamespace("store-acme"));
         yield return (nameof(KubectlArguments.GetPods), KubectlArguments.GetPods("store-acme"));
@@ -270,8 +302,8 @@ public class RbacTests
             case "status" or "history":
                 Releases("get", "list");
                 break;
-            case "version":
-                break;
+            case "version" or "template":
+                break; // template renders offline (no --validate), for the platform chart and the render guard
             default:
                 throw new InvalidOperationException($"helm {subcommand}: no permission mapping; add it to RbacTests.HelmNeeds and the chart's RBAC");
         }
@@ -282,7 +314,8 @@ public class RbacTests
     private static List<(string Scope, Permission Permission)> KubectlNeeds(IReadOnlyList<string> args)
     {
         var needs = new List<(string, Permission)>();
-        var scope = args.Contains("--namespace") ? "namespaced" : "cluster";
+        // Store namespaces are where the store role is bound; default/kubernetes (the API server's endpoints) is not one.
+        var scope = args.Contains("--namespace") && !args.Contains("default") ? "namespaced" : "cluster";
         switch (args[0])
         {
             case "version":
@@ -323,6 +356,7 @@ public class RbacTests
             "namespace" or "namespaces" => "namespaces",
             "pod" or "pods" => "pods",
             "event" or "events" => "events",
+            "endpoints" => "endpoints",
             _ => throw new InvalidOperationException($"kubectl resource '{r}': no mapping in RbacTests"),
         };
     }

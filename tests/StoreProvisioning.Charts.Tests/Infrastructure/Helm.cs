@@ -16,7 +16,14 @@ public static class Helm
     public const string V3 = "3";
     public const string V4 = "4";
     public static readonly string[] Versions = [V3, V4];
+    /// <summary>The tenant (store) charts: one Helm release per store.</summary>
     public static readonly string[] Charts = ["woocommerce", "medusa"];
+
+    /// <summary>The platform chart the control plane renders and applies to each store namespace.</summary>
+    public const string PlatformChart = "store-namespace";
+
+    /// <summary>The library chart both store charts depend on (vendored into their charts/ folder).</summary>
+    public const string LibraryChart = "store-common";
 
     private static readonly ConcurrentDictionary<string, HelmResult> Cache = new();
 
@@ -29,6 +36,31 @@ public static class Helm
             .OrderBy(f => f, StringComparer.Ordinal)!;
 
     public static string CiValuesPath(string chart, string file) => Path.Combine(ChartDir(chart), "ci", file);
+
+    /// <summary>Plan names shipped with the platform chart (plans/*.yaml).</summary>
+    public static IEnumerable<string> Plans() =>
+        Directory.GetFiles(Path.Combine(ChartDir(PlatformChart), "plans"), "*.yaml")
+            .Select(Path.GetFileNameWithoutExtension)
+            .OrderBy(f => f, StringComparer.Ordinal)!;
+
+    public static string PlanPath(string plan) => Path.Combine(ChartDir(PlatformChart), "plans", plan + ".yaml");
+
+    /// <summary>
+    /// The platform chart as the control plane renders it: `helm template acme helm/store-namespace -n store-acme
+    /// -f plans/&lt;plan&gt;.yaml -f ci/&lt;file&gt;` plus extra args; asserts success.
+    /// </summary>
+    public static HelmResult TemplatePlatform(string version, string ciFile, string plan = "small", params string[] extra)
+    {
+        var args = new List<string>
+        {
+            "template", "acme", ChartDir(PlatformChart), "--namespace", "store-acme",
+            "-f", PlanPath(plan), "-f", CiValuesPath(PlatformChart, ciFile),
+        };
+        args.AddRange(extra);
+        var r = Run(version, [.. args]);
+        if (r.ExitCode != 0) throw new Xunit.Sdk.XunitException("helm template failed: " + r.Describe());
+        return r;
+    }
 
     public static string FixturePath(string chart) =>
         Path.Combine(AppContext.BaseDirectory, "ContractFixtures", $"control-plane-values.{chart}.yaml");

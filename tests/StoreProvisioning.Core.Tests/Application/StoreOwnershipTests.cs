@@ -21,7 +21,7 @@ public sealed class StoreOwnershipTests : IDisposable
 
     public StoreOwnershipTests()
     {
-        service = new StoreService(h.Repository, new StoreProvisioningOptions { SqlitePath = h.DatabasePath, ChartsRoot = "/charts", MaxStoresPerUser = 3, MaxStoresTotal = 3 });
+        service = new StoreService(h.Repository, new StoreProvisioningOptions { SqlitePath = h.DatabasePath, ChartsRoot = "/charts", MaxStoresPerUser = 3, MaxStoresTotal = 3 }, ShippedCatalog.Load());
         queries = new StoreQueries(h.Database);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using StoreProvisioning.Application;
+using StoreProvisioning.Catalog;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Core.Tests.Support;
 using StoreProvisioning.Identity;
@@ -16,7 +17,7 @@ public sealed class StoreServiceTests : IDisposable
     private readonly StoreService service;
 
     public StoreServiceTests() =>
-        service = new StoreService(h.Repository, new StoreProvisioningOptions { SqlitePath = h.DatabasePath, ChartsRoot = "/charts", MaxStoresPerUser = 2 });
+        service = new StoreService(h.Repository, new StoreProvisioningOptions { SqlitePath = h.DatabasePath, ChartsRoot = "/charts", MaxStoresPerUser = 2 }, ShippedCatalog.Load());
 
     public void Dispose() => h.Dispose();
 
@@ -60,19 +61,36 @@ public sealed class StoreServiceTests : IDisposable
         Assert.Equal(RefusalKind.Conflict, (await service.UpgradeAsync(Callers.Operator, "busy-one", null)).Refusal?.Kind);
     }
 
-    // An upgrade keeps its value overrides as operation args (for a retry) and audits "with value overrides".
+    // An upgrade keeps its accepted settings as operation args (for a retry), moves the store to the plan it asks
+    // for, and audits the plan.
     [Fact]
-    public async Task Upgrade_records_overrides()
+    public async Task Upgrade_records_settings_and_plan()
     {
         await h.ReadyAsync("acme");
-        var result = await service.UpgradeAsync(Callers.Operator, "acme", """{"replicas":2}""");
+        var result = await service.UpgradeAsync(new Caller("alice", Role.User), "acme", """{"plan":"medium","storeTitle":"Acme"}""");
 
         Assert.True(result.IsOk);
         Assert.Equal(StoreStatus.Provisioning, result.Value!.Status);
         Assert.Equal(StoreOperation.Upgrade, result.Value.Operation);
+        Assert.Equal("medium", result.Value.Plan);
         using var args = JsonDocument.Parse(result.Value.OperationArgs!);
-        Assert.Equal(2, args.RootElement.GetProperty("values").GetProperty("replicas").GetInt32());
-        Assert.Equal("with value overrides", (await h.Queries.ListActivityAsync(1, "acme")).Single().Detail);
+        Assert.Equal("Acme", args.RootElement.GetProperty("values").GetProperty("storeTitle").GetString());
+        Assert.Equal("with new settings, plan medium", (await h.Queries.ListActivityAsync(1, "acme")).Single().Detail);
+    }
+
+    // Values outside the tenant boundary are refused (Invalid, an error per key) and nothing is written.
+    [Fact]
+    public async Task Upgrade_refuses_values_outside_the_boundary_and_changes_nothing()
+    {
+        var ready = await h.ReadyAsync("acme");
+        var result = await service.UpgradeAsync(new Caller("alice", Role.User), "acme", """{"image":{"tag":"evil"},"version":"0.0"}""");
+
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
+        Assert.Equal(["values.image", "values.version"], result.Refusal!.Errors!.Keys.Order(StringComparer.Ordinal));
+        var after = await h.Repository.GetAsync("acme");
+        Assert.Equal(ready.OperationId, after!.OperationId);
+        Assert.Equal(StoreStatus.Ready, after.Status);
+        Assert.Equal("small", after.Plan);
     }
 
     // Rollback without a revision needs an earlier one (revision > 1); a requested revision must be below the current.

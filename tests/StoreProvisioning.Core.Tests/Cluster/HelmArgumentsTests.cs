@@ -17,6 +17,15 @@ public class HelmArgumentsTests
             args);
     }
 
+    // helm template renders with the same values files as the install, in order, into the store's namespace; no cluster flags.
+    [Fact]
+    public void Template_uses_the_same_values_files()
+    {
+        Assert.Equal(
+            ["template", "acme", "/charts/store-namespace", "--namespace", "store-acme", "--values", "/charts/store-namespace/plans/small.yaml", "--values", "/tmp/p.json"],
+            HelmArguments.Template("acme", "/charts/store-namespace", "store-acme", ["/charts/store-namespace/plans/small.yaml", "/tmp/p.json"]));
+    }
+
     // helm 4 (and later) install/upgrade uses --rollback-on-failure instead of --atomic.
     [Theory]
     [InlineData(4)]

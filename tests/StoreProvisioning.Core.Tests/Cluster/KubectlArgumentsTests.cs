@@ -17,17 +17,8 @@ public class KubectlArgumentsTests
         Assert.Equal(["version", "--output", "json", "--request-timeout=5s"], KubectlArguments.ServerVersion(TimeSpan.FromSeconds(5)));
     }
 
-    // The namespace manifest names the namespace and carries the managed-by, store and pod-security labels.
+    // The API server's endpoints are read from the default namespace's `kubernetes` Endpoints, as JSON.
     [Fact]
-    public void Namespace_manifest()
-    {
-        var manifest = KubectlArguments.NamespaceManifest("store-acme", "acme");
-        var lines = manifest.Split('\n').Select(l => l.TrimEnd()).ToArray();
-        Assert.Equal("apiVersion: v1", lines[0]);
-        Assert.Contains("kind: Namespace", lines);
-        Assert.Contains("  name: store-acme", lines);
-        Assert.Contains("    app.kubernetes.io/managed-by: store-provisioning", lines);
-        Assert.Contains("    store-provisioning.io/store: acme", lines);
-        Assert.Contains("    pod-security.kubernetes.io/enforce: baseline", lines);
-    }
+    public void Api_server_endpoints() =>
+        Assert.Equal(["get", "endpoints", "kubernetes", "--namespace", "default", "--output", "json"], KubectlArguments.GetApiServerEndpoints());
 }

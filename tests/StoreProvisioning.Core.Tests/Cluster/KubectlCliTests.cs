@@ -18,15 +18,28 @@ public sealed class KubectlCliTests : IDisposable
         return (new KubectlCli(new CliRunner(TimeSpan.FromSeconds(1), NullLogger<CliRunner>.Instance), options), fake);
     }
 
-    // The namespace manifest goes to `kubectl apply -f -` on stdin, never in the argument list.
+    // Manifests (the platform chart's render) go to `kubectl apply -f -` on stdin, never in the argument list.
     [Fact]
-    public async Task EnsureNamespace_pipes_manifest_on_stdin()
+    public async Task Apply_pipes_manifests_on_stdin()
     {
         var (kubectl, fake) = Kubectl();
-        await kubectl.EnsureNamespaceAsync("store-acme", "acme", CancellationToken.None);
+        const string manifests = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: store-acme\n";
+        await kubectl.ApplyAsync(manifests, CancellationToken.None);
         var call = fake.Calls().Single();
         Assert.Equal(["apply", "--filename", "-", "--output", "name"], call.Argv);
-        Assert.Equal(KubectlArguments.NamespaceManifest("store-acme", "acme"), call.Stdin);
+        Assert.Equal(manifests, call.Stdin);
+    }
+
+    // The API server's addresses become /32 CIDRs; Endpoints without an address are an error naming the setting.
+    [Fact]
+    public async Task Api_server_cidrs_from_endpoints()
+    {
+        var (kubectl, _) = Kubectl(("get endpoints", 0, """{"subsets":[{"addresses":[{"ip":"203.0.113.10"},{"ip":"203.0.113.11"}]}]}""", ""));
+        Assert.Equal(["203.0.113.10/32", "203.0.113.11/32"], await kubectl.GetApiServerCidrsAsync(CancellationToken.None));
+
+        var (empty, _) = Kubectl(("get endpoints", 0, """{"subsets":[]}""", ""));
+        var ex = await Assert.ThrowsAsync<CliCommandException>(() => empty.GetApiServerCidrsAsync(CancellationToken.None));
+        Assert.Contains("API_SERVER_CIDRS", ex.Message);
     }
 
     // Deleting a namespace runs the exact argv with helm's timeout.

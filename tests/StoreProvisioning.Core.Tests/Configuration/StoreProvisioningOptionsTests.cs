@@ -29,6 +29,42 @@ public class StoreProvisioningOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(10), options.TerminationGrace);
         Assert.Equal(TimeSpan.FromMinutes(1), options.ReconcileInterval);
         Assert.Equal("http://acme.localhost:8080", options.UrlFor("acme"));
+        Assert.Equal(Path.Combine(app.Path, "helm", "catalog.json"), options.CatalogFile);
+        Assert.True(options.IsolationEnabled);
+        Assert.Equal("kube-system", options.IngressControllerNamespace);
+        Assert.Equal("store-system", options.ControlPlaneNamespace);
+        Assert.Empty(options.ApiServerCidrs);
+        Assert.Empty(options.BlockedCidrs);
+        Assert.Equal("v1.31", options.PodSecurityVersion);
+    }
+
+    // The platform isolation settings are read and checked: they reach the platform chart's NetworkPolicies.
+    [Fact]
+    public void Isolation_settings_are_read_and_checked()
+    {
+        using var app = new TempDirectory();
+        var options = StoreProvisioningOptions.FromConfiguration(
+            Config(("CATALOG_PATH", "/etc/stores/catalog.json"), ("ISOLATION_ENABLED", "false"), ("INGRESS_CONTROLLER_NAMESPACE", "ingress-nginx"),
+                ("CONTROL_PLANE_NAMESPACE", "stores"), ("API_SERVER_CIDRS", "203.0.113.10/32, 203.0.113.11/32"), ("BLOCKED_CIDRS", "100.100.0.0/16"),
+                ("POD_SECURITY_VERSION", "v1.33")),
+            app.Path);
+        Assert.Equal("/etc/stores/catalog.json", options.CatalogFile);
+        Assert.False(options.IsolationEnabled);
+        Assert.Equal("ingress-nginx", options.IngressControllerNamespace);
+        Assert.Equal("stores", options.ControlPlaneNamespace);
+        Assert.Equal(["203.0.113.10/32", "203.0.113.11/32"], options.ApiServerCidrs);
+        Assert.Equal(["100.100.0.0/16"], options.BlockedCidrs);
+        Assert.Equal("v1.33", options.PodSecurityVersion);
+
+        var ex = Assert.Throws<InvalidOperationException>(() => StoreProvisioningOptions.FromConfiguration(
+            Config(("ISOLATION_ENABLED", "no"), ("API_SERVER_CIDRS", "10.0.0.1"), ("BLOCKED_CIDRS", "::1/128"), ("INGRESS_CONTROLLER_NAMESPACE", "Kube System\n---"),
+                ("POD_SECURITY_VERSION", "latest")),
+            app.Path));
+        Assert.Contains("ISOLATION_ENABLED='no'", ex.Message);
+        Assert.Contains("API_SERVER_CIDRS: '10.0.0.1'", ex.Message);
+        Assert.Contains("BLOCKED_CIDRS: '::1/128'", ex.Message);
+        Assert.Contains("INGRESS_CONTROLLER_NAMESPACE=", ex.Message);
+        Assert.Contains("POD_SECURITY_VERSION='latest'", ex.Message);
     }
 
     // Blank and whitespace-only settings count as unset and give the defaults.

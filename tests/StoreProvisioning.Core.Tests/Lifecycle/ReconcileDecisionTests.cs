@@ -60,12 +60,13 @@ public class ReconcileDecisionTests
         Assert.Contains("Retry", action.Reason);
     }
 
-    // A READY store is judged by its release only when helm could be asked: missing or not deployed is drift.
+    // A READY store is judged by its release only when helm could be asked: missing or not deployed is drift; a
+    // deployed one gets the platform's isolation applied again (drift repair).
     [Theory]
     [InlineData(true, null, ReconcileVerdict.MarkFailed)]
     [InlineData(true, HelmStatuses.Failed, ReconcileVerdict.MarkFailed)]
     [InlineData(true, HelmStatuses.PendingUpgrade, ReconcileVerdict.MarkFailed)]
-    [InlineData(true, HelmStatuses.Deployed, ReconcileVerdict.None)]
+    [InlineData(true, HelmStatuses.Deployed, ReconcileVerdict.ReapplyIsolation)]
     [InlineData(false, null, ReconcileVerdict.None)]
     public void Ready_store_release_drift(bool checkedRelease, string? releaseStatus, ReconcileVerdict expected)
     {

@@ -219,23 +219,7 @@ public class RequestValidatorTests
         Assert.Contains("must be an object", result.Errors["values"][0]);
     }
 
-    // The control plane's own keys (store, credentials) cannot be overridden; each is named.
-    [Theory]
-    [InlineData("""{"values":{"store":{"host":"evil.example"}}}""", new[] { "values.store" })]
-    [InlineData("""{"values":{"credentials":{"adminPassword":"x"}}}""", new[] { "values.credentials" })]
-    [InlineData("""{"values":{"store":{},"credentials":{},"ok":1}}""", new[] { "values.store", "values.credentials" })]
-    public void Upgrade_refuses_managed_keys(string body, string[] fields)
-    {
-        var result = RequestValidator.Upgrade(Json(body));
-        AssertFields(result, fields);
-        Assert.Contains("set by the control plane", result.Errors[fields[0]][0]);
-    }
-
-    // Managed keys are matched exactly: nested or differently cased keys are ordinary overrides.
-    [Theory]
-    [InlineData("""{"values":{"Store":{"a":1}}}""")]
-    [InlineData("""{"values":{"wordpress":{"credentials":"x"}}}""")]
-    public void Upgrade_managed_keys_match_top_level_exactly(string body) => Assert.True(RequestValidator.Upgrade(Json(body)).IsValid);
+    // Which keys a caller may set (store and credentials never) is the tenant boundary's: UpgradeValuesPolicyTests.
 
     // Nesting up to MaxValuesDepth (12) levels is accepted; one more is refused.
     [Fact]

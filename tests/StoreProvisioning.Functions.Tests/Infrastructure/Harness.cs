@@ -126,6 +126,7 @@ public sealed class Harness : IAsyncDisposable
 
     public async Task<Store?> UpgradeAsync(string name, string? valuesJson = null)
     {
+        // Orchestration tests drive the operator's path: the tenant boundary itself is tested in Core and over HTTP.
         var accepted = await Stores.UpgradeAsync(Callers.Operator, name, valuesJson);
         Assert.True(accepted.IsOk, accepted.Refusal?.Detail);
         return await RunAsync(accepted.Value!);

@@ -76,7 +76,62 @@ public sealed class StoreReconcilerTests
         var stuck = (await h.AuditAsync("acme")).Single(a => a.Action == AuditActions.NamespaceStuck);
         Assert.Contains("store-acme is stuck Terminating", stuck.Detail);
         Assert.Contains("finalizers kubernetes", stuck.Detail);
-        await WaitUntilAsync(async () => await h.Repository.GetAsync("acme") is null, TimeSpan.FromSeconds(60)); // the delete still ends
+        // The delete ends without removing the row: the namespace is not gone, so the name stays taken (tombstone).
+        await WaitUntilAsync(async () => (await h.Repository.GetAsync("acme"))?.Error is not null, TimeSpan.FromSeconds(60));
+        var tombstone = await h.Repository.GetAsync("acme");
+        Assert.Equal(StoreStatus.Deleting, tombstone!.Status);
+        Assert.Contains("name stays reserved", tombstone.Error);
+    }
+
+    // Issue 10: a store whose namespace deletion failed keeps its row (DELETING, with the reason), so its name cannot
+    // be taken again; the reconciler re-drives the delete, and only when kubectl confirms the namespace is gone does
+    // the row go and the name become free.
+    [Fact]
+    public async Task Tombstone_holds_the_name_until_the_reconciler_confirms_the_namespace_is_gone()
+    {
+        var clock = new ShiftedClock();
+        await using var h = await Harness.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        await h.ProvisionAsync("acme");
+        h.Fakes.Kubectl("FAKE_KUBECTL_DELETE_MODE", "fail");
+
+        var tombstone = await h.DeleteAsync("acme");
+
+        Assert.Equal(StoreStatus.Deleting, tombstone!.Status);
+        Assert.Contains("namespace store-acme was not deleted", tombstone.Error);
+        Assert.Contains("name stays reserved", tombstone.Error);
+        Assert.Contains(AuditActions.DeleteBlocked, await h.ActionsAsync("acme"));
+        var again = await h.Stores.CreateAsync(Callers.Operator, new Validation.CreateStoreRequest("acme", "bob", StoreEngine.WooCommerce));
+        Assert.Equal(Lifecycle.RefusalKind.Invalid, again.Refusal?.Kind); // the name is still taken
+
+        h.Fakes.Kubectl("FAKE_KUBECTL_DELETE_MODE", "ok");
+        clock.Shift = ReconcileDecision.SettleTime + TimeSpan.FromSeconds(5);
+        Assert.Equal(1, await RunAsync(h));
+        await WaitUntilAsync(async () => await h.Repository.GetAsync("acme") is null);
+        Assert.Equal(AuditActions.StoreRemoved, (await h.ActionsAsync("acme"))[^1]);
+        Assert.False(File.Exists(Path.Combine(h.Fakes.State, "namespaces", "store-acme.json")));
+
+        var reused = await h.Stores.CreateAsync(Callers.Operator, new Validation.CreateStoreRequest("acme", "bob", StoreEngine.WooCommerce));
+        Assert.True(reused.IsOk, reused.Refusal?.Detail);
+        Assert.Equal(StoreStatus.Ready, (await h.RunAsync(reused.Value!))!.Status);
+    }
+
+    // A READY store's platform isolation is put back by the reconciler when it drifted (a NetworkPolicy deleted by
+    // hand), without an audit row or a status change: re-applying the same render is idempotent.
+    [Fact]
+    public async Task Drifted_isolation_is_reapplied()
+    {
+        await using var h = await Harness.StartAsync();
+        await h.ProvisionAsync("acme");
+        var policy = Path.Combine(h.Fakes.State, "objects", "store-acme", "NetworkPolicy.store-default-deny.json");
+        Assert.True(File.Exists(policy));
+        File.Delete(policy);
+        var actions = await h.ActionsAsync("acme");
+
+        Assert.Equal(0, await RunAsync(h));
+
+        Assert.True(File.Exists(policy));
+        Assert.Equal(actions, await h.ActionsAsync("acme"));
+        Assert.Equal(StoreStatus.Ready, (await h.Repository.GetAsync("acme"))!.Status);
     }
 
     private static Task<int> RunAsync(Harness h) =>

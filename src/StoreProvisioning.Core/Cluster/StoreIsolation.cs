@@ -1,0 +1,54 @@
+using StoreProvisioning.Catalog;
+using StoreProvisioning.Configuration;
+using StoreProvisioning.Stores;
+
+namespace StoreProvisioning.Cluster;
+
+/// <summary>The outcome of putting the platform's isolation on a store namespace.</summary>
+/// <param name="Refusal">Null when applied; otherwise why the namespace may not be used (another store's, still terminating).</param>
+public sealed record IsolationResult(string? Refusal)
+{
+    public bool Applied => Refusal is null;
+}
+
+/// <summary>
+/// Puts the platform's isolation on a store's namespace: checks that the namespace is free or this store's
+/// (<see cref="NamespaceOwnership"/>), renders helm/store-namespace with the store's plan and the operator settings
+/// (`helm template`), and applies the render (`kubectl apply`). Creates the namespace on first use and repairs drift on
+/// every later use; applying the same render again changes nothing. CLI failures throw <see cref="CliCommandException"/>.
+/// </summary>
+public class StoreIsolation(HelmCli helm, KubectlCli kubectl, StoreCatalog catalog, StoreProvisioningOptions options)
+{
+    /// <param name="adoptUnlabelled">See <see cref="NamespaceOwnership.Decide"/>: true for an existing store's upgrade or retry.</param>
+    public virtual async Task<IsolationResult> ApplyAsync(Store store, bool adoptUnlabelled, CancellationToken cancellationToken)
+    {
+        using (var current = await kubectl.GetNamespaceAsync(store.Namespace, cancellationToken).ConfigureAwait(false))
+        {
+            var (claim, reason) = NamespaceOwnership.Decide(current?.RootElement, store.Id, store.Name, adoptUnlabelled);
+            if (claim is NamespaceClaim.Foreign or NamespaceClaim.Terminating)
+            {
+                return new IsolationResult(reason);
+            }
+        }
+
+        if (catalog.FindPlan(store.Plan) is not { } plan)
+        {
+            return new IsolationResult($"plan '{store.Plan}' is not in the catalog (CATALOG_PATH); plans: {string.Join(", ", catalog.Plans.Select(p => p.Name))}");
+        }
+
+        var manifests = await RenderAsync(store, plan, cancellationToken).ConfigureAwait(false);
+        await kubectl.ApplyAsync(manifests, cancellationToken, store.Namespace).ConfigureAwait(false);
+        return new IsolationResult(null);
+    }
+
+    /// <summary>The platform chart rendered for this store (plan file first, then the control plane's values).</summary>
+    public async Task<string> RenderAsync(Store store, CatalogPlan plan, CancellationToken cancellationToken)
+    {
+        var apiServerCidrs = options.ApiServerCidrs.Count > 0 || !options.IsolationEnabled
+            ? options.ApiServerCidrs
+            : await kubectl.GetApiServerCidrsAsync(cancellationToken).ConfigureAwait(false);
+        using var values = PrivateValuesFile.Write("platform-values.json", PlatformValues.Build(store, options, apiServerCidrs));
+        return await helm.TemplateAsync(store.Release, options.PlatformChartPath, store.Namespace, [plan.NamespaceValuesFile, values.Path], null, cancellationToken)
+            .ConfigureAwait(false);
+    }
+}
