@@ -45,7 +45,9 @@ public sealed class TenantBoundaryTests(TenantBoundaryServer fixture) : IClassFi
         var before = await client.GetJsonAsync($"/api/stores/{name}");
         var calls = server.FakeCli.CallsSnapshot();
 
-        using var response = await client.PostAsync($"/api/stores/{name}/upgrade", ApiCalls.Json($$"""{"values":{{values}}}"""));
+        // The store's owner (role user) asks: the tenant boundary is what a tenant may send.
+        using var owner = await server.ClientForAsync(name);
+        using var response = await owner.PostAsync($"/api/stores/{name}/upgrade", ApiCalls.Json($$"""{"values":{{values}}}"""));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, values);
         var errors = problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal).ToArray();
