@@ -234,6 +234,7 @@ public class RbacTests
         yield return (nameof(HelmArguments.Status), HelmArguments.Status("acme", "store-acme"));
         yield return (nameof(HelmArguments.History), HelmArguments.History("acme", "store-acme"));
         yield return (nameof(HelmArguments.Version), HelmArguments.Version());
+        yield return (nameof(HelmArguments.VersionAndCommit), HelmArguments.VersionAndCommit());
         yield return (nameof(HelmArguments.Template), HelmArguments.Template("acme", "/charts/store-namespace", "store-acme", ["/tmp/v.yaml"]));
     }
 
