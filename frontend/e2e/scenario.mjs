@@ -205,6 +205,10 @@ export async function runScenario({ baseUrl, adminKey, screenshotPath, failureSc
         async () => {
           const before = await revisionOf(page, 'shop-ok');
           await page.getByRole('button', { name: 'Upgrade shop-ok' }).click();
+          // The upgrade is a form of the operator's catalog (version, plan, title): confirm it as offered.
+          const dialog = page.getByRole('dialog', { name: 'Upgrade shop-ok' });
+          await dialog.waitFor();
+          await dialog.getByRole('button', { name: 'Upgrade', exact: true }).click();
           await waitForRevision(page, 'shop-ok', (r) => r > before, `> ${before}`);
           await waitForStatus(page, 'shop-ok', 'Ready');
           state.upgraded = await revisionOf(page, 'shop-ok');
