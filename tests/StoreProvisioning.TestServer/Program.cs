@@ -33,21 +33,6 @@ if (timers.Count > 0)
 var app = builder.Build();
 app.UseMiddleware<ProblemResponses>();
 
-// Test server only: TEST_SERVER_DEFAULT_API_KEY lets a client that sends no credential (the browser end-to-end run,
-// until the dashboard signs in itself) act with that key. The key is still checked by the app's own middleware.
-if (builder.Configuration["TEST_SERVER_DEFAULT_API_KEY"] is { Length: > 0 } defaultKey)
-{
-    app.Logger.LogWarning("TEST_SERVER_DEFAULT_API_KEY is set: requests without Authorization use that key.");
-    app.Use((context, next) =>
-    {
-        if (string.IsNullOrEmpty(context.Request.Headers.Authorization))
-        {
-            context.Request.Headers.Authorization = "Bearer " + defaultKey;
-        }
-
-        return next(context);
-    });
-}
 var functions = app.RunHttpFunctions(functionsAssembly);
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -103,7 +103,7 @@ public sealed class TestServerProcess : IAsyncDisposable
                  {
                      "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "FAKE_HELM_MODE", "DURABLE_BACKEND",
                      "AUTH_MODE", "ALLOW_ANONYMOUS", "AUTH_AUTHORITY", "AUTH_AUDIENCE", "AUTH_CLIENT_ID", "AUTH_SCOPES", "AUTH_USER_CLAIM", "AUTH_ROLE_CLAIM",
-                     "RATE_LIMIT_WRITES_PER_MINUTE", "MAX_STORES_TOTAL", "TEST_SERVER_DEFAULT_API_KEY",
+                     "RATE_LIMIT_WRITES_PER_MINUTE", "MAX_STORES_TOTAL",
                  })
         {
             if (!environment.ContainsKey(name))
