@@ -98,26 +98,8 @@ public sealed class AuthOptions
         return options;
     }
 
-    private static string? Text(IConfiguration configuration, string key)
-    {
-        var value = configuration[key];
-        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-    }
+    private static string? Text(IConfiguration configuration, string key) => SettingReader.Text(configuration, key);
 
-    private static int Number(IConfiguration configuration, string key, int fallback, int min, int max, List<string> errors)
-    {
-        var text = Text(configuration, key);
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
-
-        errors.Add($"{key}='{text}' must be a whole number from {min} to {max}.");
-        return fallback;
-    }
+    private static int Number(IConfiguration configuration, string key, int fallback, int min, int max, List<string> errors) =>
+        SettingReader.Number(configuration, key, fallback, min, max, errors);
 }

@@ -168,11 +168,7 @@ public sealed record StoreProvisioningOptions
     // Timers cannot wait longer than ~49 days; no cluster step should wait more than a day.
     private static readonly TimeSpan MaxDuration = TimeSpan.FromHours(24);
 
-    private static string? Text(IConfiguration configuration, string key)
-    {
-        var value = configuration[key];
-        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-    }
+    private static string? Text(IConfiguration configuration, string key) => SettingReader.Text(configuration, key);
 
     private static TimeSpan Duration(IConfiguration configuration, string key, TimeSpan fallback, List<string> errors)
     {
@@ -191,22 +187,8 @@ public sealed record StoreProvisioningOptions
         return fallback;
     }
 
-    private static int Number(IConfiguration configuration, string key, int fallback, int min, int max, List<string> errors)
-    {
-        var text = Text(configuration, key);
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
-
-        errors.Add($"{key}='{text}' must be a whole number from {min} to {max}.");
-        return fallback;
-    }
+    private static int Number(IConfiguration configuration, string key, int fallback, int min, int max, List<string> errors) =>
+        SettingReader.Number(configuration, key, fallback, min, max, errors);
 
     private static bool Flag(IConfiguration configuration, string key, bool fallback, List<string> errors)
     {
