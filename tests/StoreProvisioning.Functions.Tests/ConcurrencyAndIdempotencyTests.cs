@@ -65,6 +65,91 @@ public sealed class ConcurrencyAndIdempotencyTests
         Assert.True(upgrades[^1].Start - upgrades[0].Start > 3, "the last install started more than a deadline after the first");
     }
 
+    // One slot per operation, first in first out: a burst at PROVISION_CONCURRENCY=2 runs store by store (the first
+    // is READY before the third store's namespace step), stores start their cluster work in arrival order, never more
+    // than 2 stores have cluster work open and never more than 2 helm/kubectl mutations run at once.
+    [Fact]
+    public async Task A_burst_runs_depth_first_in_arrival_order()
+    {
+        await using var h = await Harness.StartAsync(
+            f => f.Helm("FAKE_HELM_DELAY_SECONDS", "0.4"),
+            new Dictionary<string, string?> { ["PROVISION_CONCURRENCY"] = "2" });
+        var stores = new List<Store>();
+        foreach (var name in new[] { "b1", "b2", "b3", "b4", "b5", "b6" })
+        {
+            stores.Add(await h.CreateAsync(name, user: name));
+        }
+
+        var queue = h.Services.GetRequiredService<ClusterSlotQueue>();
+        var runs = new List<Task<Store?>>();
+        foreach (var store in stores)
+        {
+            runs.Add(h.RunAsync(store, wait: TimeSpan.FromSeconds(90)));
+            // Arrival = joining the queue: the next store arrives once this one is in line (or already through it).
+            await WaitUntilAsync(async () => (await queue.ListAsync(2)).Any(c => c.StoreName == store.Name) || runs[^1].IsCompleted
+                || h.Fakes.Calls().Any(c => c.Argv.Contains(store.Namespace)));
+        }
+
+        Assert.All(await Task.WhenAll(runs), s => Assert.Equal(StoreStatus.Ready, s!.Status));
+        var calls = h.Fakes.Calls();
+        var mutations = calls.Where(IsMutation).ToList();
+        // A store's cluster work: from the first to the last call naming it (its `kubectl apply` reads stdin and lies between).
+        var byStore = stores.ToDictionary(s => s.Name, s => calls.Where(c => c.Argv.Contains(s.Namespace) || c.Argv.Contains(s.Name)).ToList());
+        Assert.All(byStore.Values, calls => Assert.NotEmpty(calls));
+        var firstStart = byStore.ToDictionary(kv => kv.Key, kv => kv.Value.Min(c => c.Start));
+        var lastEnd = byStore.ToDictionary(kv => kv.Key, kv => kv.Value.Max(c => c.End!.Value));
+
+        Assert.Equal(stores.Select(s => s.Name), firstStart.OrderBy(kv => kv.Value).Select(kv => kv.Key)); // FIFO
+        Assert.True(lastEnd["b1"] <= firstStart["b3"], "b1 finished its cluster work before b3 started its namespace step");
+        var open = byStore.Keys.Max(n => byStore.Keys.Count(o => firstStart[o] < lastEnd[n] && firstStart[n] < lastEnd[o]));
+        Assert.True(open <= 2, $"{open} stores held cluster work at once with PROVISION_CONCURRENCY=2");
+        var inFlight = mutations.Max(u => mutations.Count(o => o.Start < u.End && u.Start < o.End));
+        Assert.True(inFlight <= 2, $"{inFlight} helm/kubectl mutations overlapped with PROVISION_CONCURRENCY=2");
+        Assert.Empty(await queue.ListAsync(2)); // every slot given back
+    }
+
+    // Cancelling the slot holder gives its slot to the next operation in line at once (not at the next recheck).
+    [Fact]
+    public async Task Cancel_releases_the_slot_to_the_next_in_line()
+    {
+        await using var h = await Harness.StartAsync(settings: new Dictionary<string, string?> { ["PROVISION_CONCURRENCY"] = "1" });
+        h.Fakes.SetBehaviour("stuck", "hang");
+        var stuck = await h.CreateAsync("stuck", user: "u1");
+        var next = await h.CreateAsync("next", user: "u2");
+        var stuckRun = h.Host.Client.ScheduleNewOrchestrationInstanceAsync(
+            OperationLauncher.OrchestratorFor(stuck.Operation!.Value), OperationLauncher.InputFor(stuck, h.Options.OperationDeadline),
+            new StartOrchestrationOptions { InstanceId = OperationLauncher.InstanceIdFor(stuck) });
+        await stuckRun;
+        await WaitUntilAsync(() => h.Fakes.Calls().Any(c => c.Tool == "helm" && c.Argv[0] == "upgrade" && c.End is null));
+        var nextRun = h.RunAsync(next, wait: TimeSpan.FromSeconds(30));
+        await WaitUntilAsync(async () => (await h.Services.GetRequiredService<ClusterSlotQueue>().ListAsync(1)).Count == 2);
+
+        var cancelled = await h.Stores.CancelAsync(Callers.Operator, "stuck");
+        Assert.True(cancelled.IsOk, cancelled.Refusal?.Detail);
+        await h.Services.GetRequiredService<OperationCanceller>().StopAsync(h.Host.Client, cancelled.Value!, default);
+
+        Assert.Equal(StoreStatus.Ready, (await nextRun)!.Status); // well before the one-minute recheck
+    }
+
+    // A claim left by an operation that ended without releasing it (crash, terminated, store gone) is released by the
+    // reconciler, and the operation waiting behind it is admitted.
+    [Fact]
+    public async Task Reconciler_releases_a_crashed_operations_claim()
+    {
+        await using var h = await Harness.StartAsync(settings: new Dictionary<string, string?> { ["PROVISION_CONCURRENCY"] = "1" });
+        var queue = h.Services.GetRequiredService<ClusterSlotQueue>();
+        Assert.True(await queue.ClaimAsync("crashed-op", "ghost", "store-ghost-crashed-op", 1));
+        var waiting = await h.CreateAsync("waiting");
+        var run = h.RunAsync(waiting, wait: TimeSpan.FromSeconds(30));
+        await WaitUntilAsync(async () => (await queue.ListAsync(1)).Count == 2);
+        Assert.False(run.IsCompleted);
+
+        await h.Services.GetRequiredService<StoreProvisioning.Functions.Reconciliation.StoreReconciler>().RunAsync(h.Host.Client, default);
+
+        Assert.Equal(StoreStatus.Ready, (await run)!.Status);
+        Assert.Empty(await queue.ListAsync(1));
+    }
+
     // Running the install activities twice (a re-delivered work item) leaves the same end state: READY at revision 1, one helm install.
     [Fact]
     public async Task Install_activities_are_idempotent()
@@ -169,6 +254,22 @@ public sealed class ConcurrencyAndIdempotencyTests
         Assert.Equal(StepResult.Superseded, outcome.Result);
         Assert.Equal(StoreStatus.Ready, (await h.Repository.GetAsync("acme"))!.Status);
         Assert.DoesNotContain(AuditActions.OperationTimedOut, await h.ActionsAsync("acme"));
+    }
+
+    private static bool IsMutation(CliCall call) =>
+        (call.Tool == "helm" && call.Argv[0] is "upgrade" or "install" or "rollback" or "uninstall")
+        || (call.Tool == "kubectl" && call.Argv[0] is "apply" or "delete");
+
+    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "condition not reached within 30s");
+            await Task.Delay(50);
+        }
     }
 
     private static async Task RunHelmInstallBehindTheActivitysBackAsync(Harness h)

@@ -62,6 +62,16 @@ public sealed class SqliteDatabase
         """
         ALTER TABLE stores ADD COLUMN plan TEXT NOT NULL DEFAULT 'small';
         """,
+        // Cluster slot queue: one row per operation that holds or waits for a cluster slot, in arrival order (seq).
+        """
+        CREATE TABLE cluster_slots (
+            seq          INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+            operation_id TEXT    NOT NULL UNIQUE,
+            store_name   TEXT    NOT NULL,
+            instance_id  TEXT    NOT NULL,
+            enqueued_at  INTEGER NOT NULL
+        );
+        """,
     ];
 
     private readonly string connectionString;

@@ -26,6 +26,9 @@ public enum StepResult
     /// the deadline; wait <see cref="StepOutcome.WaitMore"/> longer.
     /// </summary>
     StillRunning,
+
+    /// <summary><see cref="ClaimClusterSlot"/>: the operation is in the cluster slot queue, behind earlier ones.</summary>
+    Queued,
 }
 
 /// <summary>What an activity returns to its orchestrator. Never holds secrets (it is kept in the durable history).</summary>
@@ -58,3 +61,6 @@ public sealed record AuditNote(StoreOperationInput Operation, string Action, str
 
 /// <summary>Input of <see cref="DeleteNamespaceAndRemoveStore"/> and <see cref="RemoveStore"/>: the delete's partial failures so far, for the store.removed row.</summary>
 public sealed record RemovalRequest(StoreOperationInput Operation, IReadOnlyList<string> Problems);
+
+/// <summary>Input of <see cref="ClaimClusterSlot"/>: the operation, and the orchestration instance to wake when it is admitted.</summary>
+public sealed record SlotRequest(StoreOperationInput Operation, string InstanceId);

@@ -77,6 +77,14 @@ public sealed class DurableFunctions(IServiceProvider services)
     public Task<StepOutcome> CheckStepTrigger([ActivityTrigger] StoreOperationInput input, CancellationToken cancellationToken) =>
         Run<CheckStep, StoreOperationInput>(input, cancellationToken);
 
+    [Function(nameof(ClaimClusterSlot))]
+    public Task<StepOutcome> ClaimClusterSlotTrigger([ActivityTrigger] SlotRequest request, CancellationToken cancellationToken) =>
+        Run<ClaimClusterSlot, SlotRequest>(request, cancellationToken);
+
+    [Function(nameof(ReleaseClusterSlot))]
+    public Task<string[]> ReleaseClusterSlotTrigger([ActivityTrigger] StoreOperationInput input, CancellationToken cancellationToken) =>
+        services.GetRequiredService<ReleaseClusterSlot>().RunAsync(input, cancellationToken);
+
     private static StoreOperationInput Input(TaskOrchestrationContext context) =>
         context.GetInput<StoreOperationInput>() ?? throw new InvalidOperationException($"{context.Name} needs a StoreOperationInput.");
 

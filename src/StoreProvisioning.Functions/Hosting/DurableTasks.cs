@@ -35,6 +35,8 @@ public static class DurableTasks
         typeof(RecordFailure),
         typeof(RecordNote),
         typeof(CheckStep),
+        typeof(ClaimClusterSlot),
+        typeof(ReleaseClusterSlot),
     ];
 
     /// <summary>Adds every orchestrator and activity to a Durable Task worker's registry.</summary>

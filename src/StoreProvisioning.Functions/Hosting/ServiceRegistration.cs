@@ -30,6 +30,7 @@ public static class ServiceRegistration
             return StoreCatalog.Load(options.CatalogFile, options.PlatformChartPath);
         });
         services.AddSingleton<StoreQueries>();
+        services.AddSingleton<ClusterSlotQueue>();
         services.AddSingleton<StoreService>();
         services.AddSingleton(sp => new CliRunner(
             sp.GetRequiredService<StoreProvisioningOptions>().TerminationGrace,

@@ -6,7 +6,7 @@ using StoreProvisioning.Persistence;
 namespace StoreProvisioning.Functions.Orchestration;
 
 /// <summary>
-/// Deletes a store, in order: <see cref="UninstallRelease"/>, <see cref="DeleteNamespaceAndRemoveStore"/> (the row
+/// Deletes a store holding one cluster slot (<see cref="OperationSteps.WithClusterSlotAsync"/>), in order: <see cref="UninstallRelease"/>, <see cref="DeleteNamespaceAndRemoveStore"/> (the row
 /// goes whatever kubectl did, with store.removed naming partial failures). Each step runs whatever the previous one
 /// did. Only when the namespace step does not answer (deadline, crash) is the removal a step of its own,
 /// <see cref="RemoveStore"/>. The namespace step removes the row itself so the removal is not queued again behind
@@ -18,6 +18,11 @@ public sealed class DeleteStoreOrchestrator : TaskOrchestrator<StoreOperationInp
     {
         var log = context.CreateReplaySafeLogger(nameof(DeleteStoreOrchestrator));
         var steps = new OperationSteps(context, input, log);
+        return await steps.WithClusterSlotAsync(() => DeleteAsync(context, input, steps, log));
+    }
+
+    private static async Task<StepOutcome> DeleteAsync(TaskOrchestrationContext context, StoreOperationInput input, OperationSteps steps, ILogger log)
+    {
         var problems = new List<string>();
 
         var uninstall = await DeadlineRace.RunAsync(context, input, nameof(UninstallRelease), input);

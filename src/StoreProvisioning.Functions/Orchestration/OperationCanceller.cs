@@ -2,15 +2,18 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Application;
 using StoreProvisioning.Cluster;
+using StoreProvisioning.Configuration;
+using StoreProvisioning.Persistence;
 
 namespace StoreProvisioning.Functions.Orchestration;
 
 /// <summary>
 /// Stops an operation the store row has just recorded as cancelled: terminates its orchestration (and any re-drive of
-/// it), then stops the helm/kubectl processes running for the store (SIGTERM, SIGKILL after TERMINATION_GRACE).
+/// it), then stops the helm/kubectl processes running for the store (SIGTERM, SIGKILL after TERMINATION_GRACE), then
+/// gives back its cluster slot (or its place in the queue) and wakes the operation that admits.
 /// Best effort by design: the new operation id on the row already fences off anything the old operation still reports.
 /// </summary>
-public sealed class OperationCanceller(CliRunner runner, ILogger<OperationCanceller> logger)
+public sealed class OperationCanceller(CliRunner runner, ClusterSlotQueue slots, StoreProvisioningOptions options, ILogger<OperationCanceller> logger)
 {
     public async Task StopAsync(DurableTaskClient client, Cancellation cancelled, CancellationToken cancellationToken)
     {
@@ -35,5 +38,9 @@ public sealed class OperationCanceller(CliRunner runner, ILogger<OperationCancel
 
         var stopped = await runner.CancelScopeAsync(store.Namespace, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Cancelled {Operation} of store {Store}: {Count} CLI process(es) stopped", cancelled.CancelledOperation, store.Name, stopped);
+
+        // Only now: the slot is free once no process of the cancelled operation runs any more.
+        var admitted = await slots.ReleaseAsync(cancelled.CancelledOperationId, options.ProvisionConcurrency, cancellationToken).ConfigureAwait(false);
+        await ClusterSlot.WakeAsync(client, admitted, cancelled.CancelledOperationId, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -37,6 +37,33 @@ public sealed class OperationSteps(TaskOrchestrationContext context, StoreOperat
         return outcome;
     }
 
+    /// <summary>
+    /// Runs an operation's cluster steps holding one cluster slot (<see cref="ClusterSlot"/>): waits its turn first in,
+    /// first out, and gives the slot back after the last step. A queue it could not reach is recorded as a failure.
+    /// </summary>
+    public async Task<StepOutcome> WithClusterSlotAsync(Func<Task<StepOutcome>> clusterSteps)
+    {
+        var admission = await ClusterSlot.AdmitAsync(context, input);
+        if (admission.NeedsRecording)
+        {
+            await RecordAsync(nameof(RecordFailure), new FailureReport(input, admission.Message!, TimedOut: false, CollectDiagnostics: false));
+        }
+
+        if (!admission.Succeeded)
+        {
+            return admission;
+        }
+
+        try
+        {
+            return await clusterSteps();
+        }
+        finally
+        {
+            await ClusterSlot.ReleaseAsync(context, input);
+        }
+    }
+
     /// <summary>Runs a database-only activity with retries. If it still fails, the reconciler finds the store later.</summary>
     public async Task RecordAsync(string activity, object activityInput)
     {

@@ -5,7 +5,7 @@ namespace StoreProvisioning.Functions.Orchestration;
 
 /// <summary>
 /// Provisions a new store, in order: <see cref="MarkOperationStarted"/> (NEW → PROVISIONING, install.started),
-/// <see cref="EnsureNamespace"/>, <see cref="InstallRelease"/> (READY at the deployed revision, or FAILED with a
+/// then holding one cluster slot (<see cref="OperationSteps.WithClusterSlotAsync"/>) <see cref="EnsureNamespace"/>, <see cref="InstallRelease"/> (READY at the deployed revision, or FAILED with a
 /// diagnosis). The first step that does not succeed ends the operation; it has recorded why.
 /// </summary>
 public sealed class ProvisionStoreOrchestrator : TaskOrchestrator<StoreOperationInput, StepOutcome>
@@ -18,11 +18,14 @@ public sealed class ProvisionStoreOrchestrator : TaskOrchestrator<StoreOperation
             return started;
         }
 
-        if (await steps.RunAsync(nameof(EnsureNamespace)) is { Succeeded: false } ns)
+        return await steps.WithClusterSlotAsync(async () =>
         {
-            return ns;
-        }
+            if (await steps.RunAsync(nameof(EnsureNamespace)) is { Succeeded: false } ns)
+            {
+                return ns;
+            }
 
-        return await steps.RunAsync(nameof(InstallRelease), diagnoseOnTimeout: true);
+            return await steps.RunAsync(nameof(InstallRelease), diagnoseOnTimeout: true);
+        });
     }
 }

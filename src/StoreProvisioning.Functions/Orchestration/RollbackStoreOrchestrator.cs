@@ -5,7 +5,7 @@ namespace StoreProvisioning.Functions.Orchestration;
 
 /// <summary>
 /// Rolls a READY or FAILED store back, in order: <see cref="MarkOperationStarted"/> (rollback.started),
-/// <see cref="RollbackRelease"/> (to the requested or last good revision; READY at the new revision, or FAILED with
+/// holding one cluster slot <see cref="RollbackRelease"/> (to the requested or last good revision; READY at the new revision, or FAILED with
 /// the reason).
 /// </summary>
 public sealed class RollbackStoreOrchestrator : TaskOrchestrator<StoreOperationInput, StepOutcome>
@@ -18,6 +18,6 @@ public sealed class RollbackStoreOrchestrator : TaskOrchestrator<StoreOperationI
             return started;
         }
 
-        return await steps.RunAsync(nameof(RollbackRelease), diagnoseOnTimeout: true);
+        return await steps.WithClusterSlotAsync(() => steps.RunAsync(nameof(RollbackRelease), diagnoseOnTimeout: true));
     }
 }

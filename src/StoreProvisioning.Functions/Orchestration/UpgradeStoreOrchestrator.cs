@@ -5,7 +5,7 @@ namespace StoreProvisioning.Functions.Orchestration;
 
 /// <summary>
 /// Upgrades a READY or FAILED store, in order: <see cref="MarkOperationStarted"/> (upgrade.started),
-/// <see cref="EnsureNamespace"/>, <see cref="UpgradeRelease"/> (re-applies the chart with the operator's overrides;
+/// then holding one cluster slot (<see cref="OperationSteps.WithClusterSlotAsync"/>) <see cref="EnsureNamespace"/>, <see cref="UpgradeRelease"/> (re-applies the chart with the operator's overrides;
 /// helm rolls back by itself on failure; READY at the new revision, or FAILED with a diagnosis).
 /// </summary>
 public sealed class UpgradeStoreOrchestrator : TaskOrchestrator<StoreOperationInput, StepOutcome>
@@ -18,11 +18,14 @@ public sealed class UpgradeStoreOrchestrator : TaskOrchestrator<StoreOperationIn
             return started;
         }
 
-        if (await steps.RunAsync(nameof(EnsureNamespace)) is { Succeeded: false } ns)
+        return await steps.WithClusterSlotAsync(async () =>
         {
-            return ns;
-        }
+            if (await steps.RunAsync(nameof(EnsureNamespace)) is { Succeeded: false } ns)
+            {
+                return ns;
+            }
 
-        return await steps.RunAsync(nameof(UpgradeRelease), diagnoseOnTimeout: true);
+            return await steps.RunAsync(nameof(UpgradeRelease), diagnoseOnTimeout: true);
+        });
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Cluster;
+using StoreProvisioning.Configuration;
 using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Lifecycle;
 using StoreProvisioning.Persistence;
@@ -19,6 +20,8 @@ public sealed class StoreReconciler(
     KubectlCli kubectl,
     StoreIsolation isolation,
     OperationLauncher launcher,
+    ClusterSlotQueue slots,
+    StoreProvisioningOptions options,
     TimeProvider clock,
     ILogger<StoreReconciler> logger)
 {
@@ -43,12 +46,27 @@ public sealed class StoreReconciler(
             }
         }
 
+        await ReleaseStaleSlotsAsync(client, cancellationToken);
         if (acted > 0)
         {
             logger.LogInformation("Reconciler acted on {Count} store(s)", acted);
         }
 
         return acted;
+    }
+
+    // Claims of operations that ended without releasing (terminated, crashed, superseded) would block the queue.
+    private async Task ReleaseStaleSlotsAsync(DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var admitted = await slots.ReleaseStaleAsync(options.ProvisionConcurrency, cancellationToken);
+            await ClusterSlot.WakeAsync(client, admitted, "reconciler", cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Reconciler could not release stale cluster slots; it will try again next pass");
+        }
     }
 
     private async Task<ObservedStore> ObserveAsync(DurableTaskClient client, Store store, CancellationToken cancellationToken)

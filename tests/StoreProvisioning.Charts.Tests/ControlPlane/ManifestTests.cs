@@ -190,12 +190,12 @@ public class ManifestTests
         Assert.True(settings.Count >= 10, "README settings table not found or too short");
         foreach (var setting in settings)
             Assert.True(names.Contains(setting), $"README setting {setting} is not set by helm/control-plane");
-        // The host's activity limit follows the app's concurrency setting.
+        // The host's activity limit follows the app's concurrency setting: 2 x PROVISION_CONCURRENCY + 2 (README).
         var data = objects.Single("ConfigMap", "-settings").Root.Get("data").AsStringMap();
-        Assert.Equal(data["PROVISION_CONCURRENCY"], data["AzureFunctionsJobHost__extensions__durableTask__maxConcurrentActivityFunctions"]);
+        Assert.Equal((2 * int.Parse(data["PROVISION_CONCURRENCY"], System.Globalization.CultureInfo.InvariantCulture)) + 2, int.Parse(data["AzureFunctionsJobHost__extensions__durableTask__maxConcurrentActivityFunctions"], System.Globalization.CultureInfo.InvariantCulture));
         var changed = ControlPlaneChart.Render(helm, "--set", "settings.provisionConcurrency=5").Single("ConfigMap", "-settings").Root.Get("data").AsStringMap();
         Assert.Equal("5", changed["PROVISION_CONCURRENCY"]);
-        Assert.Equal("5", changed["AzureFunctionsJobHost__extensions__durableTask__maxConcurrentActivityFunctions"]);
+        Assert.Equal("12", changed["AzureFunctionsJobHost__extensions__durableTask__maxConcurrentActivityFunctions"]);
     }
 
     /// <summary>Setting names of the README's settings table, except those only the test server reads.</summary>

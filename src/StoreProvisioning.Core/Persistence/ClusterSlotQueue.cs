@@ -1,0 +1,119 @@
+using Microsoft.Data.Sqlite;
+using StoreProvisioning.Stores;
+
+namespace StoreProvisioning.Persistence;
+
+/// <summary>
+/// The cluster-wide FIFO queue of cluster slots (PROVISION_CONCURRENCY): one row per operation that holds or waits for
+/// a slot, numbered in arrival order. An operation is admitted while it is among the first <c>concurrency</c> rows, so
+/// every instance sharing the database sees the same bound: the row is the lock. Plain SQL (INSERT … ON CONFLICT,
+/// ORDER BY … LIMIT) so a Postgres version is the same statements over its own table.
+/// </summary>
+public sealed class ClusterSlotQueue(SqliteDatabase database, TimeProvider clock)
+{
+    /// <summary>Statuses of a store whose operation may still run cluster steps; a claim of any other store is stale.</summary>
+    private static readonly string[] InFlight = [StoreStatus.New.Name(), StoreStatus.Provisioning.Name(), StoreStatus.Deleting.Name()];
+
+    /// <summary>
+    /// Puts the operation in the queue (once: a second claim keeps its place and only updates which orchestration
+    /// instance to wake) and says whether it is admitted, i.e. among the first <paramref name="concurrency"/> claims.
+    /// </summary>
+    public async Task<bool> ClaimAsync(string operationId, string storeName, string instanceId, int concurrency, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(
+            connection,
+            """
+            INSERT INTO cluster_slots (operation_id, store_name, instance_id, enqueued_at) VALUES ($op, $store, $instance, $now)
+            ON CONFLICT (operation_id) DO UPDATE SET instance_id = excluded.instance_id
+            """,
+            cancellationToken,
+            ("$op", operationId), ("$store", storeName), ("$instance", instanceId), ("$now", clock.GetUtcNow().ToUnixTimeMilliseconds())).ConfigureAwait(false);
+        var admitted = (await HoldersAsync(connection, concurrency, cancellationToken).ConfigureAwait(false)).Any(h => h.OperationId == operationId);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return admitted;
+    }
+
+    /// <summary>
+    /// Gives the operation's slot back (or leaves the queue). Returns the orchestration instances this admitted, to be
+    /// told so. Idempotent: releasing an operation that holds nothing admits nobody.
+    /// </summary>
+    public Task<IReadOnlyList<string>> ReleaseAsync(string operationId, int concurrency, CancellationToken cancellationToken = default) =>
+        RemoveAsync("DELETE FROM cluster_slots WHERE operation_id = $op", concurrency, cancellationToken, ("$op", operationId));
+
+    /// <summary>
+    /// Removes stale claims: the store is gone, runs another operation now (cancelled or superseded), or is no longer in
+    /// flight (its orchestration ended without releasing, e.g. terminated or crashed). Returns the instances admitted.
+    /// </summary>
+    public Task<IReadOnlyList<string>> ReleaseStaleAsync(int concurrency, CancellationToken cancellationToken = default) =>
+        RemoveAsync(
+            """
+            DELETE FROM cluster_slots WHERE NOT EXISTS (
+                SELECT 1 FROM stores s
+                WHERE s.name = cluster_slots.store_name AND s.operation_id = cluster_slots.operation_id AND s.status IN ($s0, $s1, $s2))
+            """,
+            concurrency,
+            cancellationToken,
+            ("$s0", InFlight[0]), ("$s1", InFlight[1]), ("$s2", InFlight[2]));
+
+    /// <summary>The queue in order: operation id, store, whether it holds a slot.</summary>
+    public async Task<IReadOnlyList<SlotClaim>> ListAsync(int concurrency, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var claims = await ReadAsync(connection, "SELECT operation_id, store_name, instance_id FROM cluster_slots ORDER BY seq", cancellationToken).ConfigureAwait(false);
+        return [.. claims.Select((c, i) => c with { Admitted = i < concurrency })];
+    }
+
+    private async Task<IReadOnlyList<string>> RemoveAsync(string delete, int concurrency, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var before = (await HoldersAsync(connection, concurrency, cancellationToken).ConfigureAwait(false)).Select(h => h.OperationId).ToHashSet(StringComparer.Ordinal);
+        if (await ExecuteAsync(connection, delete, cancellationToken, parameters).ConfigureAwait(false) == 0)
+        {
+            return [];
+        }
+
+        var after = await HoldersAsync(connection, concurrency, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return [.. after.Where(h => !before.Contains(h.OperationId)).Select(h => h.InstanceId)];
+    }
+
+    private static Task<IReadOnlyList<SlotClaim>> HoldersAsync(SqliteConnection connection, int concurrency, CancellationToken cancellationToken) =>
+        ReadAsync(connection, "SELECT operation_id, store_name, instance_id FROM cluster_slots ORDER BY seq LIMIT $limit", cancellationToken, ("$limit", concurrency));
+
+    private static async Task<IReadOnlyList<SlotClaim>> ReadAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (key, value) in parameters)
+        {
+            command.Parameters.AddWithValue(key, value ?? DBNull.Value);
+        }
+
+        var claims = new List<SlotClaim>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            claims.Add(new SlotClaim(reader.GetString(0), reader.GetString(1), reader.GetString(2), Admitted: true));
+        }
+
+        return claims;
+    }
+
+    private static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (key, value) in parameters)
+        {
+            command.Parameters.AddWithValue(key, value ?? DBNull.Value);
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>One operation in the cluster slot queue; <paramref name="Admitted"/>: it holds a slot.</summary>
+public sealed record SlotClaim(string OperationId, string StoreName, string InstanceId, bool Admitted);

@@ -1,0 +1,18 @@
+using Microsoft.DurableTask;
+using StoreProvisioning.Configuration;
+using StoreProvisioning.Functions.Orchestration;
+using StoreProvisioning.Persistence;
+
+namespace StoreProvisioning.Functions.Activities;
+
+/// <summary>
+/// Gives the operation's cluster slot back after its last cluster step (whatever the outcome) and returns the
+/// orchestration instances this admitted, which the orchestrator then wakes. Idempotent. Database only.
+/// </summary>
+public sealed class ReleaseClusterSlot(ClusterSlotQueue queue, StoreProvisioningOptions options) : TaskActivity<StoreOperationInput, string[]>
+{
+    public override Task<string[]> RunAsync(TaskActivityContext context, StoreOperationInput input) => RunAsync(input, CancellationToken.None);
+
+    public async Task<string[]> RunAsync(StoreOperationInput input, CancellationToken cancellationToken) =>
+        [.. await queue.ReleaseAsync(input.OperationId, options.ProvisionConcurrency, cancellationToken)];
+}

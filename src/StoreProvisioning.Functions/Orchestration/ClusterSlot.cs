@@ -1,0 +1,87 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using StoreProvisioning.Functions.Activities;
+
+namespace StoreProvisioning.Functions.Orchestration;
+
+/// <summary>
+/// Holds one cluster slot (PROVISION_CONCURRENCY, counted across every instance through the database queue) from an
+/// operation's first cluster step to its last, and admits operations first in, first out. Waiting for the slot
+/// happens here, before any step starts, so each step's <see cref="DeadlineRace"/> guards only its running time.
+/// Deterministic: admission comes from activity results, the wake-up event and timers in the history.
+/// </summary>
+public static class ClusterSlot
+{
+    /// <summary>The event a releasing operation (or the reconciler, or a cancel) sends to an operation it admitted.</summary>
+    public const string GrantedEvent = "ClusterSlotGranted";
+
+    /// <summary>A queued operation asks again this often even without the event (a lost event still gets through).</summary>
+    public static readonly TimeSpan Recheck = TimeSpan.FromMinutes(1);
+
+    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(2)));
+
+    /// <summary>
+    /// Joins the queue and waits until the operation holds a slot (Succeeded). Superseded when the store moved on while
+    /// queued; Crashed (not yet recorded) when the queue could not be reached. Queue time has no deadline: the slot
+    /// holders ahead each run under theirs.
+    /// </summary>
+    public static async Task<StepOutcome> AdmitAsync(TaskOrchestrationContext context, StoreOperationInput input)
+    {
+        var request = new SlotRequest(input, context.InstanceId);
+        while (true)
+        {
+            StepOutcome claim;
+            try
+            {
+                claim = await context.CallActivityAsync<StepOutcome>(nameof(ClaimClusterSlot), request, Retry);
+            }
+            catch (TaskFailedException ex)
+            {
+                // The claim may have landed: release it so the queue does not wait for an operation that gave up.
+                await ReleaseAsync(context, input);
+                return new StepOutcome(
+                    StepResult.Crashed,
+                    $"{OperationWords.Title(input.Runs)} failed: could not join the cluster slot queue ({ex.FailureDetails.ErrorMessage}). Retry it.");
+            }
+
+            if (claim.Result != StepResult.Queued)
+            {
+                return claim;
+            }
+
+            using var stopWaiting = new CancellationTokenSource();
+            var granted = context.WaitForExternalEvent<string>(GrantedEvent, stopWaiting.Token);
+            var recheck = context.CreateTimer(context.CurrentUtcDateTime + Recheck, stopWaiting.Token);
+            await Task.WhenAny(granted, recheck);
+            stopWaiting.Cancel();
+        }
+    }
+
+    /// <summary>Gives the slot back (idempotent) and wakes the operations that this admitted.</summary>
+    public static async Task ReleaseAsync(TaskOrchestrationContext context, StoreOperationInput input)
+    {
+        string[] admitted;
+        try
+        {
+            admitted = await context.CallActivityAsync<string[]>(nameof(ReleaseClusterSlot), input, Retry);
+        }
+        catch (TaskFailedException)
+        {
+            return; // The claim is stale once the store leaves flight; the reconciler releases it then.
+        }
+
+        foreach (var instanceId in admitted)
+        {
+            context.SendEvent(instanceId, GrantedEvent, input.OperationId);
+        }
+    }
+
+    /// <summary>From outside an orchestration (a cancel, the reconciler): tells the operations a release admitted.</summary>
+    public static async Task WakeAsync(DurableTaskClient client, IReadOnlyList<string> admitted, string releasedBy, CancellationToken cancellationToken)
+    {
+        foreach (var instanceId in admitted)
+        {
+            await client.RaiseEventAsync(instanceId, GrantedEvent, releasedBy, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using StoreProvisioning.Core.Tests.Support;
+using StoreProvisioning.Persistence;
+
+namespace StoreProvisioning.Core.Tests.Persistence;
+
+public class ClusterSlotQueueTests
+{
+    // Claims are admitted first in, first out, at most `concurrency` at a time; claiming again keeps the place.
+    [Fact]
+    public async Task Admits_the_first_claims_in_arrival_order()
+    {
+        using var db = new RepositoryHarness();
+        var queue = new ClusterSlotQueue(db.Database, db.Clock);
+        var stores = new List<StoreProvisioning.Stores.Store>();
+        foreach (var name in new[] { "a", "b", "c", "d" })
+        {
+            stores.Add(await db.ProvisioningAsync(name, user: name));
+        }
+
+        var admitted = new List<bool>();
+        foreach (var s in stores)
+        {
+            admitted.Add(await queue.ClaimAsync(s.OperationId!, s.Name, "inst-" + s.Name, concurrency: 2));
+        }
+
+        Assert.Equal([true, true, false, false], admitted);
+        Assert.False(await queue.ClaimAsync(stores[3].OperationId!, "d", "inst-d-redrive", 2)); // same place, behind c
+        Assert.Equal(["a", "b", "c", "d"], (await queue.ListAsync(2)).Select(c => c.StoreName));
+        Assert.Equal("inst-d-redrive", (await queue.ListAsync(2))[3].InstanceId);
+    }
+
+    // Releasing a slot admits exactly the next claim in order and names its instance; releasing again admits nobody.
+    [Fact]
+    public async Task Release_hands_the_slot_to_the_next_in_line()
+    {
+        using var db = new RepositoryHarness();
+        var queue = new ClusterSlotQueue(db.Database, db.Clock);
+        var a = await db.ProvisioningAsync("a", "a");
+        var b = await db.ProvisioningAsync("b", "b");
+        var c = await db.ProvisioningAsync("c", "c");
+        await queue.ClaimAsync(a.OperationId!, "a", "inst-a", 1);
+        await queue.ClaimAsync(b.OperationId!, "b", "inst-b", 1);
+        await queue.ClaimAsync(c.OperationId!, "c", "inst-c", 1);
+
+        Assert.Empty(await queue.ReleaseAsync(c.OperationId!, 1)); // a waiting claim leaving admits nobody
+        Assert.Equal(["inst-b"], await queue.ReleaseAsync(a.OperationId!, 1));
+        Assert.Empty(await queue.ReleaseAsync(a.OperationId!, 1));
+        Assert.True(await queue.ClaimAsync(b.OperationId!, "b", "inst-b", 1));
+    }
+
+    // Another process on the same file sees the same queue: the bound is not per process.
+    [Fact]
+    public async Task Two_processes_share_one_bound()
+    {
+        using var db = new RepositoryHarness();
+        var here = new ClusterSlotQueue(db.Database, db.Clock);
+        var there = new ClusterSlotQueue(new SqliteDatabase(db.DatabasePath), db.Clock);
+        var a = await db.ProvisioningAsync("a", "a");
+        var b = await db.ProvisioningAsync("b", "b");
+
+        Assert.True(await here.ClaimAsync(a.OperationId!, "a", "inst-a", 1));
+        Assert.False(await there.ClaimAsync(b.OperationId!, "b", "inst-b", 1));
+        Assert.Equal(["inst-b"], await there.ReleaseAsync(a.OperationId!, 1));
+    }
+
+    // Stale claims go: a store that is gone, runs another operation, or is no longer in flight. Live ones stay.
+    [Fact]
+    public async Task Stale_claims_are_released_and_the_next_admitted()
+    {
+        using var db = new RepositoryHarness();
+        var queue = new ClusterSlotQueue(db.Database, db.Clock);
+        var failed = await db.FailedAsync("failed", "u1");
+        var live = await db.ProvisioningAsync("live", "u2");
+        var waiting = await db.ProvisioningAsync("waiting", "u3");
+        await queue.ClaimAsync("gone-op", "gone", "inst-gone", 2);
+        await queue.ClaimAsync(failed.OperationId!, "failed", "inst-failed", 2);
+        await queue.ClaimAsync("old-op", "live", "inst-old", 2);
+        await queue.ClaimAsync(live.OperationId!, "live", "inst-live", 2);
+        await queue.ClaimAsync(waiting.OperationId!, "waiting", "inst-waiting", 2);
+
+        var admitted = await queue.ReleaseStaleAsync(2);
+
+        Assert.Equal(["inst-live", "inst-waiting"], admitted);
+        Assert.Equal(["live", "waiting"], (await queue.ListAsync(2)).Select(c => c.StoreName));
+        Assert.Empty(await queue.ReleaseStaleAsync(2));
+    }
+}
