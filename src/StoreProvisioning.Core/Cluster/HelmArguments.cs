@@ -6,11 +6,14 @@ namespace StoreProvisioning.Cluster;
 /// </summary>
 public static class HelmArguments
 {
+    /// <summary>The release label (and label selector) that marks what the control plane manages.</summary>
+    public const string ManagedSelector = NamespaceOwnership.ManagedByLabel + "=" + NamespaceOwnership.ManagedBy;
+
     /// <summary>Install or upgrade in one step: `helm upgrade --install` with values files (never --set: secrets stay out of argv).</summary>
     public static IReadOnlyList<string> UpgradeInstall(
         int helmMajor, string release, string chartPath, string ns, TimeSpan timeout, IReadOnlyList<string> valuesFiles, bool rollbackOnFailure)
     {
-        var args = new List<string> { "upgrade", "--install", release, chartPath, "--namespace", ns, "--wait", "--timeout", Duration(timeout) };
+        var args = new List<string> { "upgrade", "--install", release, chartPath, "--namespace", ns, "--wait", "--timeout", Duration(timeout), "--labels", ManagedSelector };
         if (rollbackOnFailure)
         {
             args.Add(helmMajor >= 4 ? "--rollback-on-failure" : "--atomic");
@@ -46,6 +49,14 @@ public static class HelmArguments
 
     public static IReadOnlyList<string> Uninstall(string release, string ns, TimeSpan timeout) =>
         ["uninstall", release, "--namespace", ns, "--ignore-not-found", "--wait", "--timeout", Duration(timeout)];
+
+    /// <summary>
+    /// `helm list`: the latest revision of every release the control plane installed (labelled <see cref="ManagedSelector"/>
+    /// by <see cref="UpgradeInstall"/>), in every namespace, whatever its status, without helm's 256-row default limit.
+    /// The reconciler's one helm call per pass. `--selector` is the same flag in helm 3 and 4.
+    /// </summary>
+    public static IReadOnlyList<string> ListManaged() =>
+        ["list", "--all", "--all-namespaces", "--max", "0", "--selector", ManagedSelector, "--output", "json"];
 
     public static IReadOnlyList<string> Status(string release, string ns) =>
         ["status", release, "--namespace", ns, "--output", "json"];

@@ -34,6 +34,28 @@ public class HelmCli(CliRunner runner, StoreProvisioningOptions options)
     public virtual Task UninstallAsync(string release, string ns, CancellationToken cancellationToken) =>
         runner.RunCheckedAsync(Long(HelmArguments.Uninstall(release, ns, options.HelmTimeout), null, ns), cancellationToken);
 
+    /// <summary>Every release the control plane installed, in every namespace, at its latest revision (one `helm list`).</summary>
+    public virtual async Task<IReadOnlyList<HelmListedRelease>> ListManagedAsync(CancellationToken cancellationToken)
+    {
+        var request = Short(HelmArguments.ListManaged());
+        var result = await runner.RunCheckedAsync(request, cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrWhiteSpace(result.StandardOutput))
+        {
+            return [];
+        }
+
+        return ReadJson(request, result, root => root.EnumerateArray()
+            .Select(r => new HelmListedRelease(
+                r.GetProperty("name").GetString()!,
+                r.GetProperty("namespace").GetString()!,
+                new HelmReleaseStatus(
+                    r.GetProperty("status").GetString() ?? "unknown",
+                    // helm 3 prints the revision as a string, as a number elsewhere: accept both.
+                    r.GetProperty("revision") is { ValueKind: JsonValueKind.Number } n ? n.GetInt32() : int.Parse(r.GetProperty("revision").GetString()!, CultureInfo.InvariantCulture),
+                    null)))
+            .ToList());
+    }
+
     /// <summary>The release's status, or null when helm has no such release.</summary>
     public virtual async Task<HelmReleaseStatus?> StatusAsync(string release, string ns, CancellationToken cancellationToken)
     {

@@ -8,6 +8,9 @@ public sealed record HelmReleaseStatus(string Status, int Revision, string? Desc
     public bool IsPending => Status.StartsWith("pending-", StringComparison.Ordinal);
 }
 
+/// <summary>One row of `helm list -o json`: a release's latest revision.</summary>
+public sealed record HelmListedRelease(string Name, string Namespace, HelmReleaseStatus Status);
+
 /// <summary>One row of `helm history -o json`.</summary>
 public sealed record HelmRevision(int Revision, string Status, string? Chart, string? Description);
 

@@ -12,6 +12,19 @@ public static class KubectlArguments
     public static IReadOnlyList<string> DeleteNamespace(string ns, TimeSpan timeout) =>
         ["delete", "namespace", ns, "--ignore-not-found", "--wait=true", $"--timeout={Configuration.StoreProvisioningOptions.HelmDuration(timeout)}"];
 
+    /// <summary>
+    /// The kinds of object the platform chart (helm/store-namespace) renders; keep in step with its templates. A kind
+    /// missing here would make every store look drifted (its isolation re-applied each pass), never hide drift.
+    /// </summary>
+    public const string PlatformKinds = "namespaces,resourcequotas,limitranges,networkpolicies";
+
+    /// <summary>
+    /// Every namespace and platform object the control plane manages, in all namespaces, as one List: the reconciler's
+    /// one kubectl call per pass.
+    /// </summary>
+    public static IReadOnlyList<string> ListPlatformObjects() =>
+        ["get", PlatformKinds, "--all-namespaces", "--selector", NamespaceOwnership.ManagedByLabel + "=" + NamespaceOwnership.ManagedBy, "--output", "json"];
+
     public static IReadOnlyList<string> GetNamespace(string ns) => ["get", "namespace", ns, "--ignore-not-found", "--output", "json"];
 
     /// <summary>The API server's endpoints, whose addresses store namespaces may never reach.</summary>

@@ -45,6 +45,10 @@ public class KubectlCli(CliRunner runner, StoreProvisioningOptions options)
             new CliRequest(options.KubectlPath, KubectlArguments.DeleteNamespace(ns, options.HelmTimeout), options.HelmTimeout + options.TerminationGrace, Scope: ns),
             cancellationToken);
 
+    /// <summary>Every managed namespace and platform object, in all namespaces (one `kubectl get … -o json` List).</summary>
+    public virtual async Task<JsonDocument> ListPlatformObjectsAsync(CancellationToken cancellationToken) =>
+        Parse(await runner.RunCheckedAsync(Query(KubectlArguments.ListPlatformObjects()), cancellationToken).ConfigureAwait(false), KubectlArguments.ListPlatformObjects());
+
     /// <summary>The namespace object as JSON, or null when it does not exist.</summary>
     public virtual async Task<JsonDocument?> GetNamespaceAsync(string ns, CancellationToken cancellationToken)
     {

@@ -20,12 +20,14 @@ public enum OrchestrationState
 /// <param name="Release">helm status for a READY store (null when helm has no release); not looked up for other statuses.</param>
 /// <param name="ReleaseChecked">False when helm could not be asked (cluster unreachable): then no verdict on the release.</param>
 /// <param name="NamespaceTerminating">For a DELETING store: the namespace is stuck in phase Terminating.</param>
+/// <param name="IsolationDrift">For a READY store: how its platform isolation differs from the render (null: it does not).</param>
 public sealed record ObservedStore(
     Store Store,
     OrchestrationState Orchestration,
     HelmReleaseStatus? Release = null,
     bool ReleaseChecked = false,
-    bool NamespaceTerminating = false);
+    bool NamespaceTerminating = false,
+    string? IsolationDrift = null);
 
 /// <summary>The reconciler's verdicts.</summary>
 public enum ReconcileVerdict
@@ -42,7 +44,7 @@ public enum ReconcileVerdict
     /// <summary>Tell the operator what blocks the namespace (audit entry), without changing status.</summary>
     ReportStuckNamespace,
 
-    /// <summary>A healthy store: apply the platform's isolation again, which repairs any drift and changes nothing otherwise.</summary>
+    /// <summary>A healthy store whose isolation drifted: apply the platform's isolation again, which repairs it.</summary>
     ReapplyIsolation,
 }
 
@@ -87,8 +89,8 @@ public static class ReconcileDecision
                     ReconcileVerdict.MarkFailed,
                     $"Helm release '{store.Release}' is {release.Status} at revision {release.Revision}, not deployed. Retry, upgrade or roll back the store.");
 
-            case StoreStatus.Ready when observed.ReleaseChecked && observed.Release is { IsDeployed: true }:
-                return new ReconcileAction(ReconcileVerdict.ReapplyIsolation);
+            case StoreStatus.Ready when observed.ReleaseChecked && observed.Release is { IsDeployed: true } && observed.IsolationDrift is { } drift:
+                return new ReconcileAction(ReconcileVerdict.ReapplyIsolation, drift);
             default:
                 return ReconcileAction.None;
         }

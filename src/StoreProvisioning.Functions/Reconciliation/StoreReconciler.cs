@@ -1,5 +1,7 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using System.Collections.Concurrent;
+using StoreProvisioning.Catalog;
 using StoreProvisioning.Cluster;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Functions.Orchestration;
@@ -11,7 +13,9 @@ namespace StoreProvisioning.Functions.Reconciliation;
 
 /// <summary>
 /// Compares every store row with its orchestration and its release, and acts on what <see cref="ReconcileDecision"/>
-/// decides: observe here, decide in the pure function, act and record here.
+/// decides: observe here, decide in the pure function, act and record here. The cluster is read once per pass
+/// (<see cref="ClusterSnapshot"/>: one `helm list`, one `kubectl get`), whatever the number of stores; further CLI calls
+/// go only to stores whose state differs (a release helm does not list, isolation that drifted).
 /// </summary>
 public sealed class StoreReconciler(
     StoreRepository repository,
@@ -19,21 +23,27 @@ public sealed class StoreReconciler(
     HelmCli helm,
     KubectlCli kubectl,
     StoreIsolation isolation,
+    StoreCatalog catalog,
     OperationLauncher launcher,
     ClusterSlotQueue slots,
     StoreProvisioningOptions options,
     TimeProvider clock,
     ILogger<StoreReconciler> logger)
 {
+    // What each (engine, plan) renders into a namespace; the same for every store of that pair, so rendered once.
+    private readonly ConcurrentDictionary<(StoreEngine, string), IReadOnlySet<string>> expectedObjects = new();
+
     /// <summary>One pass over all stores. Returns how many stores it acted on. A store that cannot be observed is skipped, not guessed at.</summary>
     public async Task<int> RunAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
         var acted = 0;
-        foreach (var store in await queries.ListAsync(cancellationToken: cancellationToken))
+        var stores = await queries.ListAsync(cancellationToken: cancellationToken);
+        var snapshot = stores.Count == 0 ? null : await SnapshotAsync(cancellationToken);
+        foreach (var store in stores)
         {
             try
             {
-                var observed = await ObserveAsync(client, store, cancellationToken);
+                var observed = await ObserveAsync(client, store, snapshot, cancellationToken);
                 var action = ReconcileDecision.Decide(observed, clock.GetUtcNow());
                 if (action.Verdict != ReconcileVerdict.None && await ActAsync(client, store, action, cancellationToken))
                 {
@@ -69,29 +79,69 @@ public sealed class StoreReconciler(
         }
     }
 
-    private async Task<ObservedStore> ObserveAsync(DurableTaskClient client, Store store, CancellationToken cancellationToken)
+    // Null when the cluster cannot be read: then no verdict is given on any release.
+    private async Task<ClusterSnapshot?> SnapshotAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var releases = await helm.ListManagedAsync(cancellationToken);
+            using var platform = await kubectl.ListPlatformObjectsAsync(cancellationToken);
+            return ClusterSnapshot.Read(releases, platform.RootElement);
+        }
+        catch (CliCommandException ex)
+        {
+            logger.LogWarning("Reconciler could not read the cluster this pass: {Reason}", ex.Message);
+            return null;
+        }
+    }
+
+    private async Task<ObservedStore> ObserveAsync(DurableTaskClient client, Store store, ClusterSnapshot? snapshot, CancellationToken cancellationToken)
     {
         var orchestration = await OrchestrationStateAsync(client, store, cancellationToken);
         switch (store.Status)
         {
-            case StoreStatus.Ready:
-                try
+            case StoreStatus.Ready when snapshot is not null:
+                var release = snapshot.Release(store.Namespace, store.Release);
+                if (release is null)
                 {
-                    var release = await helm.StatusAsync(store.Release, store.Namespace, cancellationToken);
-                    return new ObservedStore(store, orchestration, release, ReleaseChecked: true);
-                }
-                catch (CliCommandException ex)
-                {
-                    logger.LogInformation("Reconciler could not read release {Store}: {Reason}", store.Name, ex.Message);
-                    return new ObservedStore(store, orchestration);
+                    // Not listed: removed outside the control plane, or installed before releases carried the managed
+                    // label (labelled at their next upgrade). Ask helm about this one release.
+                    try
+                    {
+                        release = await helm.StatusAsync(store.Release, store.Namespace, cancellationToken);
+                    }
+                    catch (CliCommandException ex)
+                    {
+                        logger.LogInformation("Reconciler could not read release {Store}: {Reason}", store.Name, ex.Message);
+                        return new ObservedStore(store, orchestration);
+                    }
                 }
 
+                var drift = release is { IsDeployed: true } ? await IsolationDriftAsync(store, snapshot, cancellationToken) : null;
+                return new ObservedStore(store, orchestration, release, ReleaseChecked: true, IsolationDrift: drift);
+
             case StoreStatus.Deleting when orchestration == OrchestrationState.Running:
-                return new ObservedStore(store, orchestration, NamespaceTerminating: await IsTerminatingAsync(store.Namespace, cancellationToken));
+                return new ObservedStore(store, orchestration, NamespaceTerminating: snapshot?.Namespace(store.Namespace)?.Terminating ?? false);
 
             default:
                 return new ObservedStore(store, orchestration);
         }
+    }
+
+    private async Task<string?> IsolationDriftAsync(Store store, ClusterSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        if (catalog.FindPlan(store.Plan) is not { } plan)
+        {
+            return $"plan '{store.Plan}' is not in the catalog";
+        }
+
+        if (!expectedObjects.TryGetValue((store.Engine, plan.Name), out var expected))
+        {
+            expected = RenderedObjects.NamespacedIn(await isolation.RenderAsync(store, plan, cancellationToken));
+            expectedObjects[(store.Engine, plan.Name)] = expected;
+        }
+
+        return ClusterSnapshot.IsolationDrift(snapshot.Namespace(store.Namespace), store.Namespace, store.Id, expected);
     }
 
     private async Task<bool> ActAsync(DurableTaskClient client, Store store, ReconcileAction action, CancellationToken cancellationToken)
@@ -121,8 +171,9 @@ public sealed class StoreReconciler(
                 return true;
 
             case ReconcileVerdict.ReapplyIsolation:
-                // Idempotent: the same render applied again changes nothing unless something drifted. Not counted as an
-                // action; only a refusal or a failure is worth an audit row (a CLI failure is logged by RunAsync).
+                // Only for a store whose isolation differs from its render. Not counted as an action; only a refusal or
+                // a failure is worth an audit row (a CLI failure is logged by RunAsync).
+                logger.LogInformation("Reconciler re-applies the isolation of store {Store}: {Drift}", store.Name, action.Reason);
                 var applied = await isolation.ApplyAsync(store, adoptUnlabelled: true, cancellationToken);
                 if (applied.Refusal is { } refusal)
                 {
@@ -152,21 +203,5 @@ public sealed class StoreReconciler(
         }
 
         return seen ? OrchestrationState.Ended : OrchestrationState.Missing;
-    }
-
-    private async Task<bool> IsTerminatingAsync(string ns, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var document = await kubectl.GetNamespaceAsync(ns, cancellationToken);
-            return document is not null
-                && document.RootElement.TryGetProperty("status", out var status)
-                && status.TryGetProperty("phase", out var phase)
-                && phase.GetString() == "Terminating";
-        }
-        catch (CliCommandException)
-        {
-            return false;
-        }
     }
 }

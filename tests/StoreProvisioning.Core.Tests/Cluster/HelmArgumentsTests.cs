@@ -12,7 +12,7 @@ public class HelmArgumentsTests
     {
         var args = HelmArguments.UpgradeInstall(3, "acme", "/charts/woocommerce", "store-acme", TenMinutes, ["/tmp/a/values.json", "/tmp/b/overrides.json"], rollbackOnFailure: true);
         Assert.Equal(
-            ["upgrade", "--install", "acme", "/charts/woocommerce", "--namespace", "store-acme", "--wait", "--timeout", "600s", "--atomic",
+            ["upgrade", "--install", "acme", "/charts/woocommerce", "--namespace", "store-acme", "--wait", "--timeout", "600s", "--labels", "app.kubernetes.io/managed-by=store-provisioning", "--atomic",
              "--values", "/tmp/a/values.json", "--values", "/tmp/b/overrides.json"],
             args);
     }
@@ -34,7 +34,7 @@ public class HelmArgumentsTests
     {
         var args = HelmArguments.UpgradeInstall(major, "acme", "/charts/medusa", "store-acme", TimeSpan.FromSeconds(90), ["/tmp/v.json"], rollbackOnFailure: true);
         Assert.Equal(
-            ["upgrade", "--install", "acme", "/charts/medusa", "--namespace", "store-acme", "--wait", "--timeout", "90s", "--rollback-on-failure",
+            ["upgrade", "--install", "acme", "/charts/medusa", "--namespace", "store-acme", "--wait", "--timeout", "90s", "--labels", "app.kubernetes.io/managed-by=store-provisioning", "--rollback-on-failure",
              "--values", "/tmp/v.json"],
             args);
         Assert.DoesNotContain("--atomic", args);
@@ -47,7 +47,17 @@ public class HelmArgumentsTests
     public void UpgradeInstall_without_rollback_flag(int major)
     {
         var args = HelmArguments.UpgradeInstall(major, "acme", "/c", "store-acme", TenMinutes, [], rollbackOnFailure: false);
-        Assert.Equal(["upgrade", "--install", "acme", "/c", "--namespace", "store-acme", "--wait", "--timeout", "600s"], args);
+        Assert.Equal(["upgrade", "--install", "acme", "/c", "--namespace", "store-acme", "--wait", "--timeout", "600s", "--labels", "app.kubernetes.io/managed-by=store-provisioning"], args);
+    }
+
+    // The reconciler's one helm call: every managed release (the label every install and upgrade sets), all
+    // namespaces, every status, no 256-row cap; the same flags in helm 3 and 4.
+    [Fact]
+    public void ListManaged_selects_the_managed_label_everywhere()
+    {
+        Assert.Equal(
+            ["list", "--all", "--all-namespaces", "--max", "0", "--selector", "app.kubernetes.io/managed-by=store-provisioning", "--output", "json"],
+            HelmArguments.ListManaged());
     }
 
     // Values only ever travel in files: no --set, --set-string or --set-file in any argument list.

@@ -45,7 +45,7 @@ public sealed class HelmCliTests : IDisposable
         var calls = fake.Calls();
         Assert.Single(calls, c => c.Argv[0] == "version");
         Assert.Equal(
-            ["upgrade", "--install", "acme", "/charts/woocommerce", "--namespace", "store-acme", "--wait", "--timeout", "90s", "--rollback-on-failure", "--values", "/tmp/v.json"],
+            ["upgrade", "--install", "acme", "/charts/woocommerce", "--namespace", "store-acme", "--wait", "--timeout", "90s", "--labels", "app.kubernetes.io/managed-by=store-provisioning", "--rollback-on-failure", "--values", "/tmp/v.json"],
             calls.Last().Argv);
     }
 

@@ -11,6 +11,9 @@ public class KubectlArgumentsTests
         Assert.Equal(["apply", "--filename", "-", "--output", "name"], KubectlArguments.ApplyFromStdin());
         Assert.Equal(["delete", "namespace", "store-acme", "--ignore-not-found", "--wait=true", "--timeout=600s"], KubectlArguments.DeleteNamespace("store-acme", TimeSpan.FromMinutes(10)));
         Assert.Equal(["get", "namespace", "store-acme", "--ignore-not-found", "--output", "json"], KubectlArguments.GetNamespace("store-acme"));
+        Assert.Equal(
+            ["get", "namespaces,resourcequotas,limitranges,networkpolicies", "--all-namespaces", "--selector", "app.kubernetes.io/managed-by=store-provisioning", "--output", "json"],
+            KubectlArguments.ListPlatformObjects());
         Assert.Equal(["get", "pods", "--namespace", "store-acme", "--output", "json"], KubectlArguments.GetPods("store-acme"));
         Assert.Equal(["get", "events", "--namespace", "store-acme", "--output", "json"], KubectlArguments.GetEvents("store-acme"));
         Assert.Equal(["get", "all", "--namespace", "store-acme", "--output", "name"], KubectlArguments.GetAll("store-acme"));

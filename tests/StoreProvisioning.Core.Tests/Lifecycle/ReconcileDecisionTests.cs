@@ -61,23 +61,30 @@ public class ReconcileDecisionTests
     }
 
     // A READY store is judged by its release only when helm could be asked: missing or not deployed is drift; a
-    // deployed one gets the platform's isolation applied again (drift repair).
+    // deployed one gets the platform's isolation applied again only when that drifted (drift repair), else nothing.
     [Theory]
-    [InlineData(true, null, ReconcileVerdict.MarkFailed)]
-    [InlineData(true, HelmStatuses.Failed, ReconcileVerdict.MarkFailed)]
-    [InlineData(true, HelmStatuses.PendingUpgrade, ReconcileVerdict.MarkFailed)]
-    [InlineData(true, HelmStatuses.Deployed, ReconcileVerdict.ReapplyIsolation)]
-    [InlineData(false, null, ReconcileVerdict.None)]
-    public void Ready_store_release_drift(bool checkedRelease, string? releaseStatus, ReconcileVerdict expected)
+    [InlineData(true, null, null, ReconcileVerdict.MarkFailed)]
+    [InlineData(true, HelmStatuses.Failed, null, ReconcileVerdict.MarkFailed)]
+    [InlineData(true, HelmStatuses.PendingUpgrade, null, ReconcileVerdict.MarkFailed)]
+    [InlineData(true, HelmStatuses.Deployed, "namespace store-acme lacks NetworkPolicy/store-default-deny", ReconcileVerdict.ReapplyIsolation)]
+    [InlineData(true, HelmStatuses.Deployed, null, ReconcileVerdict.None)]
+    [InlineData(false, null, null, ReconcileVerdict.None)]
+    [InlineData(false, null, "namespace store-acme is missing", ReconcileVerdict.None)]
+    public void Ready_store_release_drift(bool checkedRelease, string? releaseStatus, string? isolationDrift, ReconcileVerdict expected)
     {
         var release = releaseStatus is null ? null : new HelmReleaseStatus(releaseStatus, 3, null);
-        var observed = new ObservedStore(StoreIn(StoreStatus.Ready, Old), OrchestrationState.Ended, release, checkedRelease);
+        var observed = new ObservedStore(StoreIn(StoreStatus.Ready, Old), OrchestrationState.Ended, release, checkedRelease, IsolationDrift: isolationDrift);
         var action = ReconcileDecision.Decide(observed, Now);
         Assert.Equal(expected, action.Verdict);
         if (expected == ReconcileVerdict.MarkFailed)
         {
             Assert.Contains("acme", action.Reason);
             Assert.Contains(releaseStatus ?? "missing", action.Reason);
+        }
+
+        if (expected == ReconcileVerdict.ReapplyIsolation)
+        {
+            Assert.Equal(isolationDrift, action.Reason);
         }
     }
 

@@ -134,6 +134,54 @@ public sealed class StoreReconcilerTests
         Assert.Equal(StoreStatus.Ready, (await h.Repository.GetAsync("acme"))!.Status);
     }
 
+    // A pass reads the cluster in two CLI calls (`helm list`, `kubectl get`) whatever the number of stores: 1 READY
+    // store and 200 READY stores with nothing drifted cost the same calls, and no per-store call.
+    [Fact]
+    public async Task A_pass_costs_the_same_cli_calls_for_1_and_200_stores()
+    {
+        await using var h = await Harness.StartAsync();
+        await h.ProvisionAsync("tmpl");
+        Assert.Equal(0, await RunAsync(h)); // the first pass also renders what an intact namespace holds, once per plan
+
+        var one = await CallsOfOnePassAsync(h);
+        for (var i = 0; i < 199; i++)
+        {
+            await CloneReadyStoreAsync(h, "tmpl", $"s{i:000}");
+        }
+
+        var many = await CallsOfOnePassAsync(h);
+
+        Assert.Equal(200, (await h.Queries.ListAsync()).Count(s => s.Status == StoreStatus.Ready));
+        Assert.Equal(["helm list", "kubectl get"], one);
+        Assert.Equal(one, many);
+    }
+
+    private static async Task<List<string>> CallsOfOnePassAsync(Harness h)
+    {
+        var before = h.Fakes.Calls().Count;
+        Assert.Equal(0, await RunAsync(h));
+        return h.Fakes.Calls().Skip(before).Select(c => $"{c.Tool} {c.Argv[0]}").ToList();
+    }
+
+    // A READY row plus the fakes' namespace, platform objects and release of `template`, renamed: what a full provision
+    // of another store leaves, without running 200 installs.
+    private static async Task CloneReadyStoreAsync(Harness h, string template, string name)
+    {
+        var source = (await h.Repository.GetAsync(template))!;
+        var created = (await h.Repository.CreateAsync(name, "u-" + name, StoreEngine.WooCommerce, 1)).Store!;
+        Assert.True((await h.Repository.BeginInstallAsync(name, created.OperationId!, new ActivityDraft(AuditActions.InstallStarted))).Applied);
+        Assert.True((await h.Repository.SucceedAsync(name, created.OperationId!, 1, new ActivityDraft(AuditActions.InstallSucceeded))).Applied);
+        string Rename(string text) => text.Replace(source.Id, created.Id, StringComparison.Ordinal).Replace(template, name, StringComparison.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(h.Fakes.State, "*.json", SearchOption.AllDirectories)
+                     .Where(f => f.Contains($"{Path.DirectorySeparatorChar}store-{template}", StringComparison.Ordinal)))
+        {
+            var target = Rename(file.Replace(h.Fakes.State, string.Empty, StringComparison.Ordinal));
+            var path = h.Fakes.State + target;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllTextAsync(path, Rename(await File.ReadAllTextAsync(file)));
+        }
+    }
+
     private static Task<int> RunAsync(Harness h) =>
         h.Services.GetRequiredService<StoreReconciler>().RunAsync(h.Host.Client, CancellationToken.None);
 

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Benchmark of the provisioning queue over real HTTP (issue #12, item 2). NOT part of scripts/test.sh: it takes minutes.
+# Starts tests/StoreProvisioning.TestServer on the fake helm/kubectl (tests/fakes, which record every call), the in-memory
+# durable engine, and measures:
+#   (a) makespan: 20 stores, PROVISION_CONCURRENCY=2, helm takes 1 s  -> vs the ideal 20/2 x 1 s
+#   (b) accept -> READY p50/p95, one store at a time, instant helm
+#   (c) burst of BENCH_BURST (500) creates at once, instant helm: time to the first READY, READY order vs arrival order
+#   (d) the same burst's throughput (stores/s), beside the floor the fake CLIs' own process time allows at C=2
+# and prints the figures with the machine they ran on (nproc, CPU model, load average).
+#   scripts/bench.sh                 all of them        BENCH_BURST=100 scripts/bench.sh   a smaller burst
+# Needs .NET 10 and python3. Work files in .bench/ (removed at the start of each run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+work="$root/.bench"
+port="${BENCH_PORT:-7391}"
+burst="${BENCH_BURST:-500}"
+rm -rf "$work" && mkdir -p "$work"
+
+echo "Building the test server…"
+dotnet build tests/StoreProvisioning.TestServer --configuration Release --nologo -v q -clp:ErrorsOnly > "$work/build.log" 2>&1 \
+  || { cat "$work/build.log" >&2; exit 1; }
+server_dll="$root/tests/StoreProvisioning.TestServer/bin/Release/net10.0/StoreProvisioning.TestServer.dll"
+admin_key=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')
+
+pid=""
+stop() { if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; fi; }
+trap stop EXIT
+
+# start NAME HELM_DELAY_SECONDS: a fresh server (own database and fake state) on $port.
+start() {
+  local dir="$work/$1"
+  mkdir -p "$dir"
+  HELM_PATH="$root/tests/fakes/helm" KUBECTL_PATH="$root/tests/fakes/kubectl" FAKE_CLI_STATE="$dir/fake-cli" \
+  FAKE_HELM_DELAY_SECONDS="$2" SQLITE_PATH="$dir/stores.db" CHARTS_ROOT="$root/helm" \
+  PROVISION_CONCURRENCY=2 MAX_STORES_PER_USER=1000 MAX_STORES_TOTAL=100000 RATE_LIMIT_WRITES_PER_MINUTE=100000 \
+  RECONCILE_INTERVAL=10m BOOTSTRAP_ADMIN_KEY="$admin_key" Logging__LogLevel__Default=Warning \
+    dotnet "$server_dll" --urls "http://127.0.0.1:$port" > "$dir/server.log" 2>&1 &
+  pid=$!
+  python3 - "$port" "$pid" <<'PY'
+import sys, time, urllib.request, os
+port, pid = sys.argv[1], int(sys.argv[2])
+deadline = time.time() + 120
+while True:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        sys.exit("bench: the test server exited; see .bench/*/server.log")
+    try:
+        if urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2).status == 200:
+            break
+    except Exception:
+        pass
+    if time.time() > deadline:
+        sys.exit("bench: the test server did not answer within 120 s")
+    time.sleep(0.3)
+PY
+}
+
+# measure SCENARIO COUNT STATE_DIR: drives the API; prints one JSON line of figures.
+measure() {
+  python3 - "$port" "$admin_key" "$1" "$2" "$work/$3/fake-cli/calls.jsonl" <<'PY'
+import json, sys, time, threading, urllib.request, statistics
+from concurrent.futures import ThreadPoolExecutor
+port, key, scenario, count, calls_file = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+api = f"http://127.0.0.1:{port}/api"
+H = {"Authorization": "Bearer " + key, "Content-Type": "application/json"}
+
+def call(method, path, body=None):
+    req = urllib.request.Request(api + path, method=method, headers=H, data=json.dumps(body).encode() if body else None)
+    with urllib.request.urlopen(req, timeout=120) as r:
+        return r.status, json.loads(r.read() or b"null")
+
+def create(i, name):
+    status, _ = call("POST", "/stores", {"storeName": name, "userId": f"user{i % 50}", "engine": "woocommerce"})
+    assert status == 202, status
+    return time.time()
+
+def ready_times(names, poll=0.1, limit=3600):
+    seen, deadline = {}, time.time() + limit
+    while len(seen) < len(names) and time.time() < deadline:
+        _, stores = call("GET", "/stores")
+        now = time.time()
+        for s in stores:
+            if s["name"] in names and s["name"] not in seen and s["status"] in ("READY", "FAILED"):
+                if s["status"] == "FAILED":
+                    sys.exit(f"bench: {s['name']} FAILED: {s.get('error')}")
+                seen[s["name"]] = now
+        time.sleep(poll)
+    return seen
+
+def cli_floor():
+    # The fake CLIs' own process time: the sum of every call's duration (calls.jsonl start/end events).
+    starts, total = {}, 0.0
+    for line in open(calls_file):
+        e = json.loads(line)
+        k = (e["tool"], e["pid"])
+        if e["event"] == "start":
+            starts[k] = e["time"]
+        elif k in starts:
+            total += e["time"] - starts.pop(k)
+    return total
+
+out = {"scenario": scenario, "stores": count}
+if scenario == "latency":
+    samples = []
+    for i in range(count):
+        name = f"lat{i}"
+        t0 = time.time(); create(i, name)
+        while True:
+            _, s = call("GET", f"/stores/{name}")
+            if s["status"] == "READY":
+                break
+            time.sleep(0.005)
+        samples.append((time.time() - t0) * 1000)
+    q = statistics.quantiles(samples, n=20)
+    out.update(p50_ms=round(statistics.median(samples)), p95_ms=round(q[18]))
+else:
+    names = [f"{scenario}{i}" for i in range(count)]
+    arrival = {}
+    t0 = time.time()
+    with ThreadPoolExecutor(16) as pool:
+        for name, at in zip(names, pool.map(lambda p: create(*p), enumerate(names))):
+            arrival[name] = at
+    accepted = time.time() - t0
+    ready = ready_times(set(names))
+    assert len(ready) == count, f"only {len(ready)} of {count} READY"
+    first, last = min(ready.values()) - t0, max(ready.values()) - t0
+    by_arrival = sorted(names, key=arrival.get)
+    rank = {n: i for i, n in enumerate(sorted(names, key=ready.get))}
+    # Kendall-style: share of pairs (in arrival order) that also became READY in that order.
+    inversions = sum(1 for i in range(count) for j in range(i + 1, count) if rank[by_arrival[i]] > rank[by_arrival[j]])
+    pairs = count * (count - 1) / 2
+    floor = cli_floor()
+    out.update(accepted_s=round(accepted, 2), first_ready_s=round(first, 2), last_ready_s=round(last, 2),
+               stores_per_s=round(count / last, 2), in_order_pairs=round(1 - inversions / pairs, 3),
+               cli_process_s=round(floor, 1), cli_floor_stores_per_s=round(count / (floor / 2), 1))
+print(json.dumps(out))
+PY
+}
+
+machine="nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "Machine: $machine"
+
+start makespan 1
+a=$(measure makespan 20 makespan); stop; echo "$a"
+start latency 0
+b=$(measure latency 40 latency); stop; echo "$b"
+start burst 0
+c=$(measure burst "$burst" burst); stop; echo "$c"
+
+python3 - "$a" "$b" "$c" "$machine" <<'PY'
+import json, sys
+a, b, c = (json.loads(x) for x in sys.argv[1:4])
+print()
+print(f"Machine: {sys.argv[4]}")
+print("| figure | measured | target |")
+print("|---|---|---|")
+print(f"| (a) makespan, 20 stores, C=2, 1 s helm | {a['last_ready_s']} s = {a['last_ready_s'] / 10:.2f} x ideal (10 s) | <= 1.10 x ideal |")
+print(f"| (b) accept -> READY, one at a time, instant helm, memory engine | p50 {b['p50_ms']} ms, p95 {b['p95_ms']} ms ({b['stores']} stores) | p95 <= 250 ms |")
+print(f"| (c) burst of {c['stores']}, instant helm: first READY | {c['first_ready_s']} s after the first POST (all accepted in {c['accepted_s']} s) | <= 5 s |")
+print(f"| (c) READY order vs arrival | {c['in_order_pairs'] * 100:.1f} % of store pairs became READY in arrival order | arrival order |")
+print(f"| (d) burst throughput, C=2 | {c['stores_per_s']} stores/s ({c['stores']} READY in {c['last_ready_s']} s) | >= 8 stores/s |")
+print(f"| (d) floor: the fake CLIs' own process time | {c['cli_process_s']} s of CLI processes = at most {c['cli_floor_stores_per_s']} stores/s at C=2 | |")
+PY
