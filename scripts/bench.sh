@@ -15,7 +15,9 @@ root=$(pwd)
 work="$root/.bench"
 port="${BENCH_PORT:-7391}"
 burst="${BENCH_BURST:-500}"
-rm -rf "$work" && mkdir -p "$work"
+rm -rf "$work" && mkdir -p "$work/fakes"
+# A copy of the fakes, so editing tests/fakes while the benchmark runs cannot change it.
+cp tests/fakes/helm tests/fakes/kubectl "$work/fakes/"
 
 echo "Building the test server…"
 dotnet build tests/StoreProvisioning.TestServer --configuration Release --nologo -v q -clp:ErrorsOnly > "$work/build.log" 2>&1 \
@@ -31,7 +33,7 @@ trap stop EXIT
 start() {
   local dir="$work/$1"
   mkdir -p "$dir"
-  HELM_PATH="$root/tests/fakes/helm" KUBECTL_PATH="$root/tests/fakes/kubectl" FAKE_CLI_STATE="$dir/fake-cli" \
+  HELM_PATH="$work/fakes/helm" KUBECTL_PATH="$work/fakes/kubectl" FAKE_CLI_STATE="$dir/fake-cli" \
   FAKE_HELM_DELAY_SECONDS="$2" SQLITE_PATH="$dir/stores.db" CHARTS_ROOT="$root/helm" \
   PROVISION_CONCURRENCY=2 MAX_STORES_PER_USER=1000 MAX_STORES_TOTAL=100000 RATE_LIMIT_WRITES_PER_MINUTE=100000 \
   RECONCILE_INTERVAL=10m BOOTSTRAP_ADMIN_KEY="$admin_key" Logging__LogLevel__Default=Warning \

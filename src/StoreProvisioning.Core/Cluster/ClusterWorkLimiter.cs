@@ -4,8 +4,9 @@ using System.Diagnostics;
 namespace StoreProvisioning.Cluster;
 
 /// <summary>
-/// Bounds how many cluster steps run at once (PROVISION_CONCURRENCY). The Functions host enforces the same number
-/// through maxConcurrentActivityFunctions only under Core Tools; this holds everywhere, tests included.
+/// Bounds how many cluster steps run at once in this process (PROVISION_CONCURRENCY). The cluster-wide, first-in
+/// first-out bound is the cluster slot queue (Persistence.ClusterSlotQueue): an operation reaches its cluster steps only
+/// once admitted there, so this backstop is not contended in normal operation.
 /// It also knows, per operation, whether its step is still waiting for a slot or since when it runs, so a step's
 /// deadline can guard its running time rather than its time in the queue behind other stores.
 /// </summary>

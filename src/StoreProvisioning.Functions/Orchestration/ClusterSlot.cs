@@ -28,6 +28,7 @@ public static class ClusterSlot
     public static async Task<StepOutcome> AdmitAsync(TaskOrchestrationContext context, StoreOperationInput input)
     {
         var request = new SlotRequest(input, context.InstanceId);
+        Task<string>? granted = null;
         while (true)
         {
             StepOutcome claim;
@@ -49,11 +50,15 @@ public static class ClusterSlot
                 return claim;
             }
 
-            using var stopWaiting = new CancellationTokenSource();
-            var granted = context.WaitForExternalEvent<string>(GrantedEvent, stopWaiting.Token);
-            var recheck = context.CreateTimer(context.CurrentUtcDateTime + Recheck, stopWaiting.Token);
-            await Task.WhenAny(granted, recheck);
-            stopWaiting.Cancel();
+            // One waiter at a time, kept across rechecks: a cancelled waiter could swallow the next event.
+            granted ??= context.WaitForExternalEvent<string>(GrantedEvent);
+            using var stopTimer = new CancellationTokenSource();
+            var recheck = context.CreateTimer(context.CurrentUtcDateTime + Recheck, stopTimer.Token);
+            if (await Task.WhenAny(granted, recheck) == granted)
+            {
+                stopTimer.Cancel();
+                granted = null;
+            }
         }
     }
 
