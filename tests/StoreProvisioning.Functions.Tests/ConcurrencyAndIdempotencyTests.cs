@@ -21,7 +21,7 @@ public sealed class ConcurrencyAndIdempotencyTests
     public async Task Concurrent_provisions_never_exceed_the_limit(int concurrency, int count)
     {
         await using var h = await Harness.StartAsync(
-            f => f.Helm("FAKE_HELM_DELAY_SECONDS", "0.8"),
+            f => f.Helm("FAKE_HELM_DELAY_SECONDS", "2"), // long enough that the two slots' helm runs overlap even on a loaded machine
             new Dictionary<string, string?> { ["PROVISION_CONCURRENCY"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var names = Enumerable.Range(1, count).Select(i => $"shop{i}").ToList();
         var stores = new List<Store>();
