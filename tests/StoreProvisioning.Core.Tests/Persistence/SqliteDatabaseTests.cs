@@ -13,7 +13,7 @@ public class SqliteDatabaseTests
         using var harness = new RepositoryHarness();
         Assert.False(File.Exists(harness.DatabasePath));
 
-        await using (var connection = await harness.Database.OpenAsync())
+        await using (var connection = await harness.Sqlite.OpenAsync())
         {
             Assert.Equal(SqliteDatabase.LatestVersion, await SqliteDatabase.SchemaVersionAsync(connection));
         }
@@ -30,7 +30,7 @@ public class SqliteDatabaseTests
     public async Task Connections_have_busy_timeout()
     {
         using var harness = new RepositoryHarness();
-        await using var connection = await harness.Database.OpenAsync();
+        await using var connection = await harness.Sqlite.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA busy_timeout;";
         Assert.Equal(10000L, await command.ExecuteScalarAsync());
@@ -65,7 +65,7 @@ public class SqliteDatabaseTests
             command.ExecuteNonQuery();
         }
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Database.MigrateAsync());
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Sqlite.MigrateAsync());
         Assert.Contains("newer than this build understands", ex.Message);
         Assert.Contains(harness.DatabasePath, ex.Message);
     }
