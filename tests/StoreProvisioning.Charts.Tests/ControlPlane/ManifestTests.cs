@@ -197,6 +197,9 @@ public class ManifestTests
         var names = objects.Single("ConfigMap", "-settings").Root.Get("data").AsStringMap().Keys
             .Concat(container.Get("env").Items().Select(e => e.Str("name") ?? ""))
             .ToHashSet(StringComparer.Ordinal);
+        // POSTGRES_CONNECTION exists only with database.type=postgres (SQLITE_PATH only without it).
+        var postgres = ControlPlaneChart.Render(helm, "--set", "database.type=postgres", "--set", "database.postgres.existingSecret=pg");
+        names.UnionWith(postgres.Single("Deployment", "-functions").Container("functions").Get("env").Items().Select(e => e.Str("name") ?? ""));
         var settings = ReadmeSettings().ToList();
         Assert.True(settings.Count >= 10, "README settings table not found or too short");
         foreach (var setting in settings)
