@@ -12,6 +12,15 @@ public sealed record StoreProvisioningOptions
     /// <summary>SQLite database file. Default: data/stores.db under the app's folder.</summary>
     public required string SqlitePath { get; init; }
 
+    /// <summary>Where the metadata lives: the embedded SQLite file (one instance) or PostgreSQL (several instances).</summary>
+    public StoreDatabaseKind StoreDatabase { get; init; } = StoreDatabaseKind.Sqlite;
+
+    /// <summary>The Npgsql connection string when <see cref="StoreDatabase"/> is PostgreSQL; it may hold a password, so it prints as hidden.</summary>
+    public HiddenSetting? PostgresConnection { get; init; }
+
+    /// <summary>Audit rows older than this are pruned by the reconcile timer.</summary>
+    public int AuditRetentionDays { get; init; } = 90;
+
     /// <summary>helm executable; a bare name is looked up on PATH.</summary>
     public string HelmPath { get; init; } = "helm";
 
@@ -120,7 +129,15 @@ public sealed record StoreProvisioningOptions
             BlockedCidrs = Cidrs(configuration, "BLOCKED_CIDRS", errors),
             PodSecurityVersion = Matching(configuration, "POD_SECURITY_VERSION", "v1.31", @"^v1\.[0-9]{1,3}\z", "a Kubernetes minor version such as v1.31", errors),
             CatalogPath = Text(configuration, "CATALOG_PATH") is { } catalog ? Path.GetFullPath(catalog) : null,
+            StoreDatabase = DatabaseKind(configuration, errors),
+            PostgresConnection = Text(configuration, "POSTGRES_CONNECTION") is { } connection ? new HiddenSetting(connection) : null,
+            AuditRetentionDays = Number(configuration, "AUDIT_RETENTION_DAYS", 90, 1, 36_500, errors),
         };
+
+        if (options.StoreDatabase == StoreDatabaseKind.Postgres)
+        {
+            CheckPostgresConnection(options.PostgresConnection, errors);
+        }
 
         if (errors.Count > 0)
         {
@@ -189,6 +206,42 @@ public sealed record StoreProvisioningOptions
 
     private static int Number(IConfiguration configuration, string key, int fallback, int min, int max, List<string> errors) =>
         SettingReader.Number(configuration, key, fallback, min, max, errors);
+
+    private static StoreDatabaseKind DatabaseKind(IConfiguration configuration, List<string> errors)
+    {
+        switch (Text(configuration, "STORE_DATABASE")?.ToLowerInvariant())
+        {
+            case null or "sqlite":
+                return StoreDatabaseKind.Sqlite;
+            case "postgres":
+                return StoreDatabaseKind.Postgres;
+            case var other:
+                errors.Add($"STORE_DATABASE='{other}' must be sqlite or postgres.");
+                return StoreDatabaseKind.Sqlite;
+        }
+    }
+
+    // Never echoes the value: it may carry a password.
+    private static void CheckPostgresConnection(HiddenSetting? connection, List<string> errors)
+    {
+        if (connection is null)
+        {
+            errors.Add("STORE_DATABASE=postgres needs POSTGRES_CONNECTION (an Npgsql connection string such as Host=db;Database=stores;Username=app;Password=...).");
+            return;
+        }
+
+        try
+        {
+            if (string.IsNullOrWhiteSpace(new Npgsql.NpgsqlConnectionStringBuilder(connection.Value).Host))
+            {
+                errors.Add("POSTGRES_CONNECTION has no Host=.");
+            }
+        }
+        catch (ArgumentException)
+        {
+            errors.Add("POSTGRES_CONNECTION is not an Npgsql connection string (Key=value pairs separated by ';'; value not shown).");
+        }
+    }
 
     private static bool Flag(IConfiguration configuration, string key, bool fallback, List<string> errors)
     {

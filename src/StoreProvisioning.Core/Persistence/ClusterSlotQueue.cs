@@ -9,8 +9,12 @@ namespace StoreProvisioning.Persistence;
 /// every instance sharing the database sees the same bound: the row is the lock. Plain SQL (INSERT … ON CONFLICT,
 /// ORDER BY … LIMIT) so a Postgres version is the same statements over its own table.
 /// </summary>
-public sealed class ClusterSlotQueue(SqliteDatabase database, TimeProvider clock)
+public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clock)
 {
+    // Only the SQLite version of the table exists yet (migration 5); the Postgres one is still to be added.
+    private SqliteDatabase database => metadata as SqliteDatabase
+        ?? throw new NotSupportedException($"The cluster slot queue has no {metadata.Engine} table yet; use STORE_DATABASE=sqlite.");
+
     /// <summary>Statuses of a store whose operation may still run cluster steps; a claim of any other store is stale.</summary>
     private static readonly string[] InFlight = [StoreStatus.New.Name(), StoreStatus.Provisioning.Name(), StoreStatus.Deleting.Name()];
 
