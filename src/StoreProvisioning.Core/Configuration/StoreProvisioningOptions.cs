@@ -72,6 +72,15 @@ public sealed record StoreProvisioningOptions
     /// <summary>More IPv4 CIDRs a store may never reach through internet egress.</summary>
     public IReadOnlyList<string> BlockedCidrs { get; init; } = [];
 
+    /// <summary>
+    /// The ClusterRole the control plane binds in every store namespace (RoleBinding `store-provisioning`) so its own
+    /// ServiceAccount may act there; set by helm/control-plane. Null (local runs, no RBAC): no RoleBinding is rendered.
+    /// </summary>
+    public string? StoreNamespaceClusterRole { get; init; }
+
+    /// <summary>The control plane's ServiceAccount (in <see cref="ControlPlaneNamespace"/>) that RoleBinding names; set together with <see cref="StoreNamespaceClusterRole"/>.</summary>
+    public string? ControlPlaneServiceAccount { get; init; }
+
     /// <summary>Pod Security policy version pinned on store namespaces' restricted labels.</summary>
     public string PodSecurityVersion { get; init; } = "v1.31";
 
@@ -120,7 +129,14 @@ public sealed record StoreProvisioningOptions
             BlockedCidrs = Cidrs(configuration, "BLOCKED_CIDRS", errors),
             PodSecurityVersion = Matching(configuration, "POD_SECURITY_VERSION", "v1.31", @"^v1\.[0-9]{1,3}\z", "a Kubernetes minor version such as v1.31", errors),
             CatalogPath = Text(configuration, "CATALOG_PATH") is { } catalog ? Path.GetFullPath(catalog) : null,
+            StoreNamespaceClusterRole = Optional(configuration, "STORE_NAMESPACE_CLUSTER_ROLE", RbacNamePattern, "a ClusterRole name (lower-case letters, digits, '-', '.', ':'; at most 253)", errors),
+            ControlPlaneServiceAccount = Optional(configuration, "CONTROL_PLANE_SERVICE_ACCOUNT", ServiceAccountPattern, "a ServiceAccount name (DNS subdomain, at most 253)", errors),
         };
+
+        if ((options.StoreNamespaceClusterRole is null) != (options.ControlPlaneServiceAccount is null))
+        {
+            errors.Add("STORE_NAMESPACE_CLUSTER_ROLE and CONTROL_PLANE_SERVICE_ACCOUNT are set together (helm/control-plane sets both) or not at all.");
+        }
 
         if (errors.Count > 0)
         {
@@ -205,6 +221,23 @@ public sealed record StoreProvisioningOptions
 
         errors.Add($"{key}='{text}' must be true or false.");
         return fallback;
+    }
+
+    // What the platform chart's schema accepts for controlPlaneAccess (helm/store-namespace/values.schema.json).
+    private const string RbacNamePattern = @"^(?=.{1,253}\z)[a-z0-9]([-a-z0-9.:]*[a-z0-9])?\z";
+    private const string ServiceAccountPattern = @"^(?=.{1,253}\z)[a-z0-9]([-a-z0-9.]*[a-z0-9])?\z";
+
+    /// <summary>A setting without a default: null when unset, else it must match.</summary>
+    private static string? Optional(IConfiguration configuration, string key, string pattern, string what, List<string> errors)
+    {
+        var text = Text(configuration, key);
+        if (text is null || System.Text.RegularExpressions.Regex.IsMatch(text, pattern))
+        {
+            return text;
+        }
+
+        errors.Add($"{key}='{text}' must be {what}.");
+        return null;
     }
 
     private static string NamespaceName(IConfiguration configuration, string key, string fallback, List<string> errors) =>

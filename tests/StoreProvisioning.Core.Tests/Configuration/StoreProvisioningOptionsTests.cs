@@ -36,6 +36,31 @@ public class StoreProvisioningOptionsTests
         Assert.Empty(options.ApiServerCidrs);
         Assert.Empty(options.BlockedCidrs);
         Assert.Equal("v1.31", options.PodSecurityVersion);
+        Assert.Null(options.StoreNamespaceClusterRole);
+        Assert.Null(options.ControlPlaneServiceAccount);
+    }
+
+    // The RoleBinding settings helm/control-plane passes are read, come as a pair, and must be RBAC names: they reach
+    // the platform chart's RoleBinding.
+    [Fact]
+    public void Store_namespace_access_settings_are_read_and_checked()
+    {
+        using var app = new TempDirectory();
+        var options = StoreProvisioningOptions.FromConfiguration(
+            Config(("STORE_NAMESPACE_CLUSTER_ROLE", "control-plane-control-plane-store-namespace"), ("CONTROL_PLANE_SERVICE_ACCOUNT", "control-plane")),
+            app.Path);
+        Assert.Equal("control-plane-control-plane-store-namespace", options.StoreNamespaceClusterRole);
+        Assert.Equal("control-plane", options.ControlPlaneServiceAccount);
+
+        var alone = Assert.Throws<InvalidOperationException>(() => StoreProvisioningOptions.FromConfiguration(Config(("STORE_NAMESPACE_CLUSTER_ROLE", "store-role")), app.Path));
+        Assert.Contains("STORE_NAMESPACE_CLUSTER_ROLE and CONTROL_PLANE_SERVICE_ACCOUNT are set together", alone.Message);
+
+        var bad = Assert.Throws<InvalidOperationException>(() => StoreProvisioningOptions.FromConfiguration(
+            Config(("STORE_NAMESPACE_CLUSTER_ROLE", "Role\n---"), ("CONTROL_PLANE_SERVICE_ACCOUNT", "sa:x")), app.Path));
+        Assert.Contains("STORE_NAMESPACE_CLUSTER_ROLE='Role\n---' must be a ClusterRole name", bad.Message);
+        Assert.Contains("CONTROL_PLANE_SERVICE_ACCOUNT='sa:x' must be a ServiceAccount name", bad.Message);
+        Assert.Throws<InvalidOperationException>(() => StoreProvisioningOptions.FromConfiguration(
+            Config(("STORE_NAMESPACE_CLUSTER_ROLE", new string('a', 254)), ("CONTROL_PLANE_SERVICE_ACCOUNT", "sa")), app.Path));
     }
 
     // The platform isolation settings are read and checked: they reach the platform chart's NetworkPolicies.
