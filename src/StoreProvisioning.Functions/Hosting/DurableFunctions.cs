@@ -65,17 +65,17 @@ public sealed class DurableFunctions(IServiceProvider services)
     public Task<StepOutcome> RemoveStoreTrigger([ActivityTrigger] RemovalRequest request, CancellationToken cancellationToken) =>
         Run<RemoveStore, RemovalRequest>(request, cancellationToken);
 
-    [Function(nameof(RecordFailure))]
-    public Task<StepOutcome> RecordFailureTrigger([ActivityTrigger] FailureReport report, CancellationToken cancellationToken) =>
-        Run<RecordFailure, FailureReport>(report, cancellationToken);
+    [Function(nameof(MarkStoreFailed))]
+    public Task<StepOutcome> MarkStoreFailedTrigger([ActivityTrigger] FailureReport report, CancellationToken cancellationToken) =>
+        Run<MarkStoreFailed, FailureReport>(report, cancellationToken);
 
-    [Function(nameof(RecordNote))]
-    public Task<StepOutcome> RecordNoteTrigger([ActivityTrigger] AuditNote note, CancellationToken cancellationToken) =>
-        Run<RecordNote, AuditNote>(note, cancellationToken);
+    [Function(nameof(AppendActivityNote))]
+    public Task<StepOutcome> AppendActivityNoteTrigger([ActivityTrigger] AuditNote note, CancellationToken cancellationToken) =>
+        Run<AppendActivityNote, AuditNote>(note, cancellationToken);
 
-    [Function(nameof(CheckStep))]
-    public Task<StepOutcome> CheckStepTrigger([ActivityTrigger] StoreOperationInput input, CancellationToken cancellationToken) =>
-        Run<CheckStep, StoreOperationInput>(input, cancellationToken);
+    [Function(nameof(CheckStepStillRunning))]
+    public Task<StepOutcome> CheckStepStillRunningTrigger([ActivityTrigger] StoreOperationInput input, CancellationToken cancellationToken) =>
+        Run<CheckStepStillRunning, StoreOperationInput>(input, cancellationToken);
 
     private static StoreOperationInput Input(TaskOrchestrationContext context) =>
         context.GetInput<StoreOperationInput>() ?? throw new InvalidOperationException($"{context.Name} needs a StoreOperationInput.");

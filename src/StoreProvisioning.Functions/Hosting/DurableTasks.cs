@@ -32,9 +32,9 @@ public static class DurableTasks
         typeof(UninstallRelease),
         typeof(DeleteNamespaceAndRemoveStore),
         typeof(RemoveStore),
-        typeof(RecordFailure),
-        typeof(RecordNote),
-        typeof(CheckStep),
+        typeof(MarkStoreFailed),
+        typeof(AppendActivityNote),
+        typeof(CheckStepStillRunning),
     ];
 
     /// <summary>Adds every orchestrator and activity to a Durable Task worker's registry.</summary>

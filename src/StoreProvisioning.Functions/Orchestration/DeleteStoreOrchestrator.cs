@@ -32,7 +32,7 @@ public sealed class DeleteStoreOrchestrator : TaskOrchestrator<StoreOperationInp
             problems.Add(uninstall.Message ?? "helm uninstall failed");
             if (uninstall.NeedsRecording)
             {
-                await steps.RecordAsync(nameof(RecordNote), new AuditNote(input, AuditActions.UninstallFailed, uninstall.Message!));
+                await steps.RecordAsync(nameof(AppendActivityNote), new AuditNote(input, AuditActions.UninstallFailed, uninstall.Message!));
             }
         }
 
@@ -47,7 +47,7 @@ public sealed class DeleteStoreOrchestrator : TaskOrchestrator<StoreOperationInp
                 break;
             case StepResult.TimedOut or StepResult.Crashed:
                 problems.Add(removal.Message!);
-                await steps.RecordAsync(nameof(RecordNote), new AuditNote(input, AuditActions.NamespaceDeleteFailed, removal.Message!));
+                await steps.RecordAsync(nameof(AppendActivityNote), new AuditNote(input, AuditActions.NamespaceDeleteFailed, removal.Message!));
                 await steps.RecordAsync(nameof(RemoveStore), new RemovalRequest(input, problems));
                 break;
         }
