@@ -81,6 +81,18 @@ public sealed record StoreProvisioningOptions
     /// <summary>The control plane's ServiceAccount (in <see cref="ControlPlaneNamespace"/>) that RoleBinding names; set together with <see cref="StoreNamespaceClusterRole"/>.</summary>
     public string? ControlPlaneServiceAccount { get; init; }
 
+    /// <summary>Where a signed JSON event goes when a store becomes READY, FAILED or is deleted; null: no notifications.</summary>
+    public Uri? NotifyWebhookUrl { get; init; }
+
+    /// <summary>The key of the events' HMAC-SHA256 signature; required with <see cref="NotifyWebhookUrl"/>.</summary>
+    public SecretText? NotifyWebhookSecret { get; init; }
+
+    /// <summary>How many times one event is sent at most before it is given up.</summary>
+    public int NotifyWebhookAttempts { get; init; } = 5;
+
+    /// <summary>The wait before the second attempt; it doubles for each later one (at most 10 minutes).</summary>
+    public TimeSpan NotifyWebhookRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Pod Security policy version pinned on store namespaces' restricted labels.</summary>
     public string PodSecurityVersion { get; init; } = "v1.31";
 
@@ -132,6 +144,18 @@ public sealed record StoreProvisioningOptions
             StoreNamespaceClusterRole = Optional(configuration, "STORE_NAMESPACE_CLUSTER_ROLE", RbacNamePattern, "a ClusterRole name (lower-case letters, digits, '-', '.', ':'; at most 253)", errors),
             ControlPlaneServiceAccount = Optional(configuration, "CONTROL_PLANE_SERVICE_ACCOUNT", ServiceAccountPattern, "a ServiceAccount name (DNS subdomain, at most 253)", errors),
         };
+
+        options = options with
+        {
+            NotifyWebhookUrl = WebhookUrl(configuration, Flag(configuration, "NOTIFY_WEBHOOK_ALLOW_HTTP", false, errors), errors),
+            NotifyWebhookSecret = Text(configuration, "NOTIFY_WEBHOOK_SECRET") is { } secret ? new SecretText(secret) : null,
+            NotifyWebhookAttempts = Number(configuration, "NOTIFY_WEBHOOK_ATTEMPTS", 5, 1, 20, errors),
+            NotifyWebhookRetryDelay = Duration(configuration, "NOTIFY_WEBHOOK_RETRY_DELAY", TimeSpan.FromSeconds(10), errors),
+        };
+        if (options.NotifyWebhookUrl is not null && options.NotifyWebhookSecret is not { Length: >= 16 })
+        {
+            errors.Add("NOTIFY_WEBHOOK_SECRET must be set, at least 16 characters, when NOTIFY_WEBHOOK_URL is (the events are signed with it).");
+        }
 
         if ((options.StoreNamespaceClusterRole is null) != (options.ControlPlaneServiceAccount is null))
         {
@@ -221,6 +245,37 @@ public sealed record StoreProvisioningOptions
 
         errors.Add($"{key}='{text}' must be true or false.");
         return fallback;
+    }
+
+    /// <summary>An absolute https URL (http only with NOTIFY_WEBHOOK_ALLOW_HTTP=true, for tests and development), without credentials in it.</summary>
+    private static Uri? WebhookUrl(IConfiguration configuration, bool allowHttp, List<string> errors)
+    {
+        const string key = "NOTIFY_WEBHOOK_URL";
+        var text = Text(configuration, key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        {
+            errors.Add($"{key} must be an absolute https:// URL.");
+            return null;
+        }
+
+        if (url.Scheme == Uri.UriSchemeHttp && !allowHttp)
+        {
+            errors.Add($"{key} must use https (http only with NOTIFY_WEBHOOK_ALLOW_HTTP=true, for tests and development).");
+            return null;
+        }
+
+        if (url.UserInfo.Length > 0)
+        {
+            errors.Add($"{key} must not carry credentials; the events are signed with NOTIFY_WEBHOOK_SECRET.");
+            return null;
+        }
+
+        return url;
     }
 
     // What the platform chart's schema accepts for controlPlaneAccess (helm/store-namespace/values.schema.json).

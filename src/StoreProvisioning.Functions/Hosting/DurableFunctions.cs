@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using StoreProvisioning.Functions.Activities;
+using StoreProvisioning.Functions.Notifications;
 using StoreProvisioning.Functions.Orchestration;
 
 namespace StoreProvisioning.Functions.Hosting;
@@ -32,6 +33,10 @@ public sealed class DurableFunctions(IServiceProvider services)
     [Function(nameof(DeleteStoreOrchestrator))]
     public static Task<StepOutcome> DeleteStore([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new DeleteStoreOrchestrator().RunAsync(context, Input(context));
+
+    [Function(nameof(NotifyWebhookOrchestrator))]
+    public static Task<bool> NotifyWebhook([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new NotifyWebhookOrchestrator().RunAsync(context, context.GetInput<StoreEvent>() ?? throw new InvalidOperationException($"{context.Name} needs a StoreEvent."));
 
     [Function(nameof(MarkOperationStarted))]
     public Task<StepOutcome> MarkOperationStartedTrigger([ActivityTrigger] StoreOperationInput input, CancellationToken cancellationToken) =>
@@ -76,6 +81,10 @@ public sealed class DurableFunctions(IServiceProvider services)
     [Function(nameof(CheckStepStillRunning))]
     public Task<StepOutcome> CheckStepStillRunningTrigger([ActivityTrigger] StoreOperationInput input, CancellationToken cancellationToken) =>
         Run<CheckStepStillRunning, StoreOperationInput>(input, cancellationToken);
+
+    [Function(nameof(DeliverStoreEvent))]
+    public Task<WebhookAttempt> DeliverStoreEventTrigger([ActivityTrigger] WebhookDelivery delivery, CancellationToken cancellationToken) =>
+        services.GetRequiredService<DeliverStoreEvent>().RunAsync(delivery, cancellationToken);
 
     private static StoreOperationInput Input(TaskOrchestrationContext context) =>
         context.GetInput<StoreOperationInput>() ?? throw new InvalidOperationException($"{context.Name} needs a StoreOperationInput.");

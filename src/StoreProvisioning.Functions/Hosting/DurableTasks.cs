@@ -1,6 +1,7 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using StoreProvisioning.Functions.Activities;
+using StoreProvisioning.Functions.Notifications;
 using StoreProvisioning.Functions.Orchestration;
 
 namespace StoreProvisioning.Functions.Hosting;
@@ -20,6 +21,7 @@ public static class DurableTasks
         typeof(RollbackStoreOrchestrator),
         typeof(RetryStoreOrchestrator),
         typeof(DeleteStoreOrchestrator),
+        typeof(NotifyWebhookOrchestrator),
     ];
 
     public static readonly IReadOnlyList<Type> Activities =
@@ -35,6 +37,7 @@ public static class DurableTasks
         typeof(MarkStoreFailed),
         typeof(AppendActivityNote),
         typeof(CheckStepStillRunning),
+        typeof(DeliverStoreEvent),
     ];
 
     /// <summary>Adds every orchestrator and activity to a Durable Task worker's registry.</summary>

@@ -12,9 +12,9 @@ namespace StoreProvisioning.Functions.Orchestration;
 /// <see cref="RemoveStore"/>. The namespace step removes the row itself so the removal is not queued again behind
 /// other stores' cluster work.
 /// </summary>
-public sealed class DeleteStoreOrchestrator : TaskOrchestrator<StoreOperationInput, StepOutcome>
+public sealed class DeleteStoreOrchestrator : StoreOrchestrator
 {
-    public override async Task<StepOutcome> RunAsync(TaskOrchestrationContext context, StoreOperationInput input)
+    protected override async Task<StepOutcome> RunStepsAsync(TaskOrchestrationContext context, StoreOperationInput input)
     {
         var log = context.CreateReplaySafeLogger(nameof(DeleteStoreOrchestrator));
         var steps = new OperationSteps(context, input, log);

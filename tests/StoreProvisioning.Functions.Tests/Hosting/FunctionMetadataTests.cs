@@ -51,6 +51,8 @@ public sealed class FunctionMetadataTests
     [InlineData("MarkStoreFailed", "activityTrigger")]
     [InlineData("AppendActivityNote", "activityTrigger")]
     [InlineData("CheckStepStillRunning", "activityTrigger")]
+    [InlineData("NotifyWebhookOrchestrator", "orchestrationTrigger")]
+    [InlineData("DeliverStoreEvent", "activityTrigger")]
     [InlineData("ReconcileStores", "timerTrigger")]
     public void Durable_and_timer_functions_are_declared(string function, string triggerType)
     {

@@ -102,7 +102,7 @@ public sealed class Harness : IAsyncDisposable
     /// <summary>Runs the orchestration of the store's current operation to completion, as the API launches it.</summary>
     public async Task<Store?> RunAsync(Store store, TimeSpan? deadline = null, TimeSpan? wait = null)
     {
-        var input = OperationLauncher.InputFor(store, deadline ?? Options.OperationDeadline);
+        var input = OperationLauncher.InputFor(store, deadline ?? Options.OperationDeadline, Options.NotifyWebhookUrl is not null);
         var instance = await Host.Client.ScheduleNewOrchestrationInstanceAsync(
             OperationLauncher.OrchestratorFor(store.Operation!.Value), input,
             new StartOrchestrationOptions { InstanceId = OperationLauncher.InstanceIdFor(store) });
