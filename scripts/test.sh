@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test suite: .NET unit/repository/orchestration/API tests, chart checks under helm 3 and helm 4,
-# dashboard component tests and the browser end-to-end run. Exits non-zero if any suite fails.
+# repository tests on SQLite and PostgreSQL, dashboard component tests and the browser end-to-end run. Exits non-zero if any suite fails.
 # Usage: scripts/test.sh            (installs helm/kubectl into .tools/ and npm packages on first use)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,11 @@ scripts/install-tools.sh
 step "Build (warnings are errors)"
 dotnet build Functions.sln --configuration Release
 
-for project in tests/StoreProvisioning.Core.Tests tests/StoreProvisioning.Functions.Tests tests/StoreProvisioning.Api.Tests; do
+# The repository contract tests run on SQLite and on a throwaway PostgreSQL that with-postgres.sh starts (and stops).
+step "dotnet test tests/StoreProvisioning.Core.Tests (SQLite and PostgreSQL)"
+scripts/with-postgres.sh dotnet test tests/StoreProvisioning.Core.Tests --configuration Release --no-build --logger "console;verbosity=minimal"
+
+for project in tests/StoreProvisioning.Functions.Tests tests/StoreProvisioning.Api.Tests; do
   step "dotnet test $project"
   dotnet test "$project" --configuration Release --no-build --logger "console;verbosity=minimal"
 done

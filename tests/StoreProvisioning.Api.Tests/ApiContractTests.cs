@@ -248,6 +248,88 @@ public sealed class ApiContractTests(DefaultServer fixture) : IClassFixture<Defa
     }
 
     [Fact]
+    // Proves GET /api/stores pages: the body stays an array of at most `limit` stores, the next page's URL comes in an
+    // RFC 8288 Link header (absent on the last page), and following it visits every store once, newest first.
+    public async Task List_pages_follow_the_link_header()
+    {
+        foreach (var name in new[] { "contract-page-a", "contract-page-b", "contract-page-c" })
+        {
+            using var created = await client.CreateAsync(name, "contract-pager");
+            await created.AssertAcceptedAsync(name);
+        }
+
+        var seen = new List<string>();
+        var next = "/api/stores?userId=contract-pager&limit=2";
+        var pages = 0;
+        while (next is not null)
+        {
+            using var response = await client.GetAsync(next);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var page = (await response.BodyAsync()).EnumerateArray().Select(s => s.GetProperty("name").GetString()!).ToList();
+            Assert.InRange(page.Count, 1, 2);
+            seen.AddRange(page);
+            pages++;
+            next = null;
+            if (response.Headers.TryGetValues("Link", out var links))
+            {
+                var match = System.Text.RegularExpressions.Regex.Match(Assert.Single(links), "^<([^>]+)>; rel=\"next\"$");
+                Assert.True(match.Success, "Link must be <url>; rel=\"next\"");
+                next = match.Groups[1].Value;
+                Assert.StartsWith("/api/stores?", next);
+                Assert.Contains("userId=contract-pager", next);
+            }
+        }
+
+        Assert.Equal(2, pages);
+        Assert.Equal(["contract-page-c", "contract-page-b", "contract-page-a"], seen);
+
+        using var whole = await client.GetAsync("/api/stores?userId=contract-pager");
+        Assert.False(whole.Headers.Contains("Link"));
+        Assert.Equal(3, (await whole.BodyAsync()).GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=501", "limit")]
+    [InlineData("limit=-1", "limit")]
+    [InlineData("limit=ten", "limit")]
+    [InlineData("limit=", "limit")]
+    [InlineData("cursor=bm90LWEtY3Vyc29y", "cursor")]
+    [InlineData("cursor=", "cursor")]
+    // Proves a bad page size or a cursor this API did not issue is 400 naming the parameter.
+    public async Task List_with_a_bad_limit_or_cursor_is_400(string query, string field)
+    {
+        using var response = await client.GetAsync("/api/stores?" + query);
+        ApiCalls.AssertFieldError(await response.AssertProblemAsync(HttpStatusCode.BadRequest, query), field);
+    }
+
+    [Fact]
+    // Proves an edited cursor, or one carried over to another filter, is refused with 400 instead of listing something.
+    public async Task A_tampered_or_reused_cursor_is_400()
+    {
+        foreach (var name in new[] { "contract-cursor-a", "contract-cursor-b" })
+        {
+            using var created = await client.CreateAsync(name, "contract-cursor");
+            await created.AssertAcceptedAsync(name);
+        }
+
+        using var first = await client.GetAsync("/api/stores?userId=contract-cursor&limit=1");
+        var link = Assert.Single(first.Headers.GetValues("Link"));
+        var cursor = System.Text.RegularExpressions.Regex.Match(link, "cursor=([^&>]+)").Groups[1].Value;
+        Assert.NotEmpty(cursor);
+
+        var tampered = cursor[..^2] + (cursor[^2] == 'A' ? 'B' : 'A') + cursor[^1];
+        using var edited = await client.GetAsync($"/api/stores?userId=contract-cursor&limit=1&cursor={tampered}");
+        ApiCalls.AssertFieldError(await edited.AssertProblemAsync(HttpStatusCode.BadRequest, "edited cursor"), "cursor");
+
+        using var reused = await client.GetAsync($"/api/stores?userId=contract-other&limit=1&cursor={cursor}");
+        ApiCalls.AssertFieldError(await reused.AssertProblemAsync(HttpStatusCode.BadRequest, "cursor of another filter"), "cursor");
+
+        using var valid = await client.GetAsync($"/api/stores?userId=contract-cursor&limit=1&cursor={cursor}");
+        Assert.Equal(["contract-cursor-a"], (await valid.BodyAsync()).EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+    }
+
+    [Fact]
     // Proves GET /api/stores/{name} is 200 for a store and 404 problem for an unknown one.
     public async Task Get_is_200_or_404()
     {

@@ -38,7 +38,8 @@ var functions = app.RunHttpFunctions(functionsAssembly);
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     var options = app.Services.GetRequiredService<StoreProvisioning.Configuration.StoreProvisioningOptions>();
-    app.Logger.LogInformation("Database: {Path} (SQLITE_PATH); helm: {Helm}; kubectl: {Kubectl}", options.SqlitePath, options.HelmPath, options.KubectlPath);
+    var database = app.Services.GetRequiredService<StoreProvisioning.Persistence.MetadataDatabase>();
+    app.Logger.LogInformation("Database: {Engine} at {Location}; helm: {Helm}; kubectl: {Kubectl}", database.Engine, database.Location, options.HelmPath, options.KubectlPath);
 
     foreach (var function in functions.OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase))
     {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { __test__ } from '../config';
 import { installFakeApi, problem } from '../test/fakeApi';
-import { ApiError, api } from './client';
+import { ApiError, api, nextLink } from './client';
 
 describe('api client', () => {
   // Proves a problem+json refusal becomes an ApiError carrying status, detail and field errors.
@@ -67,5 +67,35 @@ describe('config parsing', () => {
     expect(__test__.parsePollMs('2000')).toBe(2000);
     expect(__test__.normaliseBase('https://api.example.com/')).toBe('https://api.example.com');
     expect(__test__.normaliseBase(undefined)).toBe('');
+  });
+  // Proves the store list follows the API's pages: each Link rel="next" is fetched until a page comes without one.
+  it('loads every page of the store list by following Link rel="next"', async () => {
+    const pages: Record<string, { names: string[]; next?: string }> = {
+      '': { names: ['c', 'b'], next: '/api/stores?limit=500&cursor=P2' },
+      P2: { names: ['a'] },
+    };
+    const seen: string[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: RequestInfo | URL) => {
+        const url = new URL(String(input), 'http://localhost');
+        seen.push(url.pathname + url.search);
+        const page = pages[url.searchParams.get('cursor') ?? ''];
+        const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+        if (page.next) headers.Link = `<${page.next}>; rel="next"`;
+        return new Response(JSON.stringify(page.names.map((name) => ({ name }))), { status: 200, headers });
+      }),
+    );
+    const stores = await api.listStores();
+    expect(stores.map((s) => s.name)).toEqual(['c', 'b', 'a']);
+    expect(seen).toEqual(['/api/stores?limit=500', '/api/stores?limit=500&cursor=P2']);
+  });
+
+  // Proves only a rel="next" link is taken from a Link header.
+  it('reads rel="next" from a Link header', () => {
+    expect(nextLink('</api/stores?cursor=x>; rel="next"')).toBe('/api/stores?cursor=x');
+    expect(nextLink('</a>; rel="prev", </api/stores?cursor=y>; rel=next')).toBe('/api/stores?cursor=y');
+    expect(nextLink('</a>; rel="prev"')).toBeNull();
+    expect(nextLink(null)).toBeNull();
   });
 });

@@ -60,6 +60,8 @@ interface RequestOptions {
    * none. A 401 to such a request is the caller's to handle, not a lost session.
    */
   bearer?: string | null;
+  /** Sees the successful response's headers (e.g. the store list's `Link: <…>; rel="next"`). */
+  onHeaders?: (headers: Headers) => void;
 }
 
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
@@ -87,7 +89,10 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   }
 
   const data = await readBody(res);
-  if (res.ok || opts.acceptStatuses?.includes(res.status)) return data as T;
+  if (res.ok || opts.acceptStatuses?.includes(res.status)) {
+    opts.onHeaders?.(res.headers);
+    return data as T;
+  }
 
   const problem = isProblemLike(data) ? data : null;
   // A dev/preview proxy answers 5xx without a problem body when the backend is down.
@@ -101,8 +106,42 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
 
 const enc = encodeURIComponent;
 
+/** Stores asked for per page; the API allows up to 500. */
+export const STORE_PAGE_SIZE = 500;
+
+/** The target of an RFC 8288 `Link` header's rel="next" entry, or null. */
+export function nextLink(header: string | null): string | null {
+  if (!header) return null;
+  for (const part of header.split(',')) {
+    const match = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (match && /(^|;)\s*rel="?next"?\s*(;|$)/.test(match[2])) return match[1];
+  }
+  return null;
+}
+
+/**
+ * Every store visible to the caller: the API pages its list, so this follows each page's `Link: rel="next"` until
+ * the last page (which has none). Only same-origin paths (`/api/…`) are followed.
+ */
+async function listAllStores(signal?: AbortSignal): Promise<Store[]> {
+  const all: Store[] = [];
+  let path: string | null = `/api/stores?limit=${STORE_PAGE_SIZE}`;
+  while (path) {
+    let next: string | null = null;
+    const page: Store[] = await request<Store[]>(path, {
+      signal,
+      onHeaders: (headers) => {
+        next = nextLink(headers.get('Link'));
+      },
+    });
+    all.push(...page);
+    path = next !== null && (next as string).startsWith('/api/stores?') ? next : null;
+  }
+  return all;
+}
+
 export const api = {
-  listStores: (signal?: AbortSignal) => request<Store[]>('/api/stores', { signal }),
+  listStores: (signal?: AbortSignal) => listAllStores(signal),
   getStore: (name: string, signal?: AbortSignal) => request<Store>(`/api/stores/${enc(name)}`, { signal }),
   createStore: (req: CreateStoreRequest) => request<Store>('/api/stores', { method: 'POST', body: req }),
   deleteStore: (name: string) => request<Store>(`/api/stores/${enc(name)}`, { method: 'DELETE' }),

@@ -12,6 +12,15 @@ public sealed record StoreProvisioningOptions
     /// <summary>SQLite database file. Default: data/stores.db under the app's folder.</summary>
     public required string SqlitePath { get; init; }
 
+    /// <summary>Where the metadata lives: the embedded SQLite file (one instance) or PostgreSQL (several instances).</summary>
+    public StoreDatabaseKind StoreDatabase { get; init; } = StoreDatabaseKind.Sqlite;
+
+    /// <summary>The Npgsql connection string when <see cref="StoreDatabase"/> is PostgreSQL; it may hold a password, so it prints as hidden.</summary>
+    public HiddenSetting? PostgresConnection { get; init; }
+
+    /// <summary>Audit rows older than this are pruned by the reconcile timer.</summary>
+    public int AuditRetentionDays { get; init; } = 90;
+
     /// <summary>helm executable; a bare name is looked up on PATH.</summary>
     public string HelmPath { get; init; } = "helm";
 
@@ -85,7 +94,7 @@ public sealed record StoreProvisioningOptions
     public Uri? NotifyWebhookUrl { get; init; }
 
     /// <summary>The key of the events' HMAC-SHA256 signature; required with <see cref="NotifyWebhookUrl"/>.</summary>
-    public SecretText? NotifyWebhookSecret { get; init; }
+    public HiddenSetting? NotifyWebhookSecret { get; init; }
 
     /// <summary>How many times one event is sent at most before it is given up.</summary>
     public int NotifyWebhookAttempts { get; init; } = 5;
@@ -143,16 +152,24 @@ public sealed record StoreProvisioningOptions
             CatalogPath = Text(configuration, "CATALOG_PATH") is { } catalog ? Path.GetFullPath(catalog) : null,
             StoreNamespaceClusterRole = Optional(configuration, "STORE_NAMESPACE_CLUSTER_ROLE", RbacNamePattern, "a ClusterRole name (lower-case letters, digits, '-', '.', ':'; at most 253)", errors),
             ControlPlaneServiceAccount = Optional(configuration, "CONTROL_PLANE_SERVICE_ACCOUNT", ServiceAccountPattern, "a ServiceAccount name (DNS subdomain, at most 253)", errors),
+            StoreDatabase = DatabaseKind(configuration, errors),
+            PostgresConnection = Text(configuration, "POSTGRES_CONNECTION") is { } connection ? new HiddenSetting(connection) : null,
+            AuditRetentionDays = Number(configuration, "AUDIT_RETENTION_DAYS", 90, 1, 36_500, errors),
         };
+
+        if (options.StoreDatabase == StoreDatabaseKind.Postgres)
+        {
+            CheckPostgresConnection(options.PostgresConnection, errors);
+        }
 
         options = options with
         {
             NotifyWebhookUrl = WebhookUrl(configuration, Flag(configuration, "NOTIFY_WEBHOOK_ALLOW_HTTP", false, errors), errors),
-            NotifyWebhookSecret = Text(configuration, "NOTIFY_WEBHOOK_SECRET") is { } secret ? new SecretText(secret) : null,
+            NotifyWebhookSecret = Text(configuration, "NOTIFY_WEBHOOK_SECRET") is { } secret ? new HiddenSetting(secret) : null,
             NotifyWebhookAttempts = Number(configuration, "NOTIFY_WEBHOOK_ATTEMPTS", 5, 1, 20, errors),
             NotifyWebhookRetryDelay = Duration(configuration, "NOTIFY_WEBHOOK_RETRY_DELAY", TimeSpan.FromSeconds(10), errors),
         };
-        if (options.NotifyWebhookUrl is not null && options.NotifyWebhookSecret is not { Length: >= 16 })
+        if (options.NotifyWebhookUrl is not null && options.NotifyWebhookSecret is not { Value.Length: >= 16 })
         {
             errors.Add("NOTIFY_WEBHOOK_SECRET must be set, at least 16 characters, when NOTIFY_WEBHOOK_URL is (the events are signed with it).");
         }
@@ -229,6 +246,42 @@ public sealed record StoreProvisioningOptions
 
     private static int Number(IConfiguration configuration, string key, int fallback, int min, int max, List<string> errors) =>
         SettingReader.Number(configuration, key, fallback, min, max, errors);
+
+    private static StoreDatabaseKind DatabaseKind(IConfiguration configuration, List<string> errors)
+    {
+        switch (Text(configuration, "STORE_DATABASE")?.ToLowerInvariant())
+        {
+            case null or "sqlite":
+                return StoreDatabaseKind.Sqlite;
+            case "postgres":
+                return StoreDatabaseKind.Postgres;
+            case var other:
+                errors.Add($"STORE_DATABASE='{other}' must be sqlite or postgres.");
+                return StoreDatabaseKind.Sqlite;
+        }
+    }
+
+    // Never echoes the value: it may carry a password.
+    private static void CheckPostgresConnection(HiddenSetting? connection, List<string> errors)
+    {
+        if (connection is null)
+        {
+            errors.Add("STORE_DATABASE=postgres needs POSTGRES_CONNECTION (an Npgsql connection string such as Host=db;Database=stores;Username=app;Password=...).");
+            return;
+        }
+
+        try
+        {
+            if (string.IsNullOrWhiteSpace(new Npgsql.NpgsqlConnectionStringBuilder(connection.Value).Host))
+            {
+                errors.Add("POSTGRES_CONNECTION has no Host=.");
+            }
+        }
+        catch (ArgumentException)
+        {
+            errors.Add("POSTGRES_CONNECTION is not an Npgsql connection string (Key=value pairs separated by ';'; value not shown).");
+        }
+    }
 
     private static bool Flag(IConfiguration configuration, string key, bool fallback, List<string> errors)
     {

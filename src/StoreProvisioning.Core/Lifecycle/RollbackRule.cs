@@ -9,8 +9,8 @@ namespace StoreProvisioning.Lifecycle;
 /// </summary>
 public static class RollbackRule
 {
-    /// <summary>The rule over the row's <c>revision</c> column and the <c>$requested</c> parameter.</summary>
-    public const string SqlCondition = "(($requested IS NULL AND revision > 1) OR ($requested IS NOT NULL AND (revision IS NULL OR $requested < revision)))";
+    /// <summary>The rule over the row's <c>revision</c> column and the <c>@requested</c> parameter.</summary>
+    public const string SqlCondition = "((CAST(@requested AS INTEGER) IS NULL AND revision > 1) OR (CAST(@requested AS INTEGER) IS NOT NULL AND (revision IS NULL OR CAST(@requested AS INTEGER) < revision)))";
 
     /// <summary>Whether a store at <paramref name="current"/> can be rolled back without naming a revision.</summary>
     public static bool HasEarlierRevision(int? current) => current is > 1;

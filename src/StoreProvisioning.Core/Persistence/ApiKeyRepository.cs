@@ -1,13 +1,13 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using StoreProvisioning.Identity;
 
 namespace StoreProvisioning.Persistence;
 
 /// <summary>
-/// API keys in SQLite: each row holds the key's SHA-256 hash and its first characters for lookup, never the key.
+/// API keys in the metadata database: each row holds the key's SHA-256 hash and its first characters for lookup, never the key.
 /// Revoking deletes the row, so the next request with that key is refused.
 /// </summary>
-public sealed class ApiKeyRepository(SqliteDatabase database, TimeProvider clock)
+public sealed class ApiKeyRepository(MetadataDatabase database, TimeProvider clock)
 {
     /// <summary>The id of the key BOOTSTRAP_ADMIN_KEY defines.</summary>
     public const string BootstrapKeyId = "bootstrap";
@@ -19,7 +19,7 @@ public sealed class ApiKeyRepository(SqliteDatabase database, TimeProvider clock
     {
         var secret = ApiKeySecret.Generate();
         var key = new ApiKey("key_" + Guid.NewGuid().ToString("N")[..16], userId, role, name, clock.GetUtcNow(), expiresAt);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await InsertAsync(connection, key, secret, cancellationToken).ConfigureAwait(false);
         return new IssuedApiKey(key, secret);
     }
@@ -27,19 +27,17 @@ public sealed class ApiKeyRepository(SqliteDatabase database, TimeProvider clock
     /// <summary>Every key's metadata, newest first.</summary>
     public async Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM api_keys ORDER BY created_at DESC, rowid DESC";
+        command.CommandText = $"SELECT {Columns} FROM api_keys ORDER BY created_at DESC, {database.InsertionOrder} DESC";
         return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes a key; false when there is no such key.</summary>
     public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM api_keys WHERE id = $id";
-        command.Parameters.AddWithValue("$id", id);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Sql.Command(connection, "DELETE FROM api_keys WHERE id = @id", ("@id", id));
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
@@ -51,10 +49,8 @@ public sealed class ApiKeyRepository(SqliteDatabase database, TimeProvider clock
             return null;
         }
 
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns}, hash FROM api_keys WHERE prefix = $prefix";
-        command.Parameters.AddWithValue("$prefix", ApiKeySecret.PrefixOf(presented));
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Sql.Command(connection, $"SELECT {Columns}, hash FROM api_keys WHERE prefix = @prefix", ("@prefix", ApiKeySecret.PrefixOf(presented)));
         ApiKey? found = null;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -76,14 +72,9 @@ public sealed class ApiKeyRepository(SqliteDatabase database, TimeProvider clock
     /// </summary>
     public async Task EnsureBootstrapAsync(string? secret, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var delete = connection.CreateCommand())
-        {
-            delete.CommandText = "DELETE FROM api_keys WHERE id = $id";
-            delete.Parameters.AddWithValue("$id", BootstrapKeyId);
-            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        await Sql.ExecuteAsync(connection, "DELETE FROM api_keys WHERE id = @id", cancellationToken, ("@id", BootstrapKeyId)).ConfigureAwait(false);
 
         if (secret is not null)
         {
@@ -94,25 +85,18 @@ public sealed class ApiKeyRepository(SqliteDatabase database, TimeProvider clock
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task InsertAsync(SqliteConnection connection, ApiKey key, string secret, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+    private static Task<int> InsertAsync(DbConnection connection, ApiKey key, string secret, CancellationToken cancellationToken) =>
+        Sql.ExecuteAsync(
+            connection,
+            """
             INSERT INTO api_keys (id, prefix, hash, user_id, role, name, created_at, expires_at)
-            VALUES ($id, $prefix, $hash, $user, $role, $name, $created, $expires)
-            """;
-        command.Parameters.AddWithValue("$id", key.Id);
-        command.Parameters.AddWithValue("$prefix", ApiKeySecret.PrefixOf(secret));
-        command.Parameters.AddWithValue("$hash", ApiKeySecret.Hash(secret));
-        command.Parameters.AddWithValue("$user", key.UserId);
-        command.Parameters.AddWithValue("$role", key.Role.Name());
-        command.Parameters.AddWithValue("$name", (object?)key.Name ?? DBNull.Value);
-        command.Parameters.AddWithValue("$created", key.CreatedAt.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$expires", (object?)key.ExpiresAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+            VALUES (@id, @prefix, @hash, @user, @role, @name, @created, @expires)
+            """,
+            cancellationToken,
+            ("@id", key.Id), ("@prefix", ApiKeySecret.PrefixOf(secret)), ("@hash", ApiKeySecret.Hash(secret)), ("@user", key.UserId), ("@role", key.Role.Name()),
+            ("@name", key.Name), ("@created", key.CreatedAt.ToUnixTimeMilliseconds()), ("@expires", key.ExpiresAt?.ToUnixTimeMilliseconds()));
 
-    private static async Task<IReadOnlyList<ApiKey>> ReadAsync(SqliteCommand command, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ApiKey>> ReadAsync(DbCommand command, CancellationToken cancellationToken)
     {
         var keys = new List<ApiKey>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -124,7 +108,7 @@ public sealed class ApiKeyRepository(SqliteDatabase database, TimeProvider clock
         return keys;
     }
 
-    private static ApiKey Read(SqliteDataReader r) => new(
+    private static ApiKey Read(DbDataReader r) => new(
         r.GetString(0),
         r.GetString(1),
         Roles.TryParse(r.GetString(2), out var role) ? role : Role.User,

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace StoreProvisioning.Persistence;
@@ -6,7 +7,7 @@ namespace StoreProvisioning.Persistence;
 /// Opens connections to the SQLite file and keeps its schema current. WAL lets readers run beside the writer;
 /// the busy timeout makes concurrent writers wait their turn instead of failing.
 /// </summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : MetadataDatabase
 {
     /// <summary>Each entry moves the schema one version up; never edit a shipped entry, append a new one.</summary>
     private static readonly string[] Migrations =
@@ -62,6 +63,23 @@ public sealed class SqliteDatabase
         """
         ALTER TABLE stores ADD COLUMN plan TEXT NOT NULL DEFAULT 'small';
         """,
+        // Scale: keyset paging of the store list, audit retention by age, and cumulative counters kept beside the audit
+        // rows (same transaction) so pruning old rows leaves the metrics unchanged. Backfilled from the rows there are.
+        """
+        CREATE INDEX ix_stores_created ON stores (created_at);
+        CREATE INDEX ix_stores_user_created ON stores (user_id, created_at);
+        CREATE INDEX ix_activity_timestamp ON activity (timestamp);
+        CREATE TABLE audit_counters (
+            user_id           TEXT    NOT NULL,
+            action            TEXT    NOT NULL,
+            count             INTEGER NOT NULL,
+            duration_ms_total INTEGER NOT NULL,
+            duration_count    INTEGER NOT NULL,
+            PRIMARY KEY (user_id, action)
+        );
+        INSERT INTO audit_counters (user_id, action, count, duration_ms_total, duration_count)
+        SELECT COALESCE(user_id, ''), action, COUNT(*), COALESCE(SUM(duration_ms), 0), COUNT(duration_ms) FROM activity GROUP BY COALESCE(user_id, ''), action;
+        """,
     ];
 
     private readonly string connectionString;
@@ -85,6 +103,29 @@ public sealed class SqliteDatabase
 
     /// <summary>The schema version this code writes.</summary>
     public static int LatestVersion => Migrations.Length;
+
+    public override string Engine => "SQLite";
+
+    public override string Location => Path;
+
+    public override int CodeSchemaVersion => LatestVersion;
+
+    public override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default) =>
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+
+    public override Task<int> ReadSchemaVersionAsync(DbConnection connection, CancellationToken cancellationToken = default) =>
+        SchemaVersionAsync((SqliteConnection)connection, cancellationToken);
+
+    // Microsoft.Data.Sqlite begins IMMEDIATE unless asked for deferred: the writer holds the file's write lock throughout.
+    internal override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+    internal override Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
+
+    internal override Task LockCreatesAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    internal override string InsertionOrder => "rowid";
 
     /// <summary>An open connection with the per-connection pragmas set; creates and migrates the file on first use.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)

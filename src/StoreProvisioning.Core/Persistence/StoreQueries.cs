@@ -1,4 +1,5 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using System.Text;
 using StoreProvisioning.Stores;
 
 namespace StoreProvisioning.Persistence;
@@ -7,39 +8,104 @@ namespace StoreProvisioning.Persistence;
 /// The reads behind the API's lists: stores, the activity log and the metrics. Changes nothing; every write (and its
 /// guard) is in <see cref="StoreRepository"/>.
 /// </summary>
-public class StoreQueries(SqliteDatabase database)
+public class StoreQueries(MetadataDatabase database)
 {
     private const string Columns = StoreRepository.Columns;
 
-    /// <summary>Stores, newest first, optionally only one user's or one status'.</summary>
-    public async Task<IReadOnlyList<Store>> ListAsync(string? userId = null, StoreStatus? status = null, CancellationToken cancellationToken = default)
+    /// <summary>Every store, newest first, optionally only one user's or one status'.</summary>
+    public async Task<IReadOnlyList<Store>> ListAsync(string? userId = null, StoreStatus? status = null, CancellationToken cancellationToken = default) =>
+        (await ListPageAsync(userId, status, int.MaxValue, null, cancellationToken).ConfigureAwait(false)).Stores;
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> stores after <paramref name="after"/>, newest first (created_at, then insertion
+    /// order, both descending: a stable order an index serves), and the cursor of the next page if there is one.
+    /// </summary>
+    public async Task<StorePage> ListPageAsync(string? userId, StoreStatus? status, int limit, StoreCursor? after, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT {Columns} FROM stores
-            WHERE ($user IS NULL OR user_id = $user) AND ($status IS NULL OR status = $status)
-            ORDER BY created_at DESC, rowid DESC
-            """;
-        command.Parameters.AddWithValue("$user", (object?)userId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$status", (object?)status?.Name() ?? DBNull.Value);
-        return await StoreRepository.ReadStoresAsync(command, cancellationToken).ConfigureAwait(false);
+        var order = database.InsertionOrder;
+        var where = new List<string>();
+        var parameters = new List<(string, object?)>();
+        if (userId is not null)
+        {
+            where.Add("user_id = @user");
+            parameters.Add(("@user", userId));
+        }
+
+        if (status is not null)
+        {
+            where.Add("status = @status");
+            parameters.Add(("@status", status.Value.Name()));
+        }
+
+        if (after is not null)
+        {
+            where.Add($"(created_at < @after_created OR (created_at = @after_created AND {order} < @after_position))");
+            parameters.Add(("@after_created", after.CreatedAt));
+            parameters.Add(("@after_position", after.Position));
+        }
+
+        var sql = new StringBuilder($"SELECT {Columns}, {order} FROM stores");
+        if (where.Count > 0)
+        {
+            sql.Append(" WHERE ").AppendJoin(" AND ", where);
+        }
+
+        sql.Append($" ORDER BY created_at DESC, {order} DESC");
+        if (limit < int.MaxValue)
+        {
+            // One more than asked tells whether a next page exists.
+            sql.Append(" LIMIT @limit");
+            parameters.Add(("@limit", limit + 1));
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Sql.Command(connection, sql.ToString(), [.. parameters]);
+        var stores = new List<Store>();
+        var positions = new List<long>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                stores.Add(StoreRepository.ReadStore(reader));
+                positions.Add(Sql.Long(reader.GetValue(StoreRepository.ColumnCount)));
+            }
+        }
+
+        if (stores.Count <= limit)
+        {
+            return new StorePage(stores, null);
+        }
+
+        stores.RemoveAt(limit);
+        var last = stores[limit - 1];
+        return new StorePage(stores, new StoreCursor(last.CreatedAt.ToUnixTimeMilliseconds(), positions[limit - 1]));
     }
 
     /// <summary>Audit rows, newest first.</summary>
     /// <param name="ownerUserId">When set, only rows of that user's stores.</param>
     public async Task<IReadOnlyList<ActivityEntry>> ListActivityAsync(int limit, string? storeName = null, CancellationToken cancellationToken = default, string? ownerUserId = null)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT id, action, store_name, user_id, timestamp, detail, actor FROM activity
-            WHERE ($store IS NULL OR store_name = $store) AND ($owner IS NULL OR user_id = $owner)
-            ORDER BY id DESC LIMIT $limit
-            """;
-        command.Parameters.AddWithValue("$store", (object?)storeName ?? DBNull.Value);
-        command.Parameters.AddWithValue("$owner", (object?)ownerUserId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$limit", limit);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var where = new List<string>();
+        var parameters = new List<(string, object?)> { ("@limit", limit) };
+        if (storeName is not null)
+        {
+            where.Add("store_name = @store");
+            parameters.Add(("@store", storeName));
+        }
+
+        if (ownerUserId is not null)
+        {
+            where.Add("user_id = @owner");
+            parameters.Add(("@owner", ownerUserId));
+        }
+
+        await using var command = Sql.Command(
+            connection,
+            "SELECT id, action, store_name, user_id, timestamp, detail, actor FROM activity"
+                + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : string.Empty)
+                + " ORDER BY id DESC LIMIT @limit",
+            [.. parameters]);
         var entries = new List<ActivityEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -57,43 +123,48 @@ public class StoreQueries(SqliteDatabase database)
         return entries;
     }
 
-    /// <summary>Counts by status and cumulative accepted requests by kind, read in one snapshot.</summary>
-    /// <param name="ownerUserId">When set, only that user's stores and their audit rows.</param>
+    /// <summary>
+    /// Counts by status, and cumulative accepted requests by kind and the average install time from the counters kept
+    /// beside the audit trail (not from its rows, which retention prunes), read in one snapshot.
+    /// </summary>
+    /// <param name="ownerUserId">When set, only that user's stores and their counters.</param>
     public async Task<StoreMetrics> MetricsAsync(CancellationToken cancellationToken = default, string? ownerUserId = null)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = connection.BeginTransaction(deferred: true);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await database.BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+        var owner = ownerUserId is null ? string.Empty : " AND user_id = @owner";
+        (string, object?)[] ownerParameter = ownerUserId is null ? [] : [("@owner", ownerUserId)];
         var byStatus = Enum.GetValues<StoreStatus>().ToDictionary(s => s, _ => 0);
-        await using (var command = connection.CreateCommand())
+        await using (var command = Sql.Command(connection, "SELECT status, COUNT(*) FROM stores WHERE 1 = 1" + owner + " GROUP BY status", ownerParameter))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            command.CommandText = "SELECT status, COUNT(*) FROM stores WHERE ($owner IS NULL OR user_id = $owner) GROUP BY status";
-            command.Parameters.AddWithValue("$owner", (object?)ownerUserId ?? DBNull.Value);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                byStatus[Wire.ParseStatus(reader.GetString(0))] = reader.GetInt32(1);
+                byStatus[Wire.ParseStatus(reader.GetString(0))] = (int)Sql.Long(reader.GetValue(1));
             }
         }
 
         var requests = new Dictionary<string, int>();
-        await using (var command = connection.CreateCommand())
+        await using (var command = Sql.Command(connection, "SELECT action, SUM(count) FROM audit_counters WHERE action LIKE '%.requested'" + owner + " GROUP BY action", ownerParameter))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            command.CommandText = "SELECT action, COUNT(*) FROM activity WHERE action LIKE '%.requested' AND ($owner IS NULL OR user_id = $owner) GROUP BY action";
-            command.Parameters.AddWithValue("$owner", (object?)ownerUserId ?? DBNull.Value);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                requests[reader.GetString(0)] = reader.GetInt32(1);
+                requests[reader.GetString(0)] = (int)Sql.Long(reader.GetValue(1));
             }
         }
 
         double? averageInstall = null;
-        await using (var command = connection.CreateCommand())
+        await using (var command = Sql.Command(
+            connection,
+            $"SELECT SUM(duration_ms_total), SUM(duration_count) FROM audit_counters WHERE action = '{AuditActions.InstallSucceeded}'" + owner,
+            ownerParameter))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            command.CommandText = $"SELECT AVG(duration_ms) FROM activity WHERE action = '{AuditActions.InstallSucceeded}' AND duration_ms IS NOT NULL AND ($owner IS NULL OR user_id = $owner)";
-            command.Parameters.AddWithValue("$owner", (object?)ownerUserId ?? DBNull.Value);
-            var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            averageInstall = value is null or DBNull ? null : Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) / 1000.0;
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && Sql.Long(reader.GetValue(1)) is > 0 and var timed)
+            {
+                averageInstall = Sql.Long(reader.GetValue(0)) / (double)timed / 1000.0;
+            }
         }
 
         return new StoreMetrics(byStatus, requests, averageInstall);

@@ -1,16 +1,15 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using StoreProvisioning.Lifecycle;
 using StoreProvisioning.Stores;
 
 namespace StoreProvisioning.Persistence;
 
 /// <summary>
-/// Stores and their audit trail in SQLite. Every status change is a conditional UPDATE built from
+/// Stores and their audit trail in the metadata database (SQLite or PostgreSQL). Every status change is a conditional UPDATE built from
 /// <see cref="LifecycleTransitions"/> and committed together with its audit row, so a store can never be in two
 /// operations at once and no step goes unrecorded.
 /// </summary>
-public class StoreRepository(SqliteDatabase database, TimeProvider clock)
+public class StoreRepository(MetadataDatabase database, TimeProvider clock)
 {
     internal const string Columns =
         "id, name, user_id, engine, status, operation, operation_id, failed_operation, operation_args, revision, error, created_at, updated_at, plan";
@@ -23,11 +22,12 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
     public async Task<CreateStoreResult> CreateAsync(
         string name, string userId, StoreEngine engine, int maxStoresPerUser, CancellationToken cancellationToken = default, int maxStoresTotal = int.MaxValue, string? actor = null, string plan = "small")
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        await database.LockCreatesAsync(connection, cancellationToken).ConfigureAwait(false);
 
-        var owned = Convert.ToInt32(await ScalarAsync(connection, "SELECT COUNT(*) FROM stores WHERE user_id = $user", cancellationToken, ("$user", userId)).ConfigureAwait(false));
-        if (await ScalarAsync(connection, "SELECT 1 FROM stores WHERE name = $name", cancellationToken, ("$name", name)).ConfigureAwait(false) is not null)
+        var owned = Convert.ToInt32(await Sql.ScalarAsync(connection, "SELECT COUNT(*) FROM stores WHERE user_id = @user", cancellationToken, ("@user", userId)).ConfigureAwait(false));
+        if (await Sql.ScalarAsync(connection, "SELECT 1 FROM stores WHERE name = @name", cancellationToken, ("@name", name)).ConfigureAwait(false) is not null)
         {
             return new CreateStoreResult(CreateOutcome.DuplicateName, null, owned);
         }
@@ -38,7 +38,7 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
         }
 
         if (maxStoresTotal < int.MaxValue
-            && Convert.ToInt32(await ScalarAsync(connection, "SELECT COUNT(*) FROM stores", cancellationToken).ConfigureAwait(false)) >= maxStoresTotal)
+            && Convert.ToInt32(await Sql.ScalarAsync(connection, "SELECT COUNT(*) FROM stores", cancellationToken).ConfigureAwait(false)) >= maxStoresTotal)
         {
             return new CreateStoreResult(CreateOutcome.TotalLimitReached, null, owned);
         }
@@ -58,12 +58,12 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
             UpdatedAt = now,
         };
 
-        await ExecuteAsync(
+        await Sql.ExecuteAsync(
             connection,
-            $"INSERT INTO stores ({Columns}) VALUES ($id, $name, $user, $engine, $status, $operation, $operation_id, NULL, NULL, NULL, NULL, $now, $now, $plan)",
+            $"INSERT INTO stores ({Columns}) VALUES (@id, @name, @user, @engine, @status, @operation, @operation_id, NULL, NULL, NULL, NULL, @now, @now, @plan)",
             cancellationToken,
-            ("$id", store.Id), ("$name", name), ("$user", userId), ("$engine", engine.Name()), ("$status", store.Status.Name()),
-            ("$operation", store.Operation.Value.Name()), ("$operation_id", store.OperationId), ("$now", now.ToUnixTimeMilliseconds()), ("$plan", plan)).ConfigureAwait(false);
+            ("@id", store.Id), ("@name", name), ("@user", userId), ("@engine", engine.Name()), ("@status", store.Status.Name()),
+            ("@operation", store.Operation.Value.Name()), ("@operation_id", store.OperationId), ("@now", now.ToUnixTimeMilliseconds()), ("@plan", plan)).ConfigureAwait(false);
         await InsertActivityAsync(connection, store, new ActivityDraft(AuditActions.CreateRequested, $"engine {engine.Name()}") { Actor = actor ?? userId }, now, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new CreateStoreResult(CreateOutcome.Created, store, owned + 1);
@@ -75,7 +75,7 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
 
     public async Task<Store?> GetAsync(string name, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await GetAsync(connection, name, cancellationToken).ConfigureAwait(false);
     }
 
@@ -97,7 +97,7 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
         BeginOperationAsync(
             name, LifecycleCommand.Rollback, StoreOperation.Rollback, args,
             new Guard(RollbackRule.SqlCondition, store => RollbackRule.Check(store.Name, store.Revision, requested)),
-            [("$requested", requested)],
+            [("@requested", requested)],
             audit,
             cancellationToken);
 
@@ -107,8 +107,8 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
             name,
             command,
             expectedOperationId: null,
-            set: "operation = $operation, operation_id = $new_operation_id, error = NULL, operation_args = COALESCE($args, operation_args), plan = COALESCE($plan, plan)",
-            parameters: [("$operation", operation.Name()), ("$new_operation_id", NewOperationId()), ("$args", args), ("$plan", plan), .. guardParameters],
+            set: "operation = @operation, operation_id = @new_operation_id, error = NULL, operation_args = COALESCE(@args, operation_args), plan = COALESCE(@plan, plan)",
+            parameters: [("@operation", operation.Name()), ("@new_operation_id", NewOperationId()), ("@args", args), ("@plan", plan), .. guardParameters],
             audit,
             cancellationToken,
             guard);
@@ -119,7 +119,7 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
 
     /// <summary>PROVISIONING → READY at the given helm revision, only for the operation that is still in flight.</summary>
     public Task<StoreChangeResult> SucceedAsync(string name, string operationId, int revision, ActivityDraft audit, CancellationToken cancellationToken = default) =>
-        ChangeAsync(name, LifecycleCommand.Succeed, operationId, "revision = $revision, error = NULL", [("$revision", revision)], audit, cancellationToken);
+        ChangeAsync(name, LifecycleCommand.Succeed, operationId, "revision = @revision, error = NULL", [("@revision", revision)], audit, cancellationToken);
 
     /// <summary>
     /// → FAILED with a reason a person can act on. With an operation id, only if that operation is still the store's;
@@ -142,13 +142,13 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
             name,
             LifecycleCommand.Cancel,
             operationId,
-            "error = $error, operation_id = $new_operation_id, " + FailedOperation,
-            [("$error", error), ("$new_operation_id", NewOperationId()), ("$retry", StoreOperation.Retry.Name())],
+            "error = @error, operation_id = @new_operation_id, " + FailedOperation,
+            [("@error", error), ("@new_operation_id", NewOperationId()), ("@retry", StoreOperation.Retry.Name())],
             audit,
             cancellationToken);
 
     // What a retry re-runs is decided here, once: the failing (or cancelled) operation, or for a failed retry what it re-ran.
-    private const string FailedOperation = "failed_operation = CASE WHEN operation = $retry THEN failed_operation ELSE operation END";
+    private const string FailedOperation = "failed_operation = CASE WHEN operation = @retry THEN failed_operation ELSE operation END";
 
     private Task<StoreChangeResult> FailAsync(
         LifecycleCommand command, string name, string? operationId, string error, ActivityDraft audit, int? revision, CancellationToken cancellationToken) =>
@@ -156,8 +156,8 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
             name,
             command,
             operationId,
-            "error = $error, revision = COALESCE($revision, revision), " + FailedOperation,
-            [("$error", error), ("$revision", revision), ("$retry", StoreOperation.Retry.Name())],
+            "error = @error, revision = COALESCE(@revision, revision), " + FailedOperation,
+            [("@error", error), ("@revision", revision), ("@retry", StoreOperation.Retry.Name())],
             audit,
             cancellationToken);
 
@@ -167,14 +167,14 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
     /// </summary>
     public async Task<bool> HoldDeletingAsync(string name, string operationId, string reason, ActivityDraft audit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
-        var changed = await ExecuteAsync(
+        var changed = await Sql.ExecuteAsync(
             connection,
-            "UPDATE stores SET error = $error, updated_at = $now WHERE name = $name AND status = 'DELETING' AND operation_id = $operation_id",
+            "UPDATE stores SET error = @error, updated_at = @now WHERE name = @name AND status = 'DELETING' AND operation_id = @operation_id",
             cancellationToken,
-            ("$error", reason), ("$now", now.ToUnixTimeMilliseconds()), ("$name", name), ("$operation_id", operationId)).ConfigureAwait(false);
+            ("@error", reason), ("@now", now.ToUnixTimeMilliseconds()), ("@name", name), ("@operation_id", operationId)).ConfigureAwait(false);
         if (changed == 0)
         {
             return false;
@@ -189,15 +189,15 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
     /// <summary>Removes a DELETING store's row once cleanup has ended, only for the delete that is still in flight.</summary>
     public async Task<bool> RemoveAsync(string name, string operationId, ActivityDraft audit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         var store = await GetAsync(connection, name, cancellationToken).ConfigureAwait(false);
         if (store is null || store.Status != StoreStatus.Deleting || store.OperationId != operationId)
         {
             return false;
         }
 
-        await ExecuteAsync(connection, "DELETE FROM stores WHERE name = $name AND operation_id = $operation_id", cancellationToken, ("$name", name), ("$operation_id", operationId)).ConfigureAwait(false);
+        await Sql.ExecuteAsync(connection, "DELETE FROM stores WHERE name = @name AND operation_id = @operation_id", cancellationToken, ("@name", name), ("@operation_id", operationId)).ConfigureAwait(false);
         await InsertActivityAsync(connection, store, audit, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
@@ -206,8 +206,33 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
     /// <summary>Appends an audit row for a store (which may already be gone: history outlives its store).</summary>
     public async Task RecordAsync(string storeName, string? userId, string? operationId, ActivityDraft audit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         await InsertActivityAsync(connection, storeName, userId, operationId, audit, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Deletes audit rows older than <paramref name="cutoff"/> (AUDIT_RETENTION_DAYS), a batch at a time so no single
+    /// transaction holds the write lock for long. The cumulative counters are not touched. Returns how many went.
+    /// </summary>
+    public async Task<int> PruneAuditAsync(DateTimeOffset cutoff, int batchSize = 5000, CancellationToken cancellationToken = default)
+    {
+        var total = 0;
+        while (true)
+        {
+            await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var deleted = await Sql.ExecuteAsync(
+                connection,
+                "DELETE FROM activity WHERE id IN (SELECT id FROM activity WHERE timestamp < @cutoff ORDER BY id LIMIT @batch)",
+                cancellationToken,
+                ("@cutoff", cutoff.ToUnixTimeMilliseconds()), ("@batch", batchSize)).ConfigureAwait(false);
+            total += deleted;
+            if (deleted < batchSize)
+            {
+                return total;
+            }
+        }
     }
 
     private async Task<StoreChangeResult> ChangeAsync(
@@ -220,24 +245,24 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
         CancellationToken cancellationToken,
         Guard? guard = null)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         var sources = LifecycleTransitions.SourcesFor(command);
         var target = LifecycleTransitions.Decide(sources[0], command).To!.Value;
-        var statusList = string.Join(", ", sources.Select((_, i) => $"$from{i}"));
+        var statusList = string.Join(", ", sources.Select((_, i) => $"@from{i}"));
         var now = clock.GetUtcNow();
 
         var sql = $"""
-            UPDATE stores SET status = $to, updated_at = $now{(set is null ? string.Empty : ", " + set)}
-            WHERE name = $name AND status IN ({statusList}) AND ($expected IS NULL OR operation_id = $expected){(guard is null ? string.Empty : " AND " + guard.Sql)}
+            UPDATE stores SET status = @to, updated_at = @now{(set is null ? string.Empty : ", " + set)}
+            WHERE name = @name AND status IN ({statusList}) AND (CAST(@expected AS TEXT) IS NULL OR operation_id = @expected){(guard is null ? string.Empty : " AND " + guard.Sql)}
             """;
         var all = new List<(string, object?)>
         {
-            ("$to", target.Name()), ("$now", now.ToUnixTimeMilliseconds()), ("$name", name), ("$expected", expectedOperationId),
+            ("@to", target.Name()), ("@now", now.ToUnixTimeMilliseconds()), ("@name", name), ("@expected", expectedOperationId),
         };
-        all.AddRange(sources.Select((s, i) => ($"$from{i}", (object?)s.Name())));
+        all.AddRange(sources.Select((s, i) => ($"@from{i}", (object?)s.Name())));
         all.AddRange(parameters);
-        var changed = await ExecuteAsync(connection, sql, cancellationToken, [.. all]).ConfigureAwait(false);
+        var changed = await Sql.ExecuteAsync(connection, sql, cancellationToken, [.. all]).ConfigureAwait(false);
 
         var store = await GetAsync(connection, name, cancellationToken).ConfigureAwait(false);
         if (store is null)
@@ -266,27 +291,43 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
 
     private static string NewOperationId() => Guid.NewGuid().ToString("N")[..12];
 
-    private static Task InsertActivityAsync(SqliteConnection connection, Store store, ActivityDraft audit, DateTimeOffset now, CancellationToken cancellationToken) =>
+    private static Task InsertActivityAsync(DbConnection connection, Store store, ActivityDraft audit, DateTimeOffset now, CancellationToken cancellationToken) =>
         InsertActivityAsync(connection, store.Name, store.UserId, store.OperationId, audit, now, cancellationToken);
 
-    private static Task<int> InsertActivityAsync(
-        SqliteConnection connection, string storeName, string? userId, string? operationId, ActivityDraft audit, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ExecuteAsync(
-            connection,
-            "INSERT INTO activity (store_name, user_id, action, detail, timestamp, operation_id, duration_ms, actor) VALUES ($store, $user, $action, $detail, $now, $operation_id, $duration, $actor)",
-            cancellationToken,
-            ("$store", storeName), ("$user", userId), ("$action", audit.Action), ("$detail", audit.Detail), ("$now", now.ToUnixTimeMilliseconds()),
-            ("$operation_id", operationId), ("$duration", audit.Duration is { } d ? (long)d.TotalMilliseconds : null), ("$actor", audit.Actor ?? ActivityDraft.SystemActor));
-
-    private static async Task<Store?> GetAsync(SqliteConnection connection, string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends the audit row and adds it to the cumulative counters in the caller's transaction, so the metrics never
+    /// depend on audit rows that retention may since have pruned.
+    /// </summary>
+    private static async Task InsertActivityAsync(
+        DbConnection connection, string storeName, string? userId, string? operationId, ActivityDraft audit, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM stores WHERE name = $name";
-        command.Parameters.AddWithValue("$name", name);
+        long? duration = audit.Duration is { } d ? (long)d.TotalMilliseconds : null;
+        await Sql.ExecuteAsync(
+            connection,
+            "INSERT INTO activity (store_name, user_id, action, detail, timestamp, operation_id, duration_ms, actor) VALUES (@store, @user, @action, @detail, @now, @operation_id, @duration, @actor)",
+            cancellationToken,
+            ("@store", storeName), ("@user", userId), ("@action", audit.Action), ("@detail", audit.Detail), ("@now", now.ToUnixTimeMilliseconds()),
+            ("@operation_id", operationId), ("@duration", duration), ("@actor", audit.Actor ?? ActivityDraft.SystemActor)).ConfigureAwait(false);
+        await Sql.ExecuteAsync(
+            connection,
+            """
+            INSERT INTO audit_counters (user_id, action, count, duration_ms_total, duration_count) VALUES (@user, @action, 1, @duration, @timed)
+            ON CONFLICT (user_id, action) DO UPDATE SET
+                count = audit_counters.count + 1,
+                duration_ms_total = audit_counters.duration_ms_total + excluded.duration_ms_total,
+                duration_count = audit_counters.duration_count + excluded.duration_count
+            """,
+            cancellationToken,
+            ("@user", userId ?? string.Empty), ("@action", audit.Action), ("@duration", duration ?? 0L), ("@timed", duration is null ? 0L : 1L)).ConfigureAwait(false);
+    }
+
+    private static async Task<Store?> GetAsync(DbConnection connection, string name, CancellationToken cancellationToken)
+    {
+        await using var command = Sql.Command(connection, $"SELECT {Columns} FROM stores WHERE name = @name", ("@name", name));
         return (await ReadStoresAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
     }
 
-    internal static async Task<IReadOnlyList<Store>> ReadStoresAsync(SqliteCommand command, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<Store>> ReadStoresAsync(DbCommand command, CancellationToken cancellationToken)
     {
         var stores = new List<Store>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -298,7 +339,10 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
         return stores;
     }
 
-    private static Store ReadStore(DbDataReader r) => new()
+    /// <summary>How many columns <see cref="Columns"/> names.</summary>
+    internal const int ColumnCount = 14;
+
+    internal static Store ReadStore(DbDataReader r) => new()
     {
         Id = r.GetString(0),
         Name = r.GetString(1),
@@ -315,28 +359,4 @@ public class StoreRepository(SqliteDatabase database, TimeProvider clock)
         UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(12)),
         Plan = r.GetString(13),
     };
-
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (key, value) in parameters)
-        {
-            command.Parameters.AddWithValue(key, value ?? DBNull.Value);
-        }
-
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (key, value) in parameters)
-        {
-            command.Parameters.AddWithValue(key, value ?? DBNull.Value);
-        }
-
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
 }

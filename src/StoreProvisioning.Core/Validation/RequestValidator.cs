@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
 
 namespace StoreProvisioning.Validation;
@@ -158,6 +159,34 @@ public static class RequestValidator
             ? Validated<(string?, StoreStatus?)>.Fail(errors)
             : Validated<(string?, StoreStatus?)>.Ok((userId, parsed));
     }
+
+    /// <summary>
+    /// GET /api/stores paging: limit 1..500 (default 100) and an optional cursor from a previous page's Link header,
+    /// which must have been issued for the same <paramref name="filter"/> (see <see cref="StoreCursor"/>).
+    /// </summary>
+    public static Validated<(int Limit, StoreCursor? After)> StorePage(string? limit, string? cursor, string filter)
+    {
+        var errors = new Dictionary<string, List<string>>();
+        var parsedLimit = DefaultStorePageSize;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out parsedLimit) || parsedLimit is < 1 or > MaxStorePageSize))
+        {
+            Add(errors, "limit", $"limit must be a whole number from 1 to {MaxStorePageSize}.");
+        }
+
+        StoreCursor? after = null;
+        if (cursor is not null && (after = StoreCursor.TryDecode(cursor, filter)) is null)
+        {
+            Add(errors, "cursor", "cursor is not one this API issued for this listing; follow the Link header of the previous page, or start again without a cursor.");
+        }
+
+        return errors.Count > 0
+            ? Validated<(int, StoreCursor?)>.Fail(errors)
+            : Validated<(int, StoreCursor?)>.Ok((parsedLimit, after));
+    }
+
+    public const int DefaultStorePageSize = 100;
+
+    public const int MaxStorePageSize = 500;
 
     /// <summary>GET /api/stores/activity: limit 1..500 (default 50) and an optional store name.</summary>
     public static Validated<(int Limit, string? Store)> ActivityQuery(string? limit, string? store)

@@ -12,7 +12,7 @@ namespace StoreProvisioning.Functions.Api;
 /// GET /api/health: anonymous and minimal, for probes (can the API serve: its database). GET /api/health/details, for
 /// operators: can the control plane use its database, run helm and kubectl, and reach a cluster?
 /// </summary>
-public sealed class HealthApi(SqliteDatabase database, HelmCli helm, KubectlCli kubectl)
+public sealed class HealthApi(MetadataDatabase database, HelmCli helm, KubectlCli kubectl)
 {
     public const string Ok = "ok";
     public const string Unavailable = "unavailable";
@@ -59,11 +59,13 @@ public sealed class HealthApi(SqliteDatabase database, HelmCli helm, KubectlCli 
     private Task<Check> CheckDatabaseAsync(CancellationToken cancellationToken) => CheckAsync(
         async ct =>
         {
-            await using var connection = await database.OpenAsync(ct);
-            var version = await SqliteDatabase.SchemaVersionAsync(connection, ct);
-            return $"SQLite at {database.Path}, schema version {version}.";
+            await using var connection = await database.OpenConnectionAsync(ct);
+            var version = await database.ReadSchemaVersionAsync(connection, ct);
+            return $"{database.Engine} at {database.Location}, schema version {version}.";
         },
-        "The database cannot be opened; check SQLITE_PATH and that its folder is writable.",
+        database is SqliteDatabase
+            ? "The database cannot be opened; check SQLITE_PATH and that its folder is writable."
+            : "The database cannot be reached; check POSTGRES_CONNECTION and that PostgreSQL is up.",
         cancellationToken);
 
     private static async Task<Check> CheckAsync(Func<CancellationToken, Task<string>> probe, string hint, CancellationToken cancellationToken)

@@ -52,8 +52,27 @@ public sealed class StoresApi(
             return ApiJson.Ok(Array.Empty<StoreResponse>());
         }
 
-        var list = await queries.ListAsync(caller.OwnerScope ?? filter.Value.UserId, filter.Value.Status, cancellationToken);
-        return ApiJson.Ok(list.Select(s => StoreResponse.From(s, options)).ToList());
+        var userId = caller.OwnerScope ?? filter.Value.UserId;
+        var cursorFilter = $"{userId}\n{filter.Value.Status?.Name()}";
+        var paging = RequestValidator.StorePage(Query(request, "limit"), Query(request, "cursor"), cursorFilter);
+        if (!paging.IsValid)
+        {
+            return Problems.Validation(paging.Errors);
+        }
+
+        var page = await queries.ListPageAsync(userId, filter.Value.Status, paging.Value.Limit, paging.Value.After, cancellationToken);
+        if (page.Next is { } next)
+        {
+            // RFC 8288: the body stays a plain array; the next page's address comes in the Link header.
+            var query = QueryString.Create(request.Query
+                .Where(q => q.Key is not ("cursor" or "limit"))
+                .Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString()))
+                .Append(KeyValuePair.Create("limit", (string?)paging.Value.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                .Append(KeyValuePair.Create("cursor", (string?)next.Encode(cursorFilter))));
+            request.HttpContext.Response.Headers.Link = $"<{request.PathBase}{request.Path}{query}>; rel=\"next\"";
+        }
+
+        return ApiJson.Ok(page.Stores.Select(s => StoreResponse.From(s, options)).ToList());
     });
 
     [Function("GetStore")]
@@ -218,7 +237,7 @@ public sealed class StoresApi(
         {
             return await handle();
         }
-        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        catch (System.Data.Common.DbException ex)
         {
             logger.LogError(ex, "Database error while handling a request");
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Database unavailable", "The store database could not be used; see GET /api/health and the logs, then try again.");

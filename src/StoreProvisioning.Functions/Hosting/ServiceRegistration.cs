@@ -22,7 +22,11 @@ public static class ServiceRegistration
     {
         services.AddSingleton(_ => StoreProvisioningOptions.FromConfiguration(configuration, AppContext.BaseDirectory));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<StoreProvisioningOptions>().SqlitePath));
+        services.AddSingleton<MetadataDatabase>(sp => sp.GetRequiredService<StoreProvisioningOptions>() switch
+        {
+            { StoreDatabase: StoreDatabaseKind.Postgres, PostgresConnection: { } connection } => new PostgresDatabase(connection.Value),
+            var options => new SqliteDatabase(options.SqlitePath),
+        });
         services.AddSingleton<StoreRepository>();
         services.AddSingleton(sp =>
         {
@@ -42,6 +46,7 @@ public static class ServiceRegistration
         services.AddSingleton<OperationLauncher>();
         services.AddSingleton<OperationCanceller>();
         services.AddSingleton<Reconciliation.StoreReconciler>();
+        services.AddSingleton<Reconciliation.AuditRetention>();
         services.AddActivities();
         services.AddSingleton<ApiKeyRepository>();
         services.AddCallerAuthentication(AuthOptions.FromConfiguration(configuration));

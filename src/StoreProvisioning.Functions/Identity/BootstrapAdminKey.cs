@@ -28,7 +28,7 @@ public sealed class BootstrapAdminKey(AuthOptions options, ApiKeyRepository keys
                 logger.LogInformation("The admin key from BOOTSTRAP_ADMIN_KEY is active (user '{UserId}').", AuthOptions.BootstrapAdminUserId);
             }
         }
-        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        catch (System.Data.Common.DbException ex)
         {
             // An unusable database is reported by health and every API call; start anyway so they can say so.
             logger.LogError(ex, "Could not store the BOOTSTRAP_ADMIN_KEY admin key; the database is unusable.");

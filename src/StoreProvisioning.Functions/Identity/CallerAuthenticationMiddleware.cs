@@ -57,7 +57,7 @@ public sealed class CallerAuthenticationMiddleware(
         {
             (caller, refusal) = await AuthenticateAsync(http);
         }
-        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        catch (System.Data.Common.DbException ex)
         {
             logger.LogError(ex, "Database error while checking a credential");
             await WriteAsync(http, Problems.Create(

@@ -49,7 +49,7 @@ public sealed class DeliverStoreEvent(StoreProvisioningOptions options, StoreRep
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
             request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret.Reveal(), timestamp, body));
+            request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret.Value, timestamp, body));
             request.Headers.UserAgent.Add(new ProductInfoHeaderValue("store-provisioning", "1"));
             using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             delivered = response.IsSuccessStatusCode;

@@ -3,12 +3,22 @@ using Microsoft.DurableTask.Client;
 
 namespace StoreProvisioning.Functions.Reconciliation;
 
-/// <summary>Runs the reconciler on the RECONCILE_SCHEDULE timer (default every minute).</summary>
-public sealed class ReconcileTimer(StoreReconciler reconciler)
+/// <summary>Runs the reconciler, then audit retention, on the RECONCILE_SCHEDULE timer (default every minute).</summary>
+public sealed class ReconcileTimer(StoreReconciler reconciler, AuditRetention retention)
 {
     [Function("ReconcileStores")]
-    public Task Run(
+    public async Task Run(
         [TimerTrigger("%RECONCILE_SCHEDULE%")] TimerInfo timer,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) => reconciler.RunAsync(client, cancellationToken);
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await reconciler.RunAsync(client, cancellationToken);
+        }
+        finally
+        {
+            await retention.PruneAsync(cancellationToken);
+        }
+    }
 }

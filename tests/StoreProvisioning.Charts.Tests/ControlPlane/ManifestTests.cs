@@ -140,7 +140,18 @@ public class ManifestTests
         Assert.Equal("2", d.Root.Str("spec", "replicas"));
         Assert.Null(d.Root.Get("spec", "strategy"));
         Assert.DoesNotContain(scaled, o => o.Kind == "PersistentVolumeClaim" && o.Name.EndsWith("-data", StringComparison.Ordinal));
-        Assert.DoesNotContain("SQLITE_PATH", scaled.Single("ConfigMap", "-settings").Root.Get("data").AsStringMap().Keys);
+        var scaledSettings = scaled.Single("ConfigMap", "-settings").Root.Get("data").AsStringMap();
+        Assert.DoesNotContain("SQLITE_PATH", scaledSettings.Keys);
+        Assert.DoesNotContain("POSTGRES_CONNECTION", scaledSettings.Keys);
+        Assert.Equal("postgres", scaledSettings["STORE_DATABASE"]);
+        Assert.Equal("sqlite", settings["STORE_DATABASE"]);
+        Assert.Equal("90", settings["AUDIT_RETENTION_DAYS"]);
+
+        // The connection string (with its password) comes only from the named Secret's key.
+        var connection = d.Container("functions").Get("env").Items().Single(e => e.Str("name") == "POSTGRES_CONNECTION");
+        Assert.Equal("pg", connection.Str("valueFrom", "secretKeyRef", "name"));
+        Assert.Equal("connectionString", connection.Str("valueFrom", "secretKeyRef", "key"));
+        Assert.DoesNotContain(functions.Container("functions").Get("env").Items(), e => e.Str("name") == "POSTGRES_CONNECTION");
     }
 
     public static TheoryData<string, string, string> SchemaViolations()
@@ -186,6 +197,9 @@ public class ManifestTests
         var names = objects.Single("ConfigMap", "-settings").Root.Get("data").AsStringMap().Keys
             .Concat(container.Get("env").Items().Select(e => e.Str("name") ?? ""))
             .ToHashSet(StringComparer.Ordinal);
+        // POSTGRES_CONNECTION exists only with database.type=postgres (SQLITE_PATH only without it).
+        var postgres = ControlPlaneChart.Render(helm, "--set", "database.type=postgres", "--set", "database.postgres.existingSecret=pg");
+        names.UnionWith(postgres.Single("Deployment", "-functions").Container("functions").Get("env").Items().Select(e => e.Str("name") ?? ""));
         var settings = ReadmeSettings().ToList();
         Assert.True(settings.Count >= 10, "README settings table not found or too short");
         foreach (var setting in settings)

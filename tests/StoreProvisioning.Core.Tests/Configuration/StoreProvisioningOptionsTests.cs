@@ -51,7 +51,7 @@ public class StoreProvisioningOptionsTests
                 ("NOTIFY_WEBHOOK_ATTEMPTS", "7"), ("NOTIFY_WEBHOOK_RETRY_DELAY", "30s")),
             app.Path);
         Assert.Equal(new Uri("https://hooks.example.com/stores?token=abc"), options.NotifyWebhookUrl);
-        Assert.Equal("0123456789abcdef-secret", options.NotifyWebhookSecret!.Reveal());
+        Assert.Equal("0123456789abcdef-secret", options.NotifyWebhookSecret!.Value);
         Assert.Equal(7, options.NotifyWebhookAttempts);
         Assert.Equal(TimeSpan.FromSeconds(30), options.NotifyWebhookRetryDelay);
         Assert.DoesNotContain("0123456789abcdef-secret", options.ToString());
@@ -341,5 +341,40 @@ public class StoreProvisioningOptionsTests
     {
         var options = new StoreProvisioningOptions { SqlitePath = "/tmp/x.db", ChartsRoot = "/tmp/helm", HelmTimeout = TimeSpan.FromMinutes(5), TerminationGrace = TimeSpan.FromSeconds(10) };
         Assert.Equal(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(10) + TimeSpan.FromMinutes(1), options.OperationDeadline);
+    }
+
+    // The metadata store: SQLite by default (90 days of audit kept); postgres with a connection string.
+    [Fact]
+    public void Database_settings()
+    {
+        using var app = new TempDirectory();
+        var defaults = StoreProvisioningOptions.FromConfiguration(Config(), app.Path);
+        Assert.Equal(StoreDatabaseKind.Sqlite, defaults.StoreDatabase);
+        Assert.Null(defaults.PostgresConnection);
+        Assert.Equal(90, defaults.AuditRetentionDays);
+
+        var postgres = StoreProvisioningOptions.FromConfiguration(
+            Config(("STORE_DATABASE", "postgres"), ("POSTGRES_CONNECTION", "Host=db;Database=stores;Username=app;Password=pw-123"), ("AUDIT_RETENTION_DAYS", "30")),
+            app.Path);
+        Assert.Equal(StoreDatabaseKind.Postgres, postgres.StoreDatabase);
+        Assert.Equal("Host=db;Database=stores;Username=app;Password=pw-123", postgres.PostgresConnection!.Value);
+        Assert.Equal(30, postgres.AuditRetentionDays);
+        Assert.DoesNotContain("pw-123", postgres.ToString());
+    }
+
+    // Bad database settings stop start-up with a sentence per setting, and never echo the connection string (it may hold a password).
+    [Theory]
+    [InlineData("postgres", null, "STORE_DATABASE=postgres needs POSTGRES_CONNECTION")]
+    [InlineData("postgres", "Host=db;Password=pw-123;Bogus Key=1", "POSTGRES_CONNECTION is not an Npgsql connection string")]
+    [InlineData("postgres", "Database=stores;Password=pw-123", "POSTGRES_CONNECTION has no Host=")]
+    [InlineData("mysql", null, "STORE_DATABASE='mysql' must be sqlite or postgres.")]
+    public void Bad_database_settings_are_refused_without_the_secret(string kind, string? connection, string message)
+    {
+        using var app = new TempDirectory();
+        var ex = Assert.Throws<InvalidOperationException>(() => StoreProvisioningOptions.FromConfiguration(
+            Config(("STORE_DATABASE", kind), ("POSTGRES_CONNECTION", connection), ("AUDIT_RETENTION_DAYS", "0")), app.Path));
+        Assert.Contains(message, ex.Message);
+        Assert.Contains("AUDIT_RETENTION_DAYS='0' must be a whole number from 1 to 36500.", ex.Message);
+        Assert.DoesNotContain("pw-123", ex.Message);
     }
 }

@@ -4,14 +4,28 @@ using StoreProvisioning.Persistence;
 
 namespace StoreProvisioning.Core.Tests.Persistence;
 
-public sealed class ApiKeyRepositoryTests : IDisposable
+public class ApiKeyRepositoryTests : IDisposable
 {
-    private readonly RepositoryHarness h = new();
+    private readonly RepositoryHarness h;
+
+    public ApiKeyRepositoryTests()
+        : this(new RepositoryHarness())
+    {
+    }
+
+    /// <summary>The same contract on another engine (see PostgresContractTests).</summary>
+    protected ApiKeyRepositoryTests(RepositoryHarness harness)
+    {
+        h = harness;
+        keys = new ApiKeyRepository(h.Database, h.Clock);
+    }
     private readonly ApiKeyRepository keys;
 
-    public ApiKeyRepositoryTests() => keys = new ApiKeyRepository(h.Database, h.Clock);
-
-    public void Dispose() => h.Dispose();
+    public void Dispose()
+    {
+        h.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     // A created key is found by its secret, never stored in clear (only hash and prefix), and listed without it.
     [Fact]
@@ -20,7 +34,7 @@ public sealed class ApiKeyRepositoryTests : IDisposable
         var issued = await keys.CreateAsync("alice", Role.User, "laptop", null);
         Assert.Equal(issued.Key, await keys.FindAsync(issued.Secret));
         Assert.Null(await keys.FindAsync(issued.Secret[..^1] + (issued.Secret[^1] == 'A' ? 'B' : 'A')));
-        Assert.Equal(0L, h.Scalar("SELECT COUNT(*) FROM api_keys WHERE prefix = $s OR hash = $s", ("$s", issued.Secret)));
+        Assert.Equal(0L, h.Scalar("SELECT COUNT(*) FROM api_keys WHERE prefix = $s OR hash = $b", ("$s", issued.Secret), ("$b", System.Text.Encoding.UTF8.GetBytes(issued.Secret))));
         Assert.Equal(1L, h.Scalar("SELECT COUNT(*) FROM api_keys WHERE prefix = $p", ("$p", ApiKeySecret.PrefixOf(issued.Secret))));
         Assert.Equal([issued.Key], await keys.ListAsync());
     }

@@ -13,7 +13,7 @@ public class SqliteDatabaseTests
         using var harness = new RepositoryHarness();
         Assert.False(File.Exists(harness.DatabasePath));
 
-        await using (var connection = await harness.Database.OpenAsync())
+        await using (var connection = await harness.Sqlite.OpenAsync())
         {
             Assert.Equal(SqliteDatabase.LatestVersion, await SqliteDatabase.SchemaVersionAsync(connection));
         }
@@ -30,7 +30,7 @@ public class SqliteDatabaseTests
     public async Task Connections_have_busy_timeout()
     {
         using var harness = new RepositoryHarness();
-        await using var connection = await harness.Database.OpenAsync();
+        await using var connection = await harness.Sqlite.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA busy_timeout;";
         Assert.Equal(10000L, await command.ExecuteScalarAsync());
@@ -65,7 +65,7 @@ public class SqliteDatabaseTests
             command.ExecuteNonQuery();
         }
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Database.MigrateAsync());
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Sqlite.MigrateAsync());
         Assert.Contains("newer than this build understands", ex.Message);
         Assert.Contains(harness.DatabasePath, ex.Message);
     }
@@ -87,5 +87,40 @@ public class SqliteDatabaseTests
 
         Assert.Equal((long)SqliteDatabase.LatestVersion, harness.Scalar("PRAGMA user_version;"));
         Assert.Equal(2L, harness.Count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('stores', 'activity')"));
+    }
+
+    // Upgrading a file written before the audit counters existed (the last migration) fills them from the audit rows
+    // that are there, so the metrics read the same before and after the upgrade.
+    [Fact]
+    public async Task Counters_migration_backfills_from_existing_audit_rows()
+    {
+        using var harness = new RepositoryHarness();
+        await harness.ReadyAsync("acme");
+        await harness.ReadyAsync("bobs", "bob");
+        var before = await harness.Queries.MetricsAsync();
+        using (var connection = new SqliteConnection($"Data Source={harness.DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                DROP TABLE audit_counters; DROP INDEX ix_stores_created; DROP INDEX ix_stores_user_created; DROP INDEX ix_activity_timestamp;
+                PRAGMA user_version = {SqliteDatabase.LatestVersion - 1};
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        Assert.Equal(0L, harness.Count("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('audit_counters', 'ix_stores_created')"));
+        Assert.Equal((long)SqliteDatabase.LatestVersion - 1, harness.Scalar("PRAGMA user_version;"));
+
+        // A new process: no pooled connection that still has the old schema cached.
+        SqliteConnection.ClearAllPools();
+        var upgraded = new StoreQueries(harness.OpenAnotherDatabase());
+        var after = await upgraded.MetricsAsync();
+
+        Assert.Equal((long)SqliteDatabase.LatestVersion, harness.Scalar("PRAGMA user_version;"));
+        Assert.Equal(before.RequestsByAction, after.RequestsByAction);
+        Assert.Equal(42.0, after.AverageInstallSeconds);
+        Assert.Equal(2, after.Requests(AuditActions.CreateRequested));
+        Assert.Equal(1, (await upgraded.MetricsAsync(ownerUserId: "bob")).Requests(AuditActions.CreateRequested));
     }
 }

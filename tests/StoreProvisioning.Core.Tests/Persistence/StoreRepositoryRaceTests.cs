@@ -9,12 +9,24 @@ namespace StoreProvisioning.Core.Tests.Persistence;
 /// Guardrails and the one-operation-per-store rule under real parallel load: one SQLite file, each task on its own
 /// connection (and, where noted, its own database object, as separate app instances would be), all released at once.
 /// </summary>
-public sealed class StoreRepositoryRaceTests : IDisposable
+public class StoreRepositoryRaceTests : IDisposable
 {
     private const int Parallel = 20;
-    private readonly RepositoryHarness h = new();
+    private readonly RepositoryHarness h;
 
-    public void Dispose() => h.Dispose();
+    public StoreRepositoryRaceTests()
+        : this(new RepositoryHarness())
+    {
+    }
+
+    /// <summary>The same contract on another engine (see PostgresContractTests).</summary>
+    protected StoreRepositoryRaceTests(RepositoryHarness harness) => h = harness;
+
+    public void Dispose()
+    {
+        h.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>Starts every job on its own thread-pool thread and releases them together.</summary>
     private static async Task<T[]> RaceAsync<T>(int count, Func<int, Task<T>> job)
@@ -59,6 +71,31 @@ public sealed class StoreRepositoryRaceTests : IDisposable
         Assert.All(results.Where(r => r.Outcome == CreateOutcome.LimitReached), r => Assert.Equal(3, r.StoresOwned));
         Assert.Equal(3L, h.Count("SELECT COUNT(*) FROM stores WHERE user_id = 'alice'"));
         Assert.Equal(3L, h.Count("SELECT COUNT(*) FROM activity WHERE action = 'create.requested'"));
+    }
+
+    // Two app instances (two database objects, each with its own connection pool) share one database: 20 parallel
+    // creates for one user spread over both admit exactly the per-user limit, never one more.
+    [Fact]
+    public async Task Parallel_creates_over_two_instances_admit_exactly_the_limit()
+    {
+        var instances = new[] { h.OpenAnother(), h.OpenAnother() };
+        var results = await RaceAsync(Parallel, i => instances[i % 2].CreateAsync($"shop-{i:00}", "alice", StoreEngine.WooCommerce, 3));
+
+        Assert.Equal(3, results.Count(r => r.Outcome == CreateOutcome.Created));
+        Assert.Equal(Parallel - 3, results.Count(r => r.Outcome == CreateOutcome.LimitReached));
+        Assert.Equal(3L, h.Count("SELECT COUNT(*) FROM stores WHERE user_id = 'alice'"));
+    }
+
+    // The total limit holds the same way across two instances: 20 users racing for 5 places get exactly 5.
+    [Fact]
+    public async Task Parallel_creates_over_two_instances_admit_exactly_the_total_limit()
+    {
+        var instances = new[] { h.OpenAnother(), h.OpenAnother() };
+        var results = await RaceAsync(Parallel, i => instances[i % 2].CreateAsync($"shop-{i:00}", $"user-{i}", StoreEngine.WooCommerce, 3, maxStoresTotal: 5));
+
+        Assert.Equal(5, results.Count(r => r.Outcome == CreateOutcome.Created));
+        Assert.Equal(Parallel - 5, results.Count(r => r.Outcome == CreateOutcome.TotalLimitReached));
+        Assert.Equal(5L, h.Count("SELECT COUNT(*) FROM stores"));
     }
 
     // The same holds over several rounds and users at once: each of 4 users ends with exactly their limit.
@@ -182,7 +219,7 @@ public sealed class StoreRepositoryRaceTests : IDisposable
         Assert.Equal(6, applied);
         Assert.Equal(6L, h.Count("SELECT COUNT(*) FROM activity WHERE action IN ('upgrade.requested', 'delete.requested')"));
         Assert.Equal(h.Count("SELECT COUNT(*) FROM stores"), h.Count("SELECT COUNT(DISTINCT name) FROM stores"));
-        Assert.Equal(0L, h.Count("SELECT COUNT(*) FROM (SELECT user_id FROM stores GROUP BY user_id HAVING COUNT(*) > 3)"));
+        Assert.Equal(0L, h.Count("SELECT COUNT(*) FROM (SELECT user_id FROM stores GROUP BY user_id HAVING COUNT(*) > 3) AS over_limit"));
         Assert.Equal(h.Count("SELECT COUNT(*) FROM stores"), h.Count("SELECT COUNT(*) FROM activity WHERE action = 'create.requested'"));
     }
 

@@ -5,13 +5,25 @@ using StoreProvisioning.Stores;
 
 namespace StoreProvisioning.Core.Tests.Persistence;
 
-public sealed class StoreRepositoryTests : IDisposable
+public class StoreRepositoryTests : IDisposable
 {
-    private readonly RepositoryHarness h = new();
+    private readonly RepositoryHarness h;
+
+    public StoreRepositoryTests()
+        : this(new RepositoryHarness())
+    {
+    }
+
+    /// <summary>The same contract on another engine (see PostgresContractTests).</summary>
+    protected StoreRepositoryTests(RepositoryHarness harness) => h = harness;
 
     private StoreRepository Repo => h.Repository;
 
-    public void Dispose() => h.Dispose();
+    public void Dispose()
+    {
+        h.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private Task<StoreChangeResult> Begin(string name, LifecycleCommand command, string? args = null)
     {
@@ -125,7 +137,7 @@ public sealed class StoreRepositoryTests : IDisposable
         var store = await reopened.GetAsync("acme");
         Assert.Equal(StoreStatus.Ready, store!.Status);
         Assert.Equal(2, store.Revision);
-        Assert.Equal(3, (await new StoreQueries(new SqliteDatabase(h.DatabasePath)).ListActivityAsync(50, "acme")).Count);
+        Assert.Equal(3, (await new StoreQueries(h.OpenAnotherDatabase()).ListActivityAsync(50, "acme")).Count);
     }
 
     // ---- install, succeed, fail ----
@@ -519,5 +531,101 @@ public sealed class StoreRepositoryTests : IDisposable
         var metrics = await h.Queries.MetricsAsync();
         Assert.Equal(1, metrics.Requests(AuditActions.UpgradeRequested));
         Assert.All(metrics.ByStatus.Values, n => Assert.Equal(0, n));
+    }
+
+    // ---- paging ----
+
+    // Pages of the store list cover every store exactly once, newest first, also when many share one created_at
+    // (the insertion order breaks ties); the last page has no next cursor.
+    [Fact]
+    public async Task Pages_cover_every_store_once_in_order()
+    {
+        for (var i = 0; i < 7; i++)
+        {
+            await h.CreateAsync($"s-{i}", i % 2 == 0 ? "alice" : "bob");
+            if (i % 3 == 2)
+            {
+                h.Clock.Advance(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        var all = await h.Queries.ListAsync();
+        Assert.Equal(["s-6", "s-5", "s-4", "s-3", "s-2", "s-1", "s-0"], all.Select(s => s.Name));
+
+        var seen = new List<string>();
+        StoreCursor? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await h.Queries.ListPageAsync(null, null, 3, cursor);
+            Assert.True(page.Stores.Count is > 0 and <= 3);
+            seen.AddRange(page.Stores.Select(s => s.Name));
+            cursor = page.Next;
+            pages++;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(all.Select(s => s.Name), seen);
+        Assert.Equal(3, pages);
+
+        var alices = await h.Queries.ListPageAsync("alice", null, 2, null);
+        Assert.Equal(["s-6", "s-4"], alices.Stores.Select(s => s.Name));
+        var rest = await h.Queries.ListPageAsync("alice", null, 2, alices.Next);
+        Assert.Equal(["s-2", "s-0"], rest.Stores.Select(s => s.Name));
+        Assert.Null(rest.Next);
+    }
+
+    // A page exactly as long as what is left has no next cursor (no empty last page to fetch).
+    [Fact]
+    public async Task An_exactly_full_last_page_has_no_next()
+    {
+        await h.CreateAsync("s-a");
+        await h.CreateAsync("s-b");
+        var page = await h.Queries.ListPageAsync(null, null, 2, null);
+        Assert.Equal(2, page.Stores.Count);
+        Assert.Null(page.Next);
+    }
+
+    // ---- retention and counters ----
+
+    // Pruning audit rows older than the cutoff removes only those, and the metrics (cumulative requests, average install
+    // time) stay exactly as they were: they come from counters written with each audited change, not from the rows.
+    [Fact]
+    public async Task Metrics_are_unchanged_after_pruning_the_audit()
+    {
+        await h.ReadyAsync("old-1");
+        await h.ReadyAsync("old-2", "bob");
+        await Begin("old-1", LifecycleCommand.Delete);
+        h.Clock.Advance(TimeSpan.FromDays(100));
+        await h.CreateAsync("new-1");
+        var before = await h.Queries.MetricsAsync();
+        var beforeAlice = await h.Queries.MetricsAsync(ownerUserId: "alice");
+        var rows = h.Count("SELECT COUNT(*) FROM activity");
+
+        var pruned = await Repo.PruneAuditAsync(h.Clock.GetUtcNow().AddDays(-90), batchSize: 2);
+
+        Assert.Equal(rows - 1, pruned);
+        Assert.Equal(1L, h.Count("SELECT COUNT(*) FROM activity"));
+        Assert.Equal("new-1", Assert.Single(await h.Queries.ListActivityAsync(50)).StoreName);
+        var after = await h.Queries.MetricsAsync();
+        Assert.Equal(before.ByStatus, after.ByStatus);
+        Assert.Equal(before.RequestsByAction, after.RequestsByAction);
+        Assert.Equal(before.AverageInstallSeconds, after.AverageInstallSeconds);
+        Assert.Equal(3, after.Requests(AuditActions.CreateRequested));
+        Assert.Equal(1, after.Requests(AuditActions.DeleteRequested));
+        Assert.Equal(42.0, after.AverageInstallSeconds);
+        var afterAlice = await h.Queries.MetricsAsync(ownerUserId: "alice");
+        Assert.Equal(beforeAlice.RequestsByAction, afterAlice.RequestsByAction);
+        Assert.Equal(2, afterAlice.Requests(AuditActions.CreateRequested));
+    }
+
+    // Nothing younger than the cutoff is pruned.
+    [Fact]
+    public async Task Pruning_keeps_rows_newer_than_the_cutoff()
+    {
+        await h.ReadyAsync("acme");
+        var rows = h.Count("SELECT COUNT(*) FROM activity");
+        Assert.Equal(0, await Repo.PruneAuditAsync(h.Clock.GetUtcNow().AddDays(-90)));
+        Assert.Equal(rows, h.Count("SELECT COUNT(*) FROM activity"));
     }
 }

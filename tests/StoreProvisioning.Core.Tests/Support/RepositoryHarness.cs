@@ -5,41 +5,73 @@ using StoreProvisioning.Stores;
 
 namespace StoreProvisioning.Core.Tests.Support;
 
-/// <summary>A real SQLite file in a temp folder with a repository on it, and helpers to put stores into each status.</summary>
+/// <summary>
+/// A real metadata database with a repository on it, and helpers to put stores into each status: by default a SQLite
+/// file in a temp folder; <see cref="OnPostgres"/> gives a fresh schema in the PostgreSQL that scripts/with-postgres.sh
+/// started (see <see cref="PostgresTestServer"/>).
+/// </summary>
 public sealed class RepositoryHarness : IDisposable
 {
-    private readonly TempDirectory dir = new();
+    private readonly TempDirectory? dir;
+    private readonly PostgresTestServer.Schema? schema;
 
     public RepositoryHarness()
     {
+        dir = new TempDirectory();
         DatabasePath = Path.Combine(dir.Path, "data", "stores.db");
-        Database = new SqliteDatabase(DatabasePath);
+        Database = OpenAnotherDatabase();
         Repository = new StoreRepository(Database, Clock);
         Queries = new StoreQueries(Database);
     }
+
+    private RepositoryHarness(PostgresTestServer.Schema schema)
+    {
+        this.schema = schema;
+        DatabasePath = "(PostgreSQL schema " + schema.Name + ")";
+        Database = OpenAnotherDatabase();
+        Repository = new StoreRepository(Database, Clock);
+        Queries = new StoreQueries(Database);
+    }
+
+    /// <summary>The same harness on a fresh schema of the test PostgreSQL; fails (never skips) when there is none.</summary>
+    public static RepositoryHarness OnPostgres() => new(PostgresTestServer.CreateSchema());
+
+    public bool IsPostgres => schema is not null;
 
     public string DatabasePath { get; }
 
     public ManualClock Clock { get; } = new();
 
-    public SqliteDatabase Database { get; }
+    public MetadataDatabase Database { get; }
+
+    /// <summary>The SQLite database object, for the SQLite-only tests of the file itself.</summary>
+    public SqliteDatabase Sqlite => (SqliteDatabase)Database;
 
     public StoreRepository Repository { get; }
 
     public StoreQueries Queries { get; }
 
-    /// <summary>A second, independent database object and repository on the same file, as another process would have.</summary>
-    public StoreRepository OpenAnother() => new(new SqliteDatabase(DatabasePath), Clock);
+    /// <summary>A second, independent database object on the same data, as another process would have.</summary>
+    public MetadataDatabase OpenAnotherDatabase() => schema is null ? new SqliteDatabase(DatabasePath) : schema.Open();
+
+    /// <summary>A second, independent database object and repository on the same data, as another process would have.</summary>
+    public StoreRepository OpenAnother() => new(OpenAnotherDatabase(), Clock);
 
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
-        dir.Dispose();
+        schema?.Dispose();
+        dir?.Dispose();
     }
 
-    /// <summary>Runs one scalar query on a plain connection of its own (not the repository's).</summary>
+    /// <summary>Runs one scalar query on a plain connection of its own (not the repository's). Parameters are written $name.</summary>
     public object? Scalar(string sql, params (string Name, object Value)[] parameters)
     {
+        if (schema is not null)
+        {
+            return schema.Scalar(sql, parameters);
+        }
+
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
         connection.Open();
         using var command = connection.CreateCommand();

@@ -33,6 +33,9 @@ public sealed class HostSettingsTests
     // Every setting the app reads has an entry in the sample, so a new developer sees it, and the sample parses.
     [Theory]
     [InlineData("SQLITE_PATH")]
+    [InlineData("STORE_DATABASE")]
+    [InlineData("POSTGRES_CONNECTION")]
+    [InlineData("AUDIT_RETENTION_DAYS")]
     [InlineData("HELM_PATH")]
     [InlineData("KUBECTL_PATH")]
     [InlineData("CHARTS_ROOT")]

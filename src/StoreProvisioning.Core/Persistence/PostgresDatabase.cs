@@ -1,0 +1,174 @@
+using System.Data;
+using System.Data.Common;
+using Npgsql;
+
+namespace StoreProvisioning.Persistence;
+
+/// <summary>
+/// PostgreSQL as the metadata store shared by several instances. The schema is kept current by its own append-only
+/// migrations (the same tables and columns as <see cref="SqliteDatabase"/>'s, in PostgreSQL's types); instances that
+/// start together migrate one at a time under an advisory lock.
+/// </summary>
+public sealed class PostgresDatabase : MetadataDatabase, IAsyncDisposable
+{
+    /// <summary>Each entry moves the schema one version up; never edit a shipped entry, append a new one.</summary>
+    private static readonly string[] Migrations =
+    [
+        // SQLite migrations 1-3 in one: stores, the audit trail, API keys, plans.
+        """
+        CREATE TABLE stores (
+            id               TEXT    NOT NULL PRIMARY KEY,
+            name             TEXT    NOT NULL UNIQUE,
+            user_id          TEXT    NOT NULL,
+            engine           TEXT    NOT NULL,
+            status           TEXT    NOT NULL,
+            operation        TEXT    NULL,
+            operation_id     TEXT    NULL,
+            failed_operation TEXT    NULL,
+            operation_args   TEXT    NULL,
+            revision         INTEGER NULL,
+            error            TEXT    NULL,
+            created_at       BIGINT  NOT NULL,
+            updated_at       BIGINT  NOT NULL,
+            plan             TEXT    NOT NULL DEFAULT 'small',
+            seq              BIGINT  GENERATED ALWAYS AS IDENTITY UNIQUE
+        );
+        CREATE INDEX ix_stores_user ON stores (user_id);
+        CREATE INDEX ix_stores_status ON stores (status);
+        CREATE TABLE activity (
+            id           BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            store_name   TEXT    NOT NULL,
+            user_id      TEXT    NULL,
+            action       TEXT    NOT NULL,
+            detail       TEXT    NULL,
+            timestamp    BIGINT  NOT NULL,
+            operation_id TEXT    NULL,
+            duration_ms  BIGINT  NULL,
+            actor        TEXT    NULL
+        );
+        CREATE INDEX ix_activity_store ON activity (store_name, id);
+        CREATE INDEX ix_activity_action ON activity (action);
+        CREATE INDEX ix_activity_user ON activity (user_id, id);
+        CREATE TABLE api_keys (
+            id         TEXT    NOT NULL PRIMARY KEY,
+            prefix     TEXT    NOT NULL,
+            hash       BYTEA   NOT NULL,
+            user_id    TEXT    NOT NULL,
+            role       TEXT    NOT NULL,
+            name       TEXT    NULL,
+            created_at BIGINT  NOT NULL,
+            expires_at BIGINT  NULL,
+            seq        BIGINT  GENERATED ALWAYS AS IDENTITY UNIQUE
+        );
+        CREATE INDEX ix_api_keys_prefix ON api_keys (prefix);
+        """,
+        // SQLite migration 4: keyset paging, audit retention by age, cumulative counters.
+        """
+        CREATE INDEX ix_stores_created ON stores (created_at, seq);
+        CREATE INDEX ix_stores_user_created ON stores (user_id, created_at, seq);
+        CREATE INDEX ix_activity_timestamp ON activity (timestamp);
+        CREATE TABLE audit_counters (
+            user_id           TEXT   NOT NULL,
+            action            TEXT   NOT NULL,
+            count             BIGINT NOT NULL,
+            duration_ms_total BIGINT NOT NULL,
+            duration_count    BIGINT NOT NULL,
+            PRIMARY KEY (user_id, action)
+        );
+        INSERT INTO audit_counters (user_id, action, count, duration_ms_total, duration_count)
+        SELECT COALESCE(user_id, ''), action, COUNT(*), COALESCE(SUM(duration_ms), 0), COUNT(duration_ms) FROM activity GROUP BY COALESCE(user_id, ''), action;
+        """,
+    ];
+
+    // Arbitrary fixed keys of pg_advisory_xact_lock; any other user of the database must not pick the same ones.
+    private const long MigrationLockKey = 0x53544F5245_01;
+    private const long CreateLockKey = 0x53544F5245_02;
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly SemaphoreSlim migrateLock = new(1, 1);
+    private volatile bool migrated;
+
+    public PostgresDatabase(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        Location = $"{builder.Host}:{builder.Port}/{builder.Database}";
+        dataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public static int LatestVersion => Migrations.Length;
+
+    public override string Engine => "PostgreSQL";
+
+    public override string Location { get; }
+
+    public override int CodeSchemaVersion => LatestVersion;
+
+    public override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        if (!migrated)
+        {
+            await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies pending migrations, all in one transaction with the version bump, one instance at a time.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await migrateLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (migrated)
+            {
+                return;
+            }
+
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await Sql.ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({MigrationLockKey})", cancellationToken).ConfigureAwait(false);
+            await Sql.ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", cancellationToken).ConfigureAwait(false);
+            var version = await ReadSchemaVersionAsync(connection, cancellationToken).ConfigureAwait(false);
+            if (version > LatestVersion)
+            {
+                throw new InvalidOperationException(
+                    $"The PostgreSQL database at {Location} has schema version {version}, newer than this build understands ({LatestVersion}). Use a newer build or another database.");
+            }
+
+            for (var next = version; next < LatestVersion; next++)
+            {
+                await Sql.ExecuteAsync(connection, Migrations[next], cancellationToken).ConfigureAwait(false);
+            }
+
+            await Sql.ExecuteAsync(connection, "DELETE FROM schema_version", cancellationToken).ConfigureAwait(false);
+            await Sql.ExecuteAsync(connection, "INSERT INTO schema_version (version) VALUES (@v)", cancellationToken, ("@v", LatestVersion)).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            migrated = true;
+        }
+        finally
+        {
+            migrateLock.Release();
+        }
+    }
+
+    public override async Task<int> ReadSchemaVersionAsync(DbConnection connection, CancellationToken cancellationToken = default)
+    {
+        var exists = await Sql.ScalarAsync(connection, "SELECT to_regclass('schema_version') IS NOT NULL", cancellationToken).ConfigureAwait(false);
+        return exists is true
+            ? (int)Sql.Long(await Sql.ScalarAsync(connection, "SELECT MAX(version) FROM schema_version", cancellationToken).ConfigureAwait(false))
+            : 0;
+    }
+
+    internal override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+
+    internal override async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+
+    internal override Task LockCreatesAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Sql.ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({CreateLockKey})", cancellationToken);
+
+    internal override string InsertionOrder => "seq";
+
+    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+}
