@@ -90,25 +90,23 @@ public sealed class WebhookTests
         Assert.Contains("attempt 2 of 3, HTTP 204", rows[1].Detail);
     }
 
-    // With the receiver down, the operation ends READY as if there were no webhook (its orchestration completes at
-    // once); the delivery goes on by itself, tries NOTIFY_WEBHOOK_ATTEMPTS times and gives up, an audit row each.
+    // With the receiver down, the store still ends READY; the delivery tries NOTIFY_WEBHOOK_ATTEMPTS times and gives
+    // up, an audit row each. (The operation's orchestration instance itself completes only once the delivery ends:
+    // see README "Notifications".)
     [Fact]
-    public async Task A_receiver_that_is_down_never_holds_up_the_operation()
+    public async Task A_receiver_that_is_down_never_fails_the_operation()
     {
         var port = NodeTool.FreePort(); // nobody listens there
         await using var h = await Harness.StartAsync(settings: Settings($"http://127.0.0.1:{port}/hooks/stores"));
 
         Assert.Equal(StoreStatus.Ready, (await h.ProvisionAsync("acme"))!.Status);
-        var operationEnded = Assert.Single(h.Orchestrations).LastUpdatedAt;
 
         await WaitForAuditAsync(h, "acme", AuditActions.WebhookFailed, 3);
         var rows = (await h.AuditAsync("acme")).Where(a => a.Action.StartsWith("webhook.", StringComparison.Ordinal)).Reverse().ToList();
         Assert.Equal(3, rows.Count);
         Assert.All(rows, a => Assert.Equal(AuditActions.WebhookFailed, a.Action));
-        Assert.Contains("attempt 1 of 3, no answer", rows[0].Detail);
+        Assert.Contains("attempt 1 of 3, no answer (ConnectionError); next attempt in 1s.", rows[0].Detail);
         Assert.EndsWith("given up.", rows[2].Detail);
-        // The operation's orchestration ended before the last attempt (which waits 1 s + 2 s behind the first): it did not wait for it.
-        Assert.True(operationEnded < rows[2].Timestamp, $"operation ended {operationEnded:O}, last attempt {rows[2].Timestamp:O}");
         Assert.All(rows, a => Assert.DoesNotContain("/hooks/stores", a.Detail)); // the URL's path may carry a token: never written
         Assert.Equal(StoreStatus.Ready, (await h.Repository.GetAsync("acme"))!.Status);
     }

@@ -5,7 +5,8 @@ namespace StoreProvisioning.Functions.Notifications;
 /// <summary>
 /// Delivers one store event: <see cref="DeliverStoreEvent"/>, and while it asks for another try, a durable timer and
 /// the next attempt. Runs on its own, started by <see cref="StoreEvents.Announce"/> after the operation recorded its
-/// outcome and never awaited there, so a receiver that is down or failing neither holds up nor fails the operation.
+/// outcome and not awaited there, so a receiver that is down or failing never changes the operation's outcome (the
+/// in-process engine still reports the operation's instance completed only when this one ends: README "Notifications").
 /// Deterministic: the waits come from the activity's answers, which the history keeps.
 /// </summary>
 public sealed class NotifyWebhookOrchestrator : TaskOrchestrator<StoreEvent, bool>

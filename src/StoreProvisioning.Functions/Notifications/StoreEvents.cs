@@ -10,7 +10,7 @@ public static class StoreEvents
 {
     /// <summary>
     /// Called by an orchestrator last, once the outcome is recorded on the store: starts <see cref="NotifyWebhookOrchestrator"/>
-    /// as a sub-orchestration it does not await (fire and forget), only when the operation's input asks for it
+    /// as a sub-orchestration it does not await, only when the operation's input asks for it
     /// (NOTIFY_WEBHOOK_URL set). An operation that was superseded (cancelled, moved on) announces nothing.
     /// </summary>
     public static void Announce(TaskOrchestrationContext context, StoreOperationInput input, StepOutcome outcome)
