@@ -74,7 +74,10 @@ public class IsolationTests
         var disabled = Manifests.LoadMapping(Helm.CiValuesPath(Helm.PlatformChart, ciFile)).Str("networkPolicy", "enabled") == "false";
         if (disabled) Assert.DoesNotContain(objects, o => o.Kind == "NetworkPolicy");
         else Assert.Contains(objects, o => o.Kind == "NetworkPolicy");
-        Assert.All(objects, o => Assert.Contains(o.Kind, (string[])["Namespace", .. IsolationKinds]));
+        // The control plane's RoleBinding only where its access settings are given (in the cluster), never otherwise.
+        var access = Manifests.LoadMapping(Helm.CiValuesPath(Helm.PlatformChart, ciFile)).Str("controlPlaneAccess", "clusterRole");
+        Assert.Equal(string.IsNullOrEmpty(access) ? 0 : 1, objects.Count(o => o.Kind == "RoleBinding"));
+        Assert.All(objects, o => Assert.Contains(o.Kind, (string[])["Namespace", "RoleBinding", .. IsolationKinds]));
         Assert.All(objects.Where(o => o.Kind != "Namespace"), o => Assert.Equal("store-acme", o.Root.Str("metadata", "namespace")));
         Assert.All(objects, o => Assert.Equal("store-provisioning", o.Labels["app.kubernetes.io/managed-by"]));
     }

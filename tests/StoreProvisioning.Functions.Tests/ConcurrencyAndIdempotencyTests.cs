@@ -248,7 +248,7 @@ public sealed class ConcurrencyAndIdempotencyTests
         var ready = await h.ProvisionAsync("acme");
         var input = OperationLauncher.InputFor(ready!, h.Options.OperationDeadline);
 
-        var outcome = await h.Services.GetRequiredService<RecordFailure>()
+        var outcome = await h.Services.GetRequiredService<MarkStoreFailed>()
             .RunAsync(new FailureReport(input, "Install timed out after 1s", TimedOut: true, CollectDiagnostics: false), default);
 
         Assert.Equal(StepResult.Superseded, outcome.Result);

@@ -40,10 +40,10 @@ public sealed class LifecycleTests
         Assert.True(values.RootElement.GetProperty("credentials").GetProperty("adminPassword").GetString()!.Length >= 16);
 
         // The platform's isolation first (namespace ownership read, API server endpoints, the platform chart rendered
-        // and applied), then the release: status read, render guard, install, status read-back.
+        // and applied: the namespace, then its contents), then the release: status read, render guard, install, status read-back.
         var sequence = h.Fakes.Calls().Select(c => $"{c.Tool} {c.Argv[0]} {c.Argv[1]}").Where(c => !c.StartsWith("helm version", StringComparison.Ordinal)).ToList();
         Assert.Equal(
-            ["kubectl get namespace", "kubectl get endpoints", "helm template acme", "kubectl apply --filename", "helm status acme", "helm template acme", "helm upgrade --install", "helm status acme"],
+            ["kubectl get namespace", "kubectl get endpoints", "helm template acme", "kubectl apply --filename", "kubectl apply --filename", "helm status acme", "helm template acme", "helm upgrade --install", "helm status acme"],
             sequence);
         var templates = h.Fakes.Calls().Where(c => c.Argv[0] == "template").ToList();
         Assert.Equal(Path.Combine(RepositoryFiles.Path("helm"), "store-namespace"), templates[0].Argv[2]);

@@ -41,6 +41,61 @@ public sealed class TenantIsolationTests
         Assert.Equal("large", after.RootElement.GetProperty("labels").GetProperty("store-provisioning.io/plan").GetString());
     }
 
+    private static readonly Dictionary<string, string?> InCluster = new()
+    {
+        ["STORE_NAMESPACE_CLUSTER_ROLE"] = "control-plane-control-plane-store-namespace",
+        ["CONTROL_PLANE_SERVICE_ACCOUNT"] = "control-plane",
+        ["CONTROL_PLANE_NAMESPACE"] = "control-plane",
+    };
+
+    // Run by helm/control-plane (its RBAC settings set), the control plane binds its ClusterRole in the new store
+    // namespace before anything else: the fake kubectl refuses every namespaced object until the RoleBinding is
+    // there, as the API server does under the chart's least-privilege RBAC. The first apply holds only the
+    // Namespace and the RoleBinding (what the cluster-scope role allows), the second the rest.
+    [Fact]
+    public async Task In_the_cluster_the_role_binding_comes_with_the_namespace()
+    {
+        await using var h = await Harness.StartAsync(f => f.Kubectl("FAKE_KUBECTL_RBAC_ROLEBINDING", "store-provisioning"), InCluster);
+        Assert.Equal(StoreStatus.Ready, (await h.ProvisionAsync("acme"))!.Status);
+
+        var applies = h.Fakes.Calls().Where(c => c.Argv[0] == "apply").ToList();
+        Assert.Equal(2, applies.Count);
+        Assert.All(applies, a => Assert.Equal(0, a.Exit));
+        var objects = Path.Combine(h.Fakes.State, "objects", "store-acme");
+        var binding = File.ReadAllText(Path.Combine(objects, "RoleBinding.store-provisioning.json"));
+        Assert.True(File.GetLastWriteTimeUtc(Path.Combine(objects, "RoleBinding.store-provisioning.json")) <= File.GetLastWriteTimeUtc(Path.Combine(objects, "ResourceQuota.store-quota.json")));
+        // The settings reached the platform chart's values, and from there the RoleBinding (the fake renders it from
+        // the values as the real chart does; Charts.Tests render the real one).
+        Assert.Contains("store-acme", binding);
+        Assert.Contains("name: control-plane-control-plane-store-namespace", binding);
+        Assert.Contains("{kind: ServiceAccount, name: control-plane, namespace: control-plane}", binding);
+    }
+
+    // Right after the RoleBinding is created the API server may still refuse (its authorizer's cache lags): the
+    // second apply is repeated and the store still becomes READY.
+    [Fact]
+    public async Task A_role_binding_not_yet_in_force_is_waited_for()
+    {
+        await using var h = await Harness.StartAsync(
+            f => f.Kubectl("FAKE_KUBECTL_RBAC_ROLEBINDING", "store-provisioning").Kubectl("FAKE_KUBECTL_RBAC_LAG", "1"), InCluster);
+        Assert.Equal(StoreStatus.Ready, (await h.ProvisionAsync("acme"))!.Status);
+
+        var applies = h.Fakes.Calls().Where(c => c.Argv[0] == "apply").Select(c => c.Exit).ToList();
+        Assert.Equal([0, 1, 0], applies);
+    }
+
+    // Without the settings (a local run) a single apply of the whole render would do, and no RoleBinding is made; the
+    // fake's RBAC check then refuses the contents, which proves the binding is what lets them in.
+    [Fact]
+    public async Task Without_the_settings_no_role_binding_is_made()
+    {
+        await using var h = await Harness.StartAsync(f => f.Kubectl("FAKE_KUBECTL_RBAC_ROLEBINDING", "store-provisioning"));
+        var store = await h.ProvisionAsync("acme");
+        Assert.Equal(StoreStatus.Failed, store!.Status);
+        Assert.Contains("forbidden", store.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.False(File.Exists(Path.Combine(h.Fakes.State, "objects", "store-acme", "RoleBinding.store-provisioning.json")));
+    }
+
     // With ISOLATION_ENABLED=false (a cluster without a NetworkPolicy engine) the namespace, quota and limits are
     // still applied, but no NetworkPolicy, and the API server is not looked up.
     [Fact]

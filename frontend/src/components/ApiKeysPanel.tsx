@@ -7,6 +7,7 @@ import { useNow } from '../hooks/useNow';
 import { relativeTime } from '../lib/format';
 import { validateUserId } from '../lib/validation';
 import { ConfirmDialog } from './ConfirmDialog';
+import { TextField } from './TextField';
 
 /** The server's problem detail, and its per-field messages when it gives any. */
 function Refusal({ error }: { error: unknown }) {
@@ -95,24 +96,7 @@ function CreateKeyForm() {
       <form className="store-form" onSubmit={submit} noValidate aria-labelledby="create-key-heading">
         <h3 id="create-key-heading">Create a key</h3>
         <div className="form-grid">
-          <div className="field">
-            <label htmlFor={ids.user}>User id</label>
-            <input
-              id={ids.user}
-              value={userId}
-              autoComplete="off"
-              spellCheck={false}
-              maxLength={64}
-              onChange={(e) => setUserId(e.target.value)}
-              aria-invalid={userErr ? true : undefined}
-              aria-describedby={userErr ? `${ids.user}-err` : undefined}
-            />
-            {userErr && (
-              <p id={`${ids.user}-err`} className="field-error">
-                {userErr}
-              </p>
-            )}
-          </div>
+          <TextField id={ids.user} label="User id" value={userId} maxLength={64} error={userErr} onChange={setUserId} />
           <div className="field">
             <label htmlFor={ids.role}>Role</label>
             <select id={ids.role} value={role} onChange={(e) => setRole(e.target.value as Role)}>

@@ -3,6 +3,7 @@ import { ApiError, errorMessage } from '../api/client';
 import type { Engine } from '../api/types';
 import { useCreateStore } from '../hooks/useStoreMutations';
 import { validateStoreName, validateUserId } from '../lib/validation';
+import { TextField } from './TextField';
 
 type Field = 'storeName' | 'userId' | 'engine';
 
@@ -82,32 +83,20 @@ export function StoreForm({ askOwner }: StoreFormProps) {
     <form className="store-form" onSubmit={submit} noValidate aria-labelledby="create-store-heading">
       <h2 id="create-store-heading">Create a store</h2>
       <div className="form-grid">
-        <div className="field">
-          <label htmlFor={ids.name}>Store name</label>
-          <input
-            id={ids.name}
-            name="storeName"
-            value={storeName}
-            autoComplete="off"
-            spellCheck={false}
-            maxLength={40}
-            onChange={(e) => {
-              setStoreName(e.target.value);
-              if (create.isError) create.reset();
-            }}
-            onBlur={() => setTouched((t) => ({ ...t, storeName: storeName !== '' || t.storeName }))}
-            aria-invalid={nameErr ? true : undefined}
-            aria-describedby={`${ids.name}-hint${nameErr ? ` ${ids.name}-err` : ''}`}
-          />
-          <p id={`${ids.name}-hint`} className="hint">
-            3–40 lowercase letters, digits or hyphens.
-          </p>
-          {nameErr && (
-            <p id={`${ids.name}-err`} className="field-error">
-              {nameErr}
-            </p>
-          )}
-        </div>
+        <TextField
+          id={ids.name}
+          label="Store name"
+          name="storeName"
+          value={storeName}
+          maxLength={40}
+          hint="3–40 lowercase letters, digits or hyphens."
+          error={nameErr}
+          onChange={(value) => {
+            setStoreName(value);
+            if (create.isError) create.reset();
+          }}
+          onBlur={() => setTouched((t) => ({ ...t, storeName: storeName !== '' || t.storeName }))}
+        />
         <div className="field">
           <label htmlFor={ids.engine}>Engine</label>
           <select
@@ -128,32 +117,20 @@ export function StoreForm({ askOwner }: StoreFormProps) {
           )}
         </div>
         {askOwner && (
-          <div className="field">
-            <label htmlFor={ids.user}>User id</label>
-            <input
-              id={ids.user}
-              name="userId"
-              value={userId}
-              autoComplete="off"
-              spellCheck={false}
-              maxLength={64}
-              onChange={(e) => {
-                setUserId(e.target.value);
-                if (create.isError) create.reset();
-              }}
-              onBlur={() => setTouched((t) => ({ ...t, userId: userId !== '' || t.userId }))}
-              aria-invalid={userErr ? true : undefined}
-              aria-describedby={`${ids.user}-hint${userErr ? ` ${ids.user}-err` : ''}`}
-            />
-            <p id={`${ids.user}-hint`} className="hint">
-              Letters, digits and . _ @ - (up to 64).
-            </p>
-            {userErr && (
-              <p id={`${ids.user}-err`} className="field-error">
-                {userErr}
-              </p>
-            )}
-          </div>
+          <TextField
+            id={ids.user}
+            label="User id"
+            name="userId"
+            value={userId}
+            maxLength={64}
+            hint="Letters, digits and . _ @ - (up to 64)."
+            error={userErr}
+            onChange={(value) => {
+              setUserId(value);
+              if (create.isError) create.reset();
+            }}
+            onBlur={() => setTouched((t) => ({ ...t, userId: userId !== '' || t.userId }))}
+          />
         )}
         <div className="field field-submit">
           <button type="submit" className="primary" disabled={create.isPending}>

@@ -10,6 +10,7 @@ import type {
   Role,
   Store,
 } from '../api/types';
+import storeActions from './fixtures/store-actions.json';
 
 export interface RecordedCall {
   method: string;
@@ -55,15 +56,16 @@ export function problem(status: number, p: Problem): Response {
 }
 
 let seq = 0;
-/** What the real API's transition table allows (the fake stands in for the server). */
+
+/**
+ * A store's `actions` as the API returns them, read from the shared fixture (written from the server's transition
+ * table and checked against it by StoreActionsFixtureTests): the fake never restates the rules.
+ */
 export function actionsFor(status: Store['status'], revision: number | null): Store['actions'] {
-  const actions: Store['actions'] = [];
-  if (status === 'READY' || status === 'FAILED') actions.push('upgrade');
-  if ((status === 'READY' || status === 'FAILED') && (revision ?? 0) > 1) actions.push('rollback');
-  if (status === 'FAILED') actions.push('retry');
-  if (status === 'NEW' || status === 'READY' || status === 'FAILED') actions.push('delete');
-  if (status === 'NEW' || status === 'PROVISIONING' || status === 'DELETING') actions.push('cancel');
-  return actions;
+  const asServed = revision === null ? null : Math.min(revision, 2);
+  const row = storeActions.stores.find((r) => r.status === status && r.revision === asServed);
+  if (!row) throw new Error(`store-actions.json has no row for ${status} at revision ${revision}`);
+  return [...row.actions] as Store['actions'];
 }
 
 export function makeStore(overrides: Partial<Store> & { name: string }): Store {

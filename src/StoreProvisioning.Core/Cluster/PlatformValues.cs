@@ -24,5 +24,12 @@ public static class PlatformValues
                 apiServerCidrs,
                 blockedCidrs = options.BlockedCidrs,
             },
+            // The RoleBinding that lets the control plane's ServiceAccount act in the namespace; empty: none.
+            controlPlaneAccess = new
+            {
+                clusterRole = options.StoreNamespaceClusterRole ?? "",
+                serviceAccount = options.ControlPlaneServiceAccount ?? "",
+                serviceAccountNamespace = options.StoreNamespaceClusterRole is null ? "" : options.ControlPlaneNamespace,
+            },
         });
 }

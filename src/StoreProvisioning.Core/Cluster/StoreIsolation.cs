@@ -14,7 +14,7 @@ public sealed record IsolationResult(string? Refusal)
 /// <summary>
 /// Puts the platform's isolation on a store's namespace: checks that the namespace is free or this store's
 /// (<see cref="NamespaceOwnership"/>), renders helm/store-namespace with the store's plan and the operator settings
-/// (`helm template`), and applies the render (`kubectl apply`). Creates the namespace on first use and repairs drift on
+/// (`helm template`), and applies the render (`kubectl apply`, in the two <see cref="PlatformApplyPhases"/>). Creates the namespace on first use and repairs drift on
 /// every later use; applying the same render again changes nothing. CLI failures throw <see cref="CliCommandException"/>.
 /// </summary>
 public class StoreIsolation(HelmCli helm, KubectlCli kubectl, StoreCatalog catalog, StoreProvisioningOptions options)
@@ -36,10 +36,35 @@ public class StoreIsolation(HelmCli helm, KubectlCli kubectl, StoreCatalog catal
             return new IsolationResult($"plan '{store.Plan}' is not in the catalog (CATALOG_PATH); plans: {string.Join(", ", catalog.Plans.Select(p => p.Name))}");
         }
 
-        var manifests = await RenderAsync(store, plan, cancellationToken).ConfigureAwait(false);
-        await kubectl.ApplyAsync(manifests, cancellationToken, store.Namespace).ConfigureAwait(false);
+        var phases = PlatformApplyPhases.Split(await RenderAsync(store, plan, cancellationToken).ConfigureAwait(false));
+        await kubectl.ApplyAsync(phases.Access, cancellationToken, store.Namespace).ConfigureAwait(false);
+        await ApplyContentsAsync(store, phases, cancellationToken).ConfigureAwait(false);
         return new IsolationResult(null);
     }
+
+    /// <summary>How long to wait before each repeat of the second apply while a fresh RoleBinding is not yet in force.</summary>
+    private static readonly TimeSpan[] AccessPropagationWaits = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
+
+    // The API server authorizes from a cache of RoleBindings: right after the first apply created the binding, the
+    // second may still be refused ("forbidden"). Only then is it repeated, a few times, briefly.
+    private async Task ApplyContentsAsync(Store store, PlatformApplyPhases phases, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await kubectl.ApplyAsync(phases.Contents, cancellationToken, store.Namespace).ConfigureAwait(false);
+                return;
+            }
+            catch (CliCommandException ex) when (phases.GrantsAccess && attempt < AccessPropagationWaits.Length && IsForbidden(ex))
+            {
+                await Task.Delay(AccessPropagationWaits[attempt], cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static bool IsForbidden(CliCommandException ex) =>
+        ex.Failure == CliFailure.ExitCode && (ex.Result?.StandardError ?? ex.Message).Contains("forbidden", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The platform chart rendered for this store (plan file first, then the control plane's values).</summary>
     public async Task<string> RenderAsync(Store store, CatalogPlan plan, CancellationToken cancellationToken)

@@ -81,6 +81,27 @@ public sealed record StoreProvisioningOptions
     /// <summary>More IPv4 CIDRs a store may never reach through internet egress.</summary>
     public IReadOnlyList<string> BlockedCidrs { get; init; } = [];
 
+    /// <summary>
+    /// The ClusterRole the control plane binds in every store namespace (RoleBinding `store-provisioning`) so its own
+    /// ServiceAccount may act there; set by helm/control-plane. Null (local runs, no RBAC): no RoleBinding is rendered.
+    /// </summary>
+    public string? StoreNamespaceClusterRole { get; init; }
+
+    /// <summary>The control plane's ServiceAccount (in <see cref="ControlPlaneNamespace"/>) that RoleBinding names; set together with <see cref="StoreNamespaceClusterRole"/>.</summary>
+    public string? ControlPlaneServiceAccount { get; init; }
+
+    /// <summary>Where a signed JSON event goes when a store becomes READY, FAILED or is deleted; null: no notifications.</summary>
+    public Uri? NotifyWebhookUrl { get; init; }
+
+    /// <summary>The key of the events' HMAC-SHA256 signature; required with <see cref="NotifyWebhookUrl"/>.</summary>
+    public HiddenSetting? NotifyWebhookSecret { get; init; }
+
+    /// <summary>How many times one event is sent at most before it is given up.</summary>
+    public int NotifyWebhookAttempts { get; init; } = 5;
+
+    /// <summary>The wait before the second attempt; it doubles for each later one (at most 10 minutes).</summary>
+    public TimeSpan NotifyWebhookRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Pod Security policy version pinned on store namespaces' restricted labels.</summary>
     public string PodSecurityVersion { get; init; } = "v1.31";
 
@@ -129,6 +150,8 @@ public sealed record StoreProvisioningOptions
             BlockedCidrs = Cidrs(configuration, "BLOCKED_CIDRS", errors),
             PodSecurityVersion = Matching(configuration, "POD_SECURITY_VERSION", "v1.31", @"^v1\.[0-9]{1,3}\z", "a Kubernetes minor version such as v1.31", errors),
             CatalogPath = Text(configuration, "CATALOG_PATH") is { } catalog ? Path.GetFullPath(catalog) : null,
+            StoreNamespaceClusterRole = Optional(configuration, "STORE_NAMESPACE_CLUSTER_ROLE", RbacNamePattern, "a ClusterRole name (lower-case letters, digits, '-', '.', ':'; at most 253)", errors),
+            ControlPlaneServiceAccount = Optional(configuration, "CONTROL_PLANE_SERVICE_ACCOUNT", ServiceAccountPattern, "a ServiceAccount name (DNS subdomain, at most 253)", errors),
             StoreDatabase = DatabaseKind(configuration, errors),
             PostgresConnection = Text(configuration, "POSTGRES_CONNECTION") is { } connection ? new HiddenSetting(connection) : null,
             AuditRetentionDays = Number(configuration, "AUDIT_RETENTION_DAYS", 90, 1, 36_500, errors),
@@ -137,6 +160,23 @@ public sealed record StoreProvisioningOptions
         if (options.StoreDatabase == StoreDatabaseKind.Postgres)
         {
             CheckPostgresConnection(options.PostgresConnection, errors);
+        }
+
+        options = options with
+        {
+            NotifyWebhookUrl = WebhookUrl(configuration, Flag(configuration, "NOTIFY_WEBHOOK_ALLOW_HTTP", false, errors), errors),
+            NotifyWebhookSecret = Text(configuration, "NOTIFY_WEBHOOK_SECRET") is { } secret ? new HiddenSetting(secret) : null,
+            NotifyWebhookAttempts = Number(configuration, "NOTIFY_WEBHOOK_ATTEMPTS", 5, 1, 20, errors),
+            NotifyWebhookRetryDelay = Duration(configuration, "NOTIFY_WEBHOOK_RETRY_DELAY", TimeSpan.FromSeconds(10), errors),
+        };
+        if (options.NotifyWebhookUrl is not null && options.NotifyWebhookSecret is not { Value.Length: >= 16 })
+        {
+            errors.Add("NOTIFY_WEBHOOK_SECRET must be set, at least 16 characters, when NOTIFY_WEBHOOK_URL is (the events are signed with it).");
+        }
+
+        if ((options.StoreNamespaceClusterRole is null) != (options.ControlPlaneServiceAccount is null))
+        {
+            errors.Add("STORE_NAMESPACE_CLUSTER_ROLE and CONTROL_PLANE_SERVICE_ACCOUNT are set together (helm/control-plane sets both) or not at all.");
         }
 
         if (errors.Count > 0)
@@ -258,6 +298,54 @@ public sealed record StoreProvisioningOptions
 
         errors.Add($"{key}='{text}' must be true or false.");
         return fallback;
+    }
+
+    /// <summary>An absolute https URL (http only with NOTIFY_WEBHOOK_ALLOW_HTTP=true, for tests and development), without credentials in it.</summary>
+    private static Uri? WebhookUrl(IConfiguration configuration, bool allowHttp, List<string> errors)
+    {
+        const string key = "NOTIFY_WEBHOOK_URL";
+        var text = Text(configuration, key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        {
+            errors.Add($"{key} must be an absolute https:// URL.");
+            return null;
+        }
+
+        if (url.Scheme == Uri.UriSchemeHttp && !allowHttp)
+        {
+            errors.Add($"{key} must use https (http only with NOTIFY_WEBHOOK_ALLOW_HTTP=true, for tests and development).");
+            return null;
+        }
+
+        if (url.UserInfo.Length > 0)
+        {
+            errors.Add($"{key} must not carry credentials; the events are signed with NOTIFY_WEBHOOK_SECRET.");
+            return null;
+        }
+
+        return url;
+    }
+
+    // What the platform chart's schema accepts for controlPlaneAccess (helm/store-namespace/values.schema.json).
+    private const string RbacNamePattern = @"^(?=.{1,253}\z)[a-z0-9]([-a-z0-9.:]*[a-z0-9])?\z";
+    private const string ServiceAccountPattern = @"^(?=.{1,253}\z)[a-z0-9]([-a-z0-9.]*[a-z0-9])?\z";
+
+    /// <summary>A setting without a default: null when unset, else it must match.</summary>
+    private static string? Optional(IConfiguration configuration, string key, string pattern, string what, List<string> errors)
+    {
+        var text = Text(configuration, key);
+        if (text is null || System.Text.RegularExpressions.Regex.IsMatch(text, pattern))
+        {
+            return text;
+        }
+
+        errors.Add($"{key}='{text}' must be {what}.");
+        return null;
     }
 
     private static string NamespaceName(IConfiguration configuration, string key, string fallback, List<string> errors) =>

@@ -37,4 +37,6 @@ public static class AuditActions
     public const string RenderRefused = "release.refused";
     public const string IsolationReapplied = "isolation.reapplied";
     public const string DeleteBlocked = "delete.blocked";
+    public const string WebhookDelivered = "webhook.delivered";
+    public const string WebhookFailed = "webhook.failed";
 }

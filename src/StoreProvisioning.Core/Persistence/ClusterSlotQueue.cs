@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using StoreProvisioning.Stores;
 
 namespace StoreProvisioning.Persistence;
@@ -7,14 +7,10 @@ namespace StoreProvisioning.Persistence;
 /// The cluster-wide FIFO queue of cluster slots (PROVISION_CONCURRENCY): one row per operation that holds or waits for
 /// a slot, numbered in arrival order. An operation is admitted while it is among the first <c>concurrency</c> rows, so
 /// every instance sharing the database sees the same bound: the row is the lock. Plain SQL (INSERT … ON CONFLICT,
-/// ORDER BY … LIMIT) so a Postgres version is the same statements over its own table.
+/// ORDER BY … LIMIT) on both engines; on PostgreSQL an advisory lock makes each read-and-change one step across instances.
 /// </summary>
 public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clock)
 {
-    // Only the SQLite version of the table exists yet (migration 5); the Postgres one is still to be added.
-    private SqliteDatabase database => metadata as SqliteDatabase
-        ?? throw new NotSupportedException($"The cluster slot queue has no {metadata.Engine} table yet; use STORE_DATABASE=sqlite.");
-
     /// <summary>Statuses of a store whose operation may still run cluster steps; a claim of any other store is stale.</summary>
     private static readonly string[] InFlight = [StoreStatus.New.Name(), StoreStatus.Provisioning.Name(), StoreStatus.Deleting.Name()];
 
@@ -24,16 +20,17 @@ public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clo
     /// </summary>
     public async Task<bool> ClaimAsync(string operationId, string storeName, string instanceId, int concurrency, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(
+        await using var connection = await metadata.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await metadata.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        await metadata.LockClusterSlotsAsync(connection, cancellationToken).ConfigureAwait(false);
+        await Sql.ExecuteAsync(
             connection,
             """
-            INSERT INTO cluster_slots (operation_id, store_name, instance_id, enqueued_at) VALUES ($op, $store, $instance, $now)
+            INSERT INTO cluster_slots (operation_id, store_name, instance_id, enqueued_at) VALUES (@op, @store, @instance, @now)
             ON CONFLICT (operation_id) DO UPDATE SET instance_id = excluded.instance_id
             """,
             cancellationToken,
-            ("$op", operationId), ("$store", storeName), ("$instance", instanceId), ("$now", clock.GetUtcNow().ToUnixTimeMilliseconds())).ConfigureAwait(false);
+            ("@op", operationId), ("@store", storeName), ("@instance", instanceId), ("@now", clock.GetUtcNow().ToUnixTimeMilliseconds())).ConfigureAwait(false);
         var admitted = (await HoldersAsync(connection, concurrency, cancellationToken).ConfigureAwait(false)).Any(h => h.OperationId == operationId);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return admitted;
@@ -44,7 +41,7 @@ public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clo
     /// told so. Idempotent: releasing an operation that holds nothing admits nobody.
     /// </summary>
     public Task<IReadOnlyList<string>> ReleaseAsync(string operationId, int concurrency, CancellationToken cancellationToken = default) =>
-        RemoveAsync("DELETE FROM cluster_slots WHERE operation_id = $op", concurrency, cancellationToken, ("$op", operationId));
+        RemoveAsync("DELETE FROM cluster_slots WHERE operation_id = @op", concurrency, cancellationToken, ("@op", operationId));
 
     /// <summary>
     /// Removes stale claims: the store is gone, runs another operation now (cancelled or superseded), or is no longer in
@@ -55,26 +52,27 @@ public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clo
             """
             DELETE FROM cluster_slots WHERE NOT EXISTS (
                 SELECT 1 FROM stores s
-                WHERE s.name = cluster_slots.store_name AND s.operation_id = cluster_slots.operation_id AND s.status IN ($s0, $s1, $s2))
+                WHERE s.name = cluster_slots.store_name AND s.operation_id = cluster_slots.operation_id AND s.status IN (@s0, @s1, @s2))
             """,
             concurrency,
             cancellationToken,
-            ("$s0", InFlight[0]), ("$s1", InFlight[1]), ("$s2", InFlight[2]));
+            ("@s0", InFlight[0]), ("@s1", InFlight[1]), ("@s2", InFlight[2]));
 
     /// <summary>The queue in order: operation id, store, whether it holds a slot.</summary>
     public async Task<IReadOnlyList<SlotClaim>> ListAsync(int concurrency, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await metadata.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var claims = await ReadAsync(connection, "SELECT operation_id, store_name, instance_id FROM cluster_slots ORDER BY seq", cancellationToken).ConfigureAwait(false);
         return [.. claims.Select((c, i) => c with { Admitted = i < concurrency })];
     }
 
     private async Task<IReadOnlyList<string>> RemoveAsync(string delete, int concurrency, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await metadata.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await metadata.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        await metadata.LockClusterSlotsAsync(connection, cancellationToken).ConfigureAwait(false);
         var before = (await HoldersAsync(connection, concurrency, cancellationToken).ConfigureAwait(false)).Select(h => h.OperationId).ToHashSet(StringComparer.Ordinal);
-        if (await ExecuteAsync(connection, delete, cancellationToken, parameters).ConfigureAwait(false) == 0)
+        if (await Sql.ExecuteAsync(connection, delete, cancellationToken, parameters).ConfigureAwait(false) == 0)
         {
             return [];
         }
@@ -84,18 +82,12 @@ public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clo
         return [.. after.Where(h => !before.Contains(h.OperationId)).Select(h => h.InstanceId)];
     }
 
-    private static Task<IReadOnlyList<SlotClaim>> HoldersAsync(SqliteConnection connection, int concurrency, CancellationToken cancellationToken) =>
-        ReadAsync(connection, "SELECT operation_id, store_name, instance_id FROM cluster_slots ORDER BY seq LIMIT $limit", cancellationToken, ("$limit", concurrency));
+    private static Task<IReadOnlyList<SlotClaim>> HoldersAsync(DbConnection connection, int concurrency, CancellationToken cancellationToken) =>
+        ReadAsync(connection, "SELECT operation_id, store_name, instance_id FROM cluster_slots ORDER BY seq LIMIT @limit", cancellationToken, ("@limit", concurrency));
 
-    private static async Task<IReadOnlyList<SlotClaim>> ReadAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    private static async Task<IReadOnlyList<SlotClaim>> ReadAsync(DbConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (key, value) in parameters)
-        {
-            command.Parameters.AddWithValue(key, value ?? DBNull.Value);
-        }
-
+        await using var command = Sql.Command(connection, sql, parameters);
         var claims = new List<SlotClaim>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -104,18 +96,6 @@ public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clo
         }
 
         return claims;
-    }
-
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (key, value) in parameters)
-        {
-            command.Parameters.AddWithValue(key, value ?? DBNull.Value);
-        }
-
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }
 

@@ -39,6 +39,12 @@ public abstract class MetadataDatabase
     /// </summary>
     internal abstract Task LockCreatesAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Serializes changes to the cluster slot queue across every instance for the rest of the transaction, so "who is
+    /// among the first N" is read and changed as one step. SQLite's write transaction already holds the only write lock.
+    /// </summary>
+    internal abstract Task LockClusterSlotsAsync(DbConnection connection, CancellationToken cancellationToken);
+
     /// <summary>The column that orders rows by insertion (SQLite's rowid, PostgreSQL's identity column seq).</summary>
     internal abstract string InsertionOrder { get; }
 }

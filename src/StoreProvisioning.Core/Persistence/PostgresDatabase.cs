@@ -78,11 +78,22 @@ public sealed class PostgresDatabase : MetadataDatabase, IAsyncDisposable
         INSERT INTO audit_counters (user_id, action, count, duration_ms_total, duration_count)
         SELECT COALESCE(user_id, ''), action, COUNT(*), COALESCE(SUM(duration_ms), 0), COUNT(duration_ms) FROM activity GROUP BY COALESCE(user_id, ''), action;
         """,
+        // The cluster slot queue (SQLite migration 5): one row per operation holding or waiting for a cluster slot.
+        """
+        CREATE TABLE cluster_slots (
+            seq          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            operation_id TEXT   NOT NULL UNIQUE,
+            store_name   TEXT   NOT NULL,
+            instance_id  TEXT   NOT NULL,
+            enqueued_at  BIGINT NOT NULL
+        );
+        """,
     ];
 
     // Arbitrary fixed keys of pg_advisory_xact_lock; any other user of the database must not pick the same ones.
     private const long MigrationLockKey = 0x53544F5245_01;
     private const long CreateLockKey = 0x53544F5245_02;
+    private const long ClusterSlotsLockKey = 0x53544F5245_03;
 
     private readonly NpgsqlDataSource dataSource;
     private readonly SemaphoreSlim migrateLock = new(1, 1);
@@ -167,6 +178,9 @@ public sealed class PostgresDatabase : MetadataDatabase, IAsyncDisposable
 
     internal override Task LockCreatesAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Sql.ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({CreateLockKey})", cancellationToken);
+
+    internal override Task LockClusterSlotsAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Sql.ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({ClusterSlotsLockKey})", cancellationToken);
 
     internal override string InsertionOrder => "seq";
 

@@ -130,6 +130,8 @@ public sealed class SqliteDatabase : MetadataDatabase
     internal override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
+    internal override Task LockClusterSlotsAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
     internal override Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
 

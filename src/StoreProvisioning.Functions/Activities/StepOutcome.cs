@@ -22,7 +22,7 @@ public enum StepResult
     Crashed,
 
     /// <summary>
-    /// <see cref="CheckStep"/>: the step is still queued for a cluster slot, or has run for less than
+    /// <see cref="CheckStepStillRunning"/>: the step is still queued for a cluster slot, or has run for less than
     /// the deadline; wait <see cref="StepOutcome.WaitMore"/> longer.
     /// </summary>
     StillRunning,
@@ -51,12 +51,12 @@ public sealed record StepOutcome(StepResult Result, string? Message = null, int?
     public static StepOutcome Moved(string reason) => new(StepResult.Superseded, reason);
 }
 
-/// <summary>Input of <see cref="RecordFailure"/>: mark the store FAILED (fenced by the operation id).</summary>
+/// <summary>Input of <see cref="MarkStoreFailed"/>: mark the store FAILED (fenced by the operation id).</summary>
 /// <param name="TimedOut">The operation's deadline passed: audit as operation.timed-out.</param>
 /// <param name="CollectDiagnostics">Read pods and events of the namespace and add the summary to the reason.</param>
 public sealed record FailureReport(StoreOperationInput Operation, string Reason, bool TimedOut, bool CollectDiagnostics);
 
-/// <summary>Input of <see cref="RecordNote"/>: an audit row written on the orchestrator's behalf.</summary>
+/// <summary>Input of <see cref="AppendActivityNote"/>: an audit row written on the orchestrator's behalf.</summary>
 public sealed record AuditNote(StoreOperationInput Operation, string Action, string Detail);
 
 /// <summary>Input of <see cref="DeleteNamespaceAndRemoveStore"/> and <see cref="RemoveStore"/>: the delete's partial failures so far, for the store.removed row.</summary>

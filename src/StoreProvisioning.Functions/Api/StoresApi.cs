@@ -127,19 +127,8 @@ public sealed class StoresApi(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "stores/{name}/cancel")] HttpRequest request,
         string name,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) => Guard(async () =>
+        CancellationToken cancellationToken) => ForStore(request, name, RequestValidator.Empty, async _ =>
     {
-        if (InvalidName(name) is { } nameRefusal)
-        {
-            return nameRefusal;
-        }
-
-        var (_, refusal) = await ReadBodyAsync(request, RequestValidator.Empty, cancellationToken);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
         var result = await stores.CancelAsync(request.Caller(), name, cancellationToken);
         if (!result.IsOk)
         {
@@ -148,7 +137,7 @@ public sealed class StoresApi(
 
         await canceller.StopAsync(client, result.Value!, CancellationToken.None);
         return ApiJson.Ok(StoreResponse.From(result.Value!.Store, options));
-    });
+    }, cancellationToken);
 
     [Function("GetMetrics")]
     public Task<IActionResult> Metrics(
@@ -178,6 +167,15 @@ public sealed class StoresApi(
         DurableTaskClient client,
         Func<System.Text.Json.JsonElement?, Validated<T>> validate,
         Func<T, CancellationToken, Task<ServiceResult<Store>>> ask,
+        CancellationToken cancellationToken) =>
+        ForStore(request, name, validate, async value => await StartAsync(request, client, await ask(value, cancellationToken), cancellationToken), cancellationToken);
+
+    /// <summary>Every write on an existing store: the name in the URL and the body are checked before <paramref name="handle"/> runs.</summary>
+    private Task<IActionResult> ForStore<T>(
+        HttpRequest request,
+        string name,
+        Func<System.Text.Json.JsonElement?, Validated<T>> validate,
+        Func<T, Task<IActionResult>> handle,
         CancellationToken cancellationToken) => Guard(async () =>
     {
         if (InvalidName(name) is { } nameRefusal)
@@ -186,7 +184,7 @@ public sealed class StoresApi(
         }
 
         var (value, refusal) = await ReadBodyAsync(request, validate, cancellationToken);
-        return refusal ?? await StartAsync(request, client, await ask(value!, cancellationToken), cancellationToken);
+        return refusal ?? await handle(value!);
     });
 
     /// <summary>Reads the JSON body and validates it: the typed request, or the refusal to answer with.</summary>

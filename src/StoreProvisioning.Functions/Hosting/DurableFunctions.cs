@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using StoreProvisioning.Functions.Activities;
+using StoreProvisioning.Functions.Notifications;
 using StoreProvisioning.Functions.Orchestration;
 
 namespace StoreProvisioning.Functions.Hosting;
@@ -32,6 +33,10 @@ public sealed class DurableFunctions(IServiceProvider services)
     [Function(nameof(DeleteStoreOrchestrator))]
     public static Task<StepOutcome> DeleteStore([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new DeleteStoreOrchestrator().RunAsync(context, Input(context));
+
+    [Function(nameof(NotifyWebhookOrchestrator))]
+    public static Task<bool> NotifyWebhook([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new NotifyWebhookOrchestrator().RunAsync(context, context.GetInput<StoreEvent>() ?? throw new InvalidOperationException($"{context.Name} needs a StoreEvent."));
 
     [Function(nameof(MarkOperationStarted))]
     public Task<StepOutcome> MarkOperationStartedTrigger([ActivityTrigger] StoreOperationInput input, CancellationToken cancellationToken) =>
@@ -65,17 +70,21 @@ public sealed class DurableFunctions(IServiceProvider services)
     public Task<StepOutcome> RemoveStoreTrigger([ActivityTrigger] RemovalRequest request, CancellationToken cancellationToken) =>
         Run<RemoveStore, RemovalRequest>(request, cancellationToken);
 
-    [Function(nameof(RecordFailure))]
-    public Task<StepOutcome> RecordFailureTrigger([ActivityTrigger] FailureReport report, CancellationToken cancellationToken) =>
-        Run<RecordFailure, FailureReport>(report, cancellationToken);
+    [Function(nameof(MarkStoreFailed))]
+    public Task<StepOutcome> MarkStoreFailedTrigger([ActivityTrigger] FailureReport report, CancellationToken cancellationToken) =>
+        Run<MarkStoreFailed, FailureReport>(report, cancellationToken);
 
-    [Function(nameof(RecordNote))]
-    public Task<StepOutcome> RecordNoteTrigger([ActivityTrigger] AuditNote note, CancellationToken cancellationToken) =>
-        Run<RecordNote, AuditNote>(note, cancellationToken);
+    [Function(nameof(AppendActivityNote))]
+    public Task<StepOutcome> AppendActivityNoteTrigger([ActivityTrigger] AuditNote note, CancellationToken cancellationToken) =>
+        Run<AppendActivityNote, AuditNote>(note, cancellationToken);
 
-    [Function(nameof(CheckStep))]
-    public Task<StepOutcome> CheckStepTrigger([ActivityTrigger] StoreOperationInput input, CancellationToken cancellationToken) =>
-        Run<CheckStep, StoreOperationInput>(input, cancellationToken);
+    [Function(nameof(CheckStepStillRunning))]
+    public Task<StepOutcome> CheckStepStillRunningTrigger([ActivityTrigger] StoreOperationInput input, CancellationToken cancellationToken) =>
+        Run<CheckStepStillRunning, StoreOperationInput>(input, cancellationToken);
+
+    [Function(nameof(DeliverStoreEvent))]
+    public Task<WebhookAttempt> DeliverStoreEventTrigger([ActivityTrigger] WebhookDelivery delivery, CancellationToken cancellationToken) =>
+        services.GetRequiredService<DeliverStoreEvent>().RunAsync(delivery, cancellationToken);
 
     [Function(nameof(ClaimClusterSlot))]
     public Task<StepOutcome> ClaimClusterSlotTrigger([ActivityTrigger] SlotRequest request, CancellationToken cancellationToken) =>

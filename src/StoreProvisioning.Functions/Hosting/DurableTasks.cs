@@ -1,6 +1,7 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using StoreProvisioning.Functions.Activities;
+using StoreProvisioning.Functions.Notifications;
 using StoreProvisioning.Functions.Orchestration;
 
 namespace StoreProvisioning.Functions.Hosting;
@@ -20,6 +21,7 @@ public static class DurableTasks
         typeof(RollbackStoreOrchestrator),
         typeof(RetryStoreOrchestrator),
         typeof(DeleteStoreOrchestrator),
+        typeof(NotifyWebhookOrchestrator),
     ];
 
     public static readonly IReadOnlyList<Type> Activities =
@@ -32,9 +34,10 @@ public static class DurableTasks
         typeof(UninstallRelease),
         typeof(DeleteNamespaceAndRemoveStore),
         typeof(RemoveStore),
-        typeof(RecordFailure),
-        typeof(RecordNote),
-        typeof(CheckStep),
+        typeof(MarkStoreFailed),
+        typeof(AppendActivityNote),
+        typeof(CheckStepStillRunning),
+        typeof(DeliverStoreEvent),
         typeof(ClaimClusterSlot),
         typeof(ReleaseClusterSlot),
     ];

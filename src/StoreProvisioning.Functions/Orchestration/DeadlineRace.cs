@@ -16,7 +16,7 @@ public static class DeadlineRace
 
     /// <summary>
     /// The activity against a durable timer at now + deadline; the timer is cancelled when the activity answers first.
-    /// When the timer wins, <see cref="CheckStep"/> says whether the step is merely queued for a cluster slot (or has
+    /// When the timer wins, <see cref="CheckStepStillRunning"/> says whether the step is merely queued for a cluster slot (or has
     /// not yet run for the whole deadline); then the race goes on with a new timer, at most <see cref="MaxWaits"/> times.
     /// A step that loses is <see cref="StepResult.TimedOut"/>; one that throws is <see cref="StepResult.Crashed"/>.
     /// </summary>
@@ -43,7 +43,7 @@ public static class DeadlineRace
             StepOutcome check;
             try
             {
-                check = await context.CallActivityAsync<StepOutcome>(nameof(CheckStep), input);
+                check = await context.CallActivityAsync<StepOutcome>(nameof(CheckStepStillRunning), input);
             }
             catch (TaskFailedException)
             {

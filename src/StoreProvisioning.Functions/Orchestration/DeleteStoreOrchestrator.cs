@@ -12,9 +12,9 @@ namespace StoreProvisioning.Functions.Orchestration;
 /// <see cref="RemoveStore"/>. The namespace step removes the row itself so the removal is not queued again behind
 /// other stores' cluster work.
 /// </summary>
-public sealed class DeleteStoreOrchestrator : TaskOrchestrator<StoreOperationInput, StepOutcome>
+public sealed class DeleteStoreOrchestrator : StoreOrchestrator
 {
-    public override async Task<StepOutcome> RunAsync(TaskOrchestrationContext context, StoreOperationInput input)
+    protected override async Task<StepOutcome> RunStepsAsync(TaskOrchestrationContext context, StoreOperationInput input)
     {
         var log = context.CreateReplaySafeLogger(nameof(DeleteStoreOrchestrator));
         var steps = new OperationSteps(context, input, log);
@@ -37,7 +37,7 @@ public sealed class DeleteStoreOrchestrator : TaskOrchestrator<StoreOperationInp
             problems.Add(uninstall.Message ?? "helm uninstall failed");
             if (uninstall.NeedsRecording)
             {
-                await steps.RecordAsync(nameof(RecordNote), new AuditNote(input, AuditActions.UninstallFailed, uninstall.Message!));
+                await steps.RecordAsync(nameof(AppendActivityNote), new AuditNote(input, AuditActions.UninstallFailed, uninstall.Message!));
             }
         }
 
@@ -52,7 +52,7 @@ public sealed class DeleteStoreOrchestrator : TaskOrchestrator<StoreOperationInp
                 break;
             case StepResult.TimedOut or StepResult.Crashed:
                 problems.Add(removal.Message!);
-                await steps.RecordAsync(nameof(RecordNote), new AuditNote(input, AuditActions.NamespaceDeleteFailed, removal.Message!));
+                await steps.RecordAsync(nameof(AppendActivityNote), new AuditNote(input, AuditActions.NamespaceDeleteFailed, removal.Message!));
                 await steps.RecordAsync(nameof(RemoveStore), new RemovalRequest(input, problems));
                 break;
         }

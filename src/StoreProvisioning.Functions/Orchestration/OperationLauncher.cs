@@ -30,7 +30,7 @@ public sealed class OperationLauncher(StoreService stores, StoreProvisioningOpti
     /// deadline (<see cref="StoreProvisioningOptions.OperationDeadline"/>) travels in the input so orchestrators stay
     /// deterministic.
     /// </summary>
-    public static StoreOperationInput InputFor(Store store, TimeSpan? deadline = null) =>
+    public static StoreOperationInput InputFor(Store store, TimeSpan? deadline = null, bool notify = false) =>
         new(
             store.Name,
             store.OperationId!,
@@ -40,7 +40,8 @@ public sealed class OperationLauncher(StoreService stores, StoreProvisioningOpti
             deadline,
             store.Operation == StoreOperation.Retry
                 ? store.FailedOperation ?? throw new InvalidOperationException($"Store '{store.Name}' is retried but records no failed operation.")
-                : null);
+                : null,
+            notify);
 
     /// <summary>
     /// Starts the store's current operation once more under a fresh instance id (same prefix, so the reconciler sees
@@ -51,7 +52,7 @@ public sealed class OperationLauncher(StoreService stores, StoreProvisioningOpti
         var instanceId = $"{InstanceIdFor(store)}-redrive-{now.ToUnixTimeSeconds()}";
         await client.ScheduleNewOrchestrationInstanceAsync(
             OrchestratorFor(store.Operation!.Value),
-            InputFor(store, options.OperationDeadline),
+            InputFor(store, options.OperationDeadline, options.NotifyWebhookUrl is not null),
             new StartOrchestrationOptions { InstanceId = instanceId },
             cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Re-drove {Operation} of store {Store} as {InstanceId}", store.Operation, store.Name, instanceId);
@@ -68,7 +69,7 @@ public sealed class OperationLauncher(StoreService stores, StoreProvisioningOpti
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
                 orchestrator,
-                InputFor(store, options.OperationDeadline),
+                InputFor(store, options.OperationDeadline, options.NotifyWebhookUrl is not null),
                 new StartOrchestrationOptions { InstanceId = InstanceIdFor(store) },
                 cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Started {Orchestrator} for store {Store} (operation {OperationId})", orchestrator, store.Name, store.OperationId);

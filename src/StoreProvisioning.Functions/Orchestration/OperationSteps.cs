@@ -6,7 +6,7 @@ namespace StoreProvisioning.Functions.Orchestration;
 
 /// <summary>
 /// How an orchestrator runs the steps of one operation: each step through <see cref="DeadlineRace"/>, and a failure
-/// the step could not record itself (deadline passed, activity crashed) recorded by <see cref="RecordFailure"/>, so no
+/// the step could not record itself (deadline passed, activity crashed) recorded by <see cref="MarkStoreFailed"/>, so no
 /// store is left in flight. Database-only bookkeeping goes through <see cref="RecordAsync"/>.
 /// </summary>
 public sealed class OperationSteps(TaskOrchestrationContext context, StoreOperationInput input, ILogger log)
@@ -22,7 +22,7 @@ public sealed class OperationSteps(TaskOrchestrationContext context, StoreOperat
         if (outcome.NeedsRecording)
         {
             var timedOut = outcome.Result == StepResult.TimedOut;
-            await RecordAsync(nameof(RecordFailure), new FailureReport(input, outcome.Message!, timedOut, diagnoseOnTimeout && timedOut));
+            await RecordAsync(nameof(MarkStoreFailed), new FailureReport(input, outcome.Message!, timedOut, diagnoseOnTimeout && timedOut));
         }
 
         if (outcome.Succeeded)
@@ -46,7 +46,7 @@ public sealed class OperationSteps(TaskOrchestrationContext context, StoreOperat
         var admission = await ClusterSlot.AdmitAsync(context, input);
         if (admission.NeedsRecording)
         {
-            await RecordAsync(nameof(RecordFailure), new FailureReport(input, admission.Message!, TimedOut: false, CollectDiagnostics: false));
+            await RecordAsync(nameof(MarkStoreFailed), new FailureReport(input, admission.Message!, TimedOut: false, CollectDiagnostics: false));
         }
 
         if (!admission.Succeeded)

@@ -8,9 +8,9 @@ namespace StoreProvisioning.Functions.Orchestration;
 /// then holding one cluster slot (<see cref="OperationSteps.WithClusterSlotAsync"/>) <see cref="EnsureNamespace"/>, <see cref="InstallRelease"/> (READY at the deployed revision, or FAILED with a
 /// diagnosis). The first step that does not succeed ends the operation; it has recorded why.
 /// </summary>
-public sealed class ProvisionStoreOrchestrator : TaskOrchestrator<StoreOperationInput, StepOutcome>
+public sealed class ProvisionStoreOrchestrator : StoreOrchestrator
 {
-    public override async Task<StepOutcome> RunAsync(TaskOrchestrationContext context, StoreOperationInput input)
+    protected override async Task<StepOutcome> RunStepsAsync(TaskOrchestrationContext context, StoreOperationInput input)
     {
         var steps = new OperationSteps(context, input, context.CreateReplaySafeLogger(nameof(ProvisionStoreOrchestrator)));
         if (await steps.RunAsync(nameof(MarkOperationStarted)) is { Succeeded: false } started)

@@ -8,9 +8,9 @@ namespace StoreProvisioning.Functions.Orchestration;
 /// holding one cluster slot <see cref="RollbackRelease"/> (to the requested or last good revision; READY at the new revision, or FAILED with
 /// the reason).
 /// </summary>
-public sealed class RollbackStoreOrchestrator : TaskOrchestrator<StoreOperationInput, StepOutcome>
+public sealed class RollbackStoreOrchestrator : StoreOrchestrator
 {
-    public override async Task<StepOutcome> RunAsync(TaskOrchestrationContext context, StoreOperationInput input)
+    protected override async Task<StepOutcome> RunStepsAsync(TaskOrchestrationContext context, StoreOperationInput input)
     {
         var steps = new OperationSteps(context, input, context.CreateReplaySafeLogger(nameof(RollbackStoreOrchestrator)));
         if (await steps.RunAsync(nameof(MarkOperationStarted)) is { Succeeded: false } started)

@@ -16,6 +16,7 @@ namespace StoreProvisioning.Functions.Orchestration;
 /// For a retry: the operation it re-runs (install, upgrade or rollback), read from the row's failed operation, which
 /// the failing write recorded (<see cref="Persistence.StoreRepository.FailAsync(string, string?, string, Persistence.ActivityDraft, int?, CancellationToken)"/>).
 /// </param>
+/// <param name="Notify">Announce the outcome to NOTIFY_WEBHOOK_URL (set when the operation starts, so replays agree).</param>
 public sealed record StoreOperationInput(
     string StoreName,
     string OperationId,
@@ -23,7 +24,8 @@ public sealed record StoreOperationInput(
     StoreEngine Engine,
     string? ArgsJson,
     TimeSpan? Deadline = null,
-    StoreOperation? RetryOf = null)
+    StoreOperation? RetryOf = null,
+    bool Notify = false)
 {
     /// <summary>The deadline of the default settings (HELM_TIMEOUT and TERMINATION_GRACE unset).</summary>
     public static readonly TimeSpan DefaultDeadline = Configuration.StoreProvisioningOptions.DeadlineFor(

@@ -8,9 +8,9 @@ namespace StoreProvisioning.Functions.Orchestration;
 /// then holding one cluster slot (<see cref="OperationSteps.WithClusterSlotAsync"/>) <see cref="EnsureNamespace"/>, <see cref="UpgradeRelease"/> (re-applies the chart with the operator's overrides;
 /// helm rolls back by itself on failure; READY at the new revision, or FAILED with a diagnosis).
 /// </summary>
-public sealed class UpgradeStoreOrchestrator : TaskOrchestrator<StoreOperationInput, StepOutcome>
+public sealed class UpgradeStoreOrchestrator : StoreOrchestrator
 {
-    public override async Task<StepOutcome> RunAsync(TaskOrchestrationContext context, StoreOperationInput input)
+    protected override async Task<StepOutcome> RunStepsAsync(TaskOrchestrationContext context, StoreOperationInput input)
     {
         var steps = new OperationSteps(context, input, context.CreateReplaySafeLogger(nameof(UpgradeStoreOrchestrator)));
         if (await steps.RunAsync(nameof(MarkOperationStarted)) is { Succeeded: false } started)

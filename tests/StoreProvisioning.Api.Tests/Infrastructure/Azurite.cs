@@ -14,7 +14,6 @@ public sealed class Azurite : IAsyncDisposable
 {
     public const string Version = "3.37.0";
     private const string DevAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-    private static readonly SemaphoreSlim InstallLock = new(1, 1);
 
     private readonly Process process;
     private readonly string folder;
@@ -33,7 +32,7 @@ public sealed class Azurite : IAsyncDisposable
     /// <summary>Starts Azurite, or returns null with the reason when it cannot be found or installed.</summary>
     public static async Task<(Azurite? Azurite, string? Why)> StartAsync()
     {
-        var executable = await FindOrInstallAsync();
+        var executable = await NodeTool.FindOrInstallAsync("azurite", Version, Path.Combine("node_modules", ".bin", "azurite"), Candidates());
         if (executable.Path is null)
         {
             return (null, executable.Why);
@@ -41,7 +40,7 @@ public sealed class Azurite : IAsyncDisposable
 
         var folder = Path.Combine(Path.GetTempPath(), "azurite-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(folder);
-        int blob = FreePort(), queue = FreePort(), table = FreePort();
+        int blob = NodeTool.FreePort(), queue = NodeTool.FreePort(), table = NodeTool.FreePort();
         var start = new ProcessStartInfo(executable.Path)
         {
             RedirectStandardOutput = true,
@@ -96,13 +95,7 @@ public sealed class Azurite : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        process.Dispose();
+        await NodeTool.StopAsync(process);
         try
         {
             Directory.Delete(folder, recursive: true);
@@ -123,58 +116,12 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 
-    private static async Task<(string? Path, string? Why)> FindOrInstallAsync()
-    {
-        var installed = Path.Combine(RepositoryFiles.Root, ".tools", "azurite", "node_modules", ".bin", "azurite");
-        var candidates = new List<string?>
-        {
-            Environment.GetEnvironmentVariable("AZURITE_PATH"),
-            Path.Combine(RepositoryFiles.Root, "node_modules", ".bin", "azurite"),
-            Path.Combine(RepositoryFiles.Root, "frontend", "node_modules", ".bin", "azurite"),
-            installed,
-        };
-        candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(dir => Path.Combine(dir, "azurite")));
-        if (candidates.FirstOrDefault(File.Exists) is { } found)
-        {
-            return (found, null);
-        }
-
-        await InstallLock.WaitAsync();
-        try
-        {
-            if (File.Exists(installed))
-            {
-                return (installed, null);
-            }
-
-            var npm = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(dir => Path.Combine(dir, "npm")).FirstOrDefault(File.Exists);
-            if (npm is null)
-            {
-                return (null, "Azurite is not installed and npm is not on PATH to install it (npm i -g azurite, or set AZURITE_PATH).");
-            }
-
-            var prefix = Path.Combine(RepositoryFiles.Root, ".tools", "azurite");
-            Directory.CreateDirectory(prefix);
-            var install = Process.Start(new ProcessStartInfo(npm, ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--loglevel=error", $"azurite@{Version}"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            var stderr = install.StandardError.ReadToEndAsync();
-            await install.StandardOutput.ReadToEndAsync();
-            await install.WaitForExitAsync();
-            return File.Exists(installed) ? (installed, null) : (null, $"npm install azurite@{Version} failed ({install.ExitCode}): {await stderr}");
-        }
-        finally
-        {
-            InstallLock.Release();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>Where an Azurite may already be: AZURITE_PATH, the repository's or the dashboard's node_modules, PATH.</summary>
+    private static IEnumerable<string?> Candidates() =>
+    [
+        Environment.GetEnvironmentVariable("AZURITE_PATH"),
+        Path.Combine(RepositoryFiles.Root, "node_modules", ".bin", "azurite"),
+        Path.Combine(RepositoryFiles.Root, "frontend", "node_modules", ".bin", "azurite"),
+        NodeTool.OnPath("azurite"),
+    ];
 }

@@ -12,7 +12,6 @@ namespace StoreProvisioning.Api.Tests.Infrastructure;
 public sealed class MockOidcServer : IAsyncDisposable
 {
     public const string Version = "9.3.0";
-    private static readonly SemaphoreSlim InstallLock = new(1, 1);
 
     private readonly Process process;
     private readonly HttpClient control;
@@ -29,13 +28,15 @@ public sealed class MockOidcServer : IAsyncDisposable
 
     public static async Task<(MockOidcServer? Server, string? Why)> StartAsync()
     {
-        var (module, why) = await FindOrInstallAsync();
+        const string relative = "node_modules/oauth2-mock-server/dist/index.mjs";
+        var (module, why) = await NodeTool.FindOrInstallAsync(
+            "oauth2-mock-server", Version, relative, [Path.Combine(RepositoryFiles.Root, relative), Path.Combine(RepositoryFiles.Root, "frontend", relative)]);
         if (module is null)
         {
             return (null, why);
         }
 
-        var node = Executable("node");
+        var node = NodeTool.OnPath("node");
         if (node is null)
         {
             return (null, "node is not on PATH.");
@@ -78,62 +79,6 @@ public sealed class MockOidcServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         control.Dispose();
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        process.Dispose();
+        await NodeTool.StopAsync(process);
     }
-
-    private static async Task<(string? Module, string? Why)> FindOrInstallAsync()
-    {
-        const string relative = "node_modules/oauth2-mock-server/dist/index.mjs";
-        var prefix = Path.Combine(RepositoryFiles.Root, ".tools", "oauth2-mock-server");
-        var installed = Path.Combine(prefix, relative);
-        var candidates = new[]
-        {
-            installed,
-            Path.Combine(RepositoryFiles.Root, relative),
-            Path.Combine(RepositoryFiles.Root, "frontend", relative),
-        };
-        if (candidates.FirstOrDefault(File.Exists) is { } found)
-        {
-            return (found, null);
-        }
-
-        await InstallLock.WaitAsync();
-        try
-        {
-            if (File.Exists(installed))
-            {
-                return (installed, null);
-            }
-
-            var npm = Executable("npm");
-            if (npm is null)
-            {
-                return (null, "oauth2-mock-server is not installed and npm is not on PATH to install it.");
-            }
-
-            Directory.CreateDirectory(prefix);
-            var install = Process.Start(new ProcessStartInfo(npm, ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--loglevel=error", $"oauth2-mock-server@{Version}"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            var stderr = install.StandardError.ReadToEndAsync();
-            await install.StandardOutput.ReadToEndAsync();
-            await install.WaitForExitAsync();
-            return File.Exists(installed) ? (installed, null) : (null, $"npm install oauth2-mock-server@{Version} failed ({install.ExitCode}): {await stderr}");
-        }
-        finally
-        {
-            InstallLock.Release();
-        }
-    }
-
-    private static string? Executable(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
 }

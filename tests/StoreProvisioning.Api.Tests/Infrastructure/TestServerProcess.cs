@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace StoreProvisioning.Api.Tests.Infrastructure;
@@ -81,7 +80,7 @@ public sealed class TestServerProcess : IAsyncDisposable
     private async Task StartProcessAsync(int attempt)
     {
         var dll = await BuiltServerAsync();
-        var port = FreePort();
+        var port = NodeTool.FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -237,13 +236,10 @@ public sealed class TestServerProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client?.Dispose();
-        if (process is { HasExited: false })
+        if (process is not null)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            await NodeTool.StopAsync(process);
         }
-
-        process?.Dispose();
         if (Environment.GetEnvironmentVariable("KEEP_TEST_SERVER_STATE") != "1")
         {
             try
@@ -274,12 +270,6 @@ public sealed class TestServerProcess : IAsyncDisposable
         File.AppendAllText(Path.Combine(Root, "server.log"), line + Environment.NewLine);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>
     /// The test server built in the same configuration as these tests (the project reference builds it first);

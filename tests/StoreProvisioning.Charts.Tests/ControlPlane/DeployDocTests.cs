@@ -108,14 +108,13 @@ public class DeployDocTests
         [
             "deployment/control-plane-functions", "Deployment `control-plane-functions`", "Deployment `control-plane-dashboard`",
             "Deployment `control-plane-azurite`", "PersistentVolumeClaim `control-plane-data`", "claimName: control-plane-data",
-            "delete pvc control-plane-data control-plane-azurite", "--serviceaccount=control-plane:control-plane",
+            "delete pvc control-plane-data control-plane-azurite", "subjects: [{ kind: ServiceAccount, name: control-plane, namespace: control-plane }]",
         ];
         foreach (var text in expected) Assert.Contains(text, doc);
         foreach (var (kind, name) in new[] { ("Deployment", "control-plane-functions"), ("Deployment", "control-plane-dashboard"), ("Deployment", "control-plane-azurite"),
                      ("PersistentVolumeClaim", "control-plane-data"), ("PersistentVolumeClaim", "control-plane-azurite"), ("ServiceAccount", "control-plane"), ("Ingress", "control-plane") })
             Assert.Contains(objects, o => o.Kind == kind && o.Name == name);
         var storeRole = objects.Single("ClusterRole", "-store-namespace").Name;
-        Assert.Contains($"--clusterrole={storeRole}", doc);
         Assert.Contains($"name: {storeRole} }}", doc);
         var sqlite = objects.Single("ConfigMap", "-settings").Root.Get("data").AsStringMap()["SQLITE_PATH"];
         Assert.Contains($"db-backup:{sqlite}", doc);

@@ -1,6 +1,9 @@
 using System.Reflection;
 using StoreProvisioning.Charts.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using StoreProvisioning.Cluster;
+using StoreProvisioning.Configuration;
+using StoreProvisioning.Stores;
 using Xunit;
 using YamlDotNet.RepresentationModel;
 
@@ -28,13 +31,6 @@ public class RbacTests
         ("apps", "replicasets"), ("apps", "statefulsets"), ("autoscaling", "horizontalpodautoscalers"), ("batch", "cronjobs"), ("batch", "jobs"),
     ];
 
-    /// <summary>
-    /// Not yet in the code (the app creates the store namespace only): the RoleBinding it must create with each store
-    /// namespace, by `kubectl apply` (get, create, patch), granting the store-namespace ClusterRole (bind).
-    /// </summary>
-    private static readonly Permission[] RoleBindingContract =
-        [new("rbac.authorization.k8s.io", "rolebindings", "create"), new("rbac.authorization.k8s.io", "rolebindings", "get"), new("rbac.authorization.k8s.io", "rolebindings", "patch")];
-
     private static readonly string[] ChartObjectVerbs = ["create", "delete", "get", "list", "patch", "watch"];
 
     // Proves the store-namespace ClusterRole grants exactly the derived namespaced permissions.
@@ -42,29 +38,32 @@ public class RbacTests
     [MemberData(nameof(ControlPlaneChart.VersionsAndCiFiles), MemberType = typeof(ControlPlaneChart))]
     public void Store_namespace_role_is_exactly_what_helm_and_kubectl_need(string helm, string ciFile)
     {
-        var (namespaced, _) = Required();
+        var (namespaced, _, _) = Required(helm, ciFile);
         var role = ControlPlaneChart.RenderCi(helm, ciFile).Single("ClusterRole", "-store-namespace");
         AssertSameSet(namespaced, Granted(role, out var named), role.Id);
         Assert.Empty(named);
     }
 
-    // Proves the cluster-scope ClusterRole grants only namespaces (and the RoleBinding contract), with `bind` on the
-    // store-namespace ClusterRole alone.
+    // Proves the cluster-scope ClusterRole grants only namespaces and the RoleBinding the app applies with each store
+    // namespace (before it has any right inside it), with `bind` on the ClusterRole that RoleBinding names alone —
+    // which is the store-namespace ClusterRole.
     [Theory]
     [MemberData(nameof(ControlPlaneChart.VersionsAndCiFiles), MemberType = typeof(ControlPlaneChart))]
     public void Cluster_role_is_exactly_namespaces_and_binding_the_store_role(string helm, string ciFile)
     {
-        var (_, cluster) = Required();
+        var (_, cluster, bound) = Required(helm, ciFile);
         var objects = ControlPlaneChart.RenderCi(helm, ciFile);
         var role = objects.Single("ClusterRole", "-namespaces");
         var storeRole = objects.Single("ClusterRole", "-store-namespace").Name;
         var granted = Granted(role, out var named);
         granted.UnionWith(named.Where(n => n.Permission.Resource == "endpoints").Select(n => n.Permission)); // by name, checked below
-        AssertSameSet(cluster.Concat(RoleBindingContract).ToHashSet(), granted, role.Id);
+        AssertSameSet(cluster, granted, role.Id);
+        Assert.Contains(new Permission("rbac.authorization.k8s.io", "rolebindings", "create"), cluster);
         Assert.Equal(2, named.Count);
         var bind = Assert.Single(named, n => n.Permission.Resource == "clusterroles");
         Assert.Equal(new Permission("rbac.authorization.k8s.io", "clusterroles", "bind"), bind.Permission);
-        Assert.Equal([storeRole], bind.Names);
+        Assert.Equal([storeRole], bound);
+        Assert.Equal(bound, bind.Names);
         // Reading the API server's endpoints (outside every store namespace) is limited to the one object by name.
         var endpoints = Assert.Single(named, n => n.Permission.Resource == "endpoints");
         Assert.Equal(new Permission("", "endpoints", "get"), endpoints.Permission);
@@ -100,7 +99,7 @@ public class RbacTests
 
         // The name prefix and the label are the ones the app's namespace manifest carries.
         var manifest = new YamlStream();
-        manifest.Load(new StringReader(PlatformRender));
+        manifest.Load(new StringReader(PlatformApplyPhases.Split(PlatformRender(helm, objects)).Access));
         var label = manifest.Documents[0].RootNode.Get("metadata", "labels").AsStringMap()["app.kubernetes.io/managed-by"];
         Assert.StartsWith("store-", manifest.Documents[0].RootNode.Str("metadata", "name"));
 
@@ -149,7 +148,7 @@ public class RbacTests
         static IEnumerable<string> Builders(Type t) => t.GetMethods(BindingFlags.Public | BindingFlags.Static)
             .Where(m => m.ReturnType == typeof(IReadOnlyList<string>)).Select(m => m.Name).Order(StringComparer.Ordinal);
         Assert.Equal(HelmCalls().Select(c => c.Builder).Distinct().Order(StringComparer.Ordinal), Builders(typeof(HelmArguments)));
-        Assert.Equal(KubectlCalls().Select(c => c.Builder).Order(StringComparer.Ordinal), Builders(typeof(KubectlArguments)));
+        Assert.Equal(KubectlCalls().Select(c => c.Builder).Distinct().Order(StringComparer.Ordinal), Builders(typeof(KubectlArguments)));
         Assert.Throws<InvalidOperationException>(() => HelmNeeds(["test", "acme"], [], out _));
         Assert.Throws<InvalidOperationException>(() => KubectlNeeds(["exec", "pod", "--", "sh"]));
     }
@@ -182,22 +181,59 @@ public class RbacTests
 
     // ---- the derivation ------------------------------------------------------------------------------------------
 
-    private static readonly Lazy<(HashSet<Permission> Namespaced, HashSet<Permission> Cluster)> Derived = new(Derive);
+    private static readonly Lazy<HashSet<(string Group, string Resource)>> ChartKinds =
+        new(() => StoreChartKinds(includeTestHooks: HelmCalls().Any(c => c.Args[0] == "test")));
 
-    private static (HashSet<Permission> Namespaced, HashSet<Permission> Cluster) Required() => Derived.Value;
-
-    private static (HashSet<Permission> Namespaced, HashSet<Permission> Cluster) Derive()
+    /// <summary>
+    /// What the app needs with the settings this render of helm/control-plane gives it: namespaced (inside a store
+    /// namespace, through the RoleBinding), cluster-wide, and the ClusterRoles it must be allowed to `bind`.
+    /// </summary>
+    private static (HashSet<Permission> Namespaced, HashSet<Permission> Cluster, List<string> Bound) Required(string helm, string ciFile)
     {
-        var helmSubcommands = HelmCalls().Select(c => c.Args[0]).ToHashSet();
-        var chartKinds = StoreChartKinds(includeTestHooks: helmSubcommands.Contains("test"));
         var namespaced = new HashSet<Permission>();
         foreach (var call in HelmCalls())
-            namespaced.UnionWith(HelmNeeds(call.Args, chartKinds, out _));
+            namespaced.UnionWith(HelmNeeds(call.Args, ChartKinds.Value, out _));
         var cluster = new HashSet<Permission>();
-        foreach (var call in KubectlCalls())
-            foreach (var (scope, p) in KubectlNeeds(call.Args))
-                (scope == "cluster" ? cluster : namespaced).Add(p);
-        return (namespaced, cluster);
+        var bound = new List<string>();
+        foreach (var call in KubectlCalls(PlatformRender(helm, ControlPlaneChart.RenderCi(helm, ciFile))))
+            foreach (var (scope, p, name) in KubectlNeeds(call.Args))
+            {
+                if (name is not null) bound.Add(name);
+                else (scope == "cluster" ? cluster : namespaced).Add(p);
+            }
+        return (namespaced, cluster, bound.Distinct().ToList());
+    }
+
+    /// <summary>
+    /// The platform chart as the app renders it under this control-plane render: its settings ConfigMap read by the
+    /// app's own options reader, <see cref="PlatformValues"/>, and helm template of helm/store-namespace.
+    /// </summary>
+    private static string PlatformRender(string helm, List<K8sObject> controlPlane)
+    {
+        var settings = controlPlane.Single("ConfigMap", "-settings").Root.Get("data").AsStringMap();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value))).Build();
+        var options = StoreProvisioningOptions.FromConfiguration(configuration, Path.GetTempPath());
+        Assert.NotNull(options.StoreNamespaceClusterRole); // the chart always sets it: in the cluster the app binds its role
+        var store = new Store
+        {
+            Id = "0f8e3c2a9b7d4e6f8a1b2c3d4e5f6a7b", Name = "acme", UserId = "alice", Engine = StoreEngine.WooCommerce, Status = StoreStatus.New,
+            CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch,
+        };
+        var values = Path.Combine(Path.GetTempPath(), $"rbac-platform-{Guid.NewGuid():N}.json");
+        File.WriteAllText(values, PlatformValues.Build(store, options, ["203.0.113.10/32"]));
+        try
+        {
+            var r = Helm.RunUncached(helm, "template", "acme", Helm.ChartDir(Helm.PlatformChart), "--namespace", "store-acme", "-f", Helm.PlanPath("small"), "-f", values);
+            Assert.True(r.ExitCode == 0, r.Describe());
+            // The hard-coded isolation kinds the store role grants helm's verbs on must cover what the chart renders.
+            foreach (var o in Manifests.Parse(r.StdOut).Where(o => o.Kind is not ("Namespace" or "RoleBinding")))
+                Assert.Contains(IsolationKinds, k => k.Kind == o.Kind);
+            return r.StdOut;
+        }
+        finally
+        {
+            File.Delete(values);
+        }
     }
 
     /// <summary>(group, resource) of every object the store charts render under helm 3 and helm 4, plus the isolation kinds.</summary>
@@ -238,33 +274,16 @@ public class RbacTests
         yield return (nameof(HelmArguments.Template), HelmArguments.Template("acme", "/charts/store-namespace", "store-acme", ["/tmp/v.yaml"]));
     }
 
-    /// <summary>What the control plane applies to a store namespace: the kinds helm/store-namespace renders.</summary>
-    private const string PlatformRender = """
-        apiVersion: v1
-        kind: Namespace
-        metadata:
-          name: store-acme
-          labels:
-            app.kubernetes.io/managed-by: store-provisioning
-            store-provisioning.io/store: acme
-        ---
-        apiVersion: v1
-        kind: ResourceQuota
-        metadata: {name: store-quota, namespace: store-acme}
-        ---
-        apiVersion: v1
-        kind: LimitRange
-        metadata: {name: store-limits, namespace: store-acme}
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: store-default-deny, namespace: store-acme}
-        """;
-
-    private static IEnumerable<(string Builder, IReadOnlyList<string> Args)> KubectlCalls()
+    /// <summary>
+    /// Every kubectl call the app makes. The platform render is applied as <see cref="StoreIsolation"/> does: first
+    /// the Namespace and the RoleBinding (with the cluster-scope role only: nothing is bound inside yet), then the rest.
+    /// </summary>
+    private static IEnumerable<(string Builder, IReadOnlyList<string> Args)> KubectlCalls(string platformRender = "")
     {
         var t = TimeSpan.FromMinutes(10);
-        yield return (nameof(KubectlArguments.ApplyFromStdin), [.. KubectlArguments.ApplyFromStdin(), "--stdin-manifest", PlatformRender]);
+        var phases = PlatformApplyPhases.Split(platformRender);
+        yield return (nameof(KubectlArguments.ApplyFromStdin), [.. KubectlArguments.ApplyFromStdin(), "--stdin-manifest", phases.Access, "--scope", "cluster"]);
+        yield return (nameof(KubectlArguments.ApplyFromStdin), [.. KubectlArguments.ApplyFromStdin(), "--stdin-manifest", phases.Contents, "--scope", "namespaced"]);
         yield return (nameof(KubectlArguments.GetApiServerEndpoints), KubectlArguments.GetApiServerEndpoints());
         yield return (nameof(KubectlArguments.DeleteNamespace), KubectlArguments.DeleteNamespace("store-acme", t));
         yield return (nameof(KubectlArguments.GetNamespace), KubectlArguments.GetNamespace("store-acme"));
@@ -311,10 +330,13 @@ public class RbacTests
         return needs;
     }
 
-    /// <summary>What one kubectl call needs, and whether at cluster scope (namespaces) or inside a store namespace.</summary>
-    private static List<(string Scope, Permission Permission)> KubectlNeeds(IReadOnlyList<string> args)
+    /// <summary>
+    /// What one kubectl call needs, and whether at cluster scope (namespaces) or inside a store namespace; a RoleBinding
+    /// also needs `bind` on the ClusterRole it grants (Name: RBAC's escalation check).
+    /// </summary>
+    private static List<(string Scope, Permission Permission, string? Name)> KubectlNeeds(IReadOnlyList<string> args)
     {
-        var needs = new List<(string, Permission)>();
+        var needs = new List<(string, Permission, string?)>();
         // Store namespaces are where the store role is bound; default/kubernetes (the API server's endpoints) is not one.
         var scope = args.Contains("--namespace") && !args.Contains("default") ? "namespaced" : "cluster";
         switch (args[0])
@@ -322,30 +344,36 @@ public class RbacTests
             case "version":
                 break; // /version is readable by every authenticated user (system:public-info-viewer)
             case "apply":
-                // Client-side apply reads the object, then creates or patches it.
+                // Client-side apply reads the object, then creates or patches it; the phase says with which rights.
                 var manifest = args[args.ToList().IndexOf("--stdin-manifest") + 1];
+                var applyScope = args[args.ToList().IndexOf("--scope") + 1];
                 var stream = new YamlStream();
                 stream.Load(new StringReader(manifest));
-                foreach (var doc in stream.Documents)
+                foreach (var doc in stream.Documents.Where(d => d.RootNode is YamlMappingNode))
                 {
                     var kind = doc.RootNode.Str("kind") ?? "";
                     var apiVersion = doc.RootNode.Str("apiVersion") ?? "";
                     var group = apiVersion.Contains('/') ? apiVersion[..apiVersion.IndexOf('/')] : "";
-                    var docScope = kind == "Namespace" ? "cluster" : "namespaced";
-                    foreach (var v in new[] { "get", "create", "patch" }) needs.Add((docScope, new(group, Plural(kind), v)));
+                    Assert.True(kind == "Namespace" || applyScope == "cluster" || doc.RootNode.Str("metadata", "namespace") == "store-acme", $"{kind} outside the store namespace");
+                    foreach (var v in new[] { "get", "create", "patch" }) needs.Add((applyScope, new(group, Plural(kind), v), null));
+                    if (kind == "RoleBinding")
+                    {
+                        Assert.Equal("ClusterRole", doc.RootNode.Str("roleRef", "kind"));
+                        needs.Add(("cluster", new("rbac.authorization.k8s.io", "clusterroles", "bind"), doc.RootNode.Str("roleRef", "name")));
+                    }
                 }
                 break;
             case "get":
                 var resource = args[1];
                 var named = args.Count > 2 && !args[2].StartsWith('-');
                 var targets = resource == "all" ? AllCategory : [(Group: "", Resource: Resource(resource))];
-                foreach (var (g, r) in targets) needs.Add((scope, new(g, r, named ? "get" : "list")));
+                foreach (var (g, r) in targets) needs.Add((scope, new(g, r, named ? "get" : "list"), null));
                 break;
             case "delete":
-                needs.Add((scope, new("", Resource(args[1]), "delete")));
+                needs.Add((scope, new("", Resource(args[1]), "delete"), null));
                 // --wait=true watches the object until it is gone.
                 if (args.Any(a => a.StartsWith("--wait", StringComparison.Ordinal) && a != "--wait=false"))
-                    foreach (var v in new[] { "get", "list", "watch" }) needs.Add((scope, new("", Resource(args[1]), v)));
+                    foreach (var v in new[] { "get", "list", "watch" }) needs.Add((scope, new("", Resource(args[1]), v), null));
                 break;
             default:
                 throw new InvalidOperationException($"kubectl {args[0]}: no permission mapping; add it to RbacTests.KubectlNeeds and the chart's RBAC");

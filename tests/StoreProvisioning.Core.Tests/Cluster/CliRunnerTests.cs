@@ -156,16 +156,7 @@ public sealed class CliRunnerTests : IDisposable
     {
         var marker = dir.File("got-term");
         var ready = dir.File("ready");
-        var exe = Scripts.Python(dir, "slow", """
-            import signal, sys, time
-            def on_term(signum, frame):
-                open(sys.argv[1], 'w').write('TERM')
-                sys.exit(143)
-            signal.signal(signal.SIGTERM, on_term)
-            open(sys.argv[2], 'w').write('ready')
-            while True:
-                time.sleep(0.02)
-            """);
+        var exe = Scripts.HonoursSigterm(dir, "slow");
 
         using var cts = new CancellationTokenSource();
         var run = Runner(graceSeconds: 5).RunAsync(Request(exe, [marker, ready], timeoutSeconds: 30), cts.Token);
@@ -183,16 +174,7 @@ public sealed class CliRunnerTests : IDisposable
         var marker = dir.File("got-term");
         var politeReady = dir.File("polite-ready");
         var stubbornPid = dir.File("stubborn-pid");
-        var polite = Scripts.Python(dir, "polite", """
-            import signal, sys, time
-            def on_term(signum, frame):
-                open(sys.argv[1], 'w').write('TERM')
-                sys.exit(143)
-            signal.signal(signal.SIGTERM, on_term)
-            open(sys.argv[2], 'w').write('ready')
-            while True:
-                time.sleep(0.02)
-            """);
+        var polite = Scripts.HonoursSigterm(dir, "polite");
         var stubborn = Scripts.Python(dir, "stubborn", """
             import os, signal, sys, time
             signal.signal(signal.SIGTERM, signal.SIG_IGN)

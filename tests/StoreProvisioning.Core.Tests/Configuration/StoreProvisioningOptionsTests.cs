@@ -36,6 +36,74 @@ public class StoreProvisioningOptionsTests
         Assert.Empty(options.ApiServerCidrs);
         Assert.Empty(options.BlockedCidrs);
         Assert.Equal("v1.31", options.PodSecurityVersion);
+        Assert.Null(options.StoreNamespaceClusterRole);
+        Assert.Null(options.ControlPlaneServiceAccount);
+    }
+
+    // The webhook settings: https only (http only with the explicit allow switch), no credentials in the URL, a
+    // secret of at least 16 characters with it, bounded attempts; the secret never shows in the options' text.
+    [Fact]
+    public void Webhook_settings_are_read_and_checked()
+    {
+        using var app = new TempDirectory();
+        var options = StoreProvisioningOptions.FromConfiguration(
+            Config(("NOTIFY_WEBHOOK_URL", "https://hooks.example.com/stores?token=abc"), ("NOTIFY_WEBHOOK_SECRET", "0123456789abcdef-secret"),
+                ("NOTIFY_WEBHOOK_ATTEMPTS", "7"), ("NOTIFY_WEBHOOK_RETRY_DELAY", "30s")),
+            app.Path);
+        Assert.Equal(new Uri("https://hooks.example.com/stores?token=abc"), options.NotifyWebhookUrl);
+        Assert.Equal("0123456789abcdef-secret", options.NotifyWebhookSecret!.Value);
+        Assert.Equal(7, options.NotifyWebhookAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.NotifyWebhookRetryDelay);
+        Assert.DoesNotContain("0123456789abcdef-secret", options.ToString());
+
+        var defaults = StoreProvisioningOptions.FromConfiguration(Config(), app.Path);
+        Assert.Null(defaults.NotifyWebhookUrl);
+        Assert.Equal(5, defaults.NotifyWebhookAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(10), defaults.NotifyWebhookRetryDelay);
+
+        var http = StoreProvisioningOptions.FromConfiguration(
+            Config(("NOTIFY_WEBHOOK_URL", "http://127.0.0.1:9000/hook"), ("NOTIFY_WEBHOOK_SECRET", "0123456789abcdef"), ("NOTIFY_WEBHOOK_ALLOW_HTTP", "true")), app.Path);
+        Assert.Equal("http", http.NotifyWebhookUrl!.Scheme);
+
+        foreach (var (settings, expected) in new[]
+        {
+            (Config(("NOTIFY_WEBHOOK_URL", "http://hooks.example.com/"), ("NOTIFY_WEBHOOK_SECRET", "0123456789abcdef")), "must use https"),
+            (Config(("NOTIFY_WEBHOOK_URL", "ftp://hooks.example.com/"), ("NOTIFY_WEBHOOK_SECRET", "0123456789abcdef")), "must be an absolute https:// URL"),
+            (Config(("NOTIFY_WEBHOOK_URL", "hooks.example.com"), ("NOTIFY_WEBHOOK_SECRET", "0123456789abcdef")), "must be an absolute https:// URL"),
+            (Config(("NOTIFY_WEBHOOK_URL", "https://user:pw@hooks.example.com/"), ("NOTIFY_WEBHOOK_SECRET", "0123456789abcdef")), "must not carry credentials"),
+            (Config(("NOTIFY_WEBHOOK_URL", "https://hooks.example.com/")), "NOTIFY_WEBHOOK_SECRET must be set"),
+            (Config(("NOTIFY_WEBHOOK_URL", "https://hooks.example.com/"), ("NOTIFY_WEBHOOK_SECRET", "short")), "at least 16 characters"),
+            (Config(("NOTIFY_WEBHOOK_ATTEMPTS", "0")), "NOTIFY_WEBHOOK_ATTEMPTS='0'"),
+            (Config(("NOTIFY_WEBHOOK_ALLOW_HTTP", "yes")), "NOTIFY_WEBHOOK_ALLOW_HTTP='yes'"),
+        })
+        {
+            var ex = Assert.Throws<InvalidOperationException>(() => StoreProvisioningOptions.FromConfiguration(settings, app.Path));
+            Assert.Contains(expected, ex.Message);
+            Assert.DoesNotContain("pw@", ex.Message);
+        }
+    }
+
+    // The RoleBinding settings helm/control-plane passes are read, come as a pair, and must be RBAC names: they reach
+    // the platform chart's RoleBinding.
+    [Fact]
+    public void Store_namespace_access_settings_are_read_and_checked()
+    {
+        using var app = new TempDirectory();
+        var options = StoreProvisioningOptions.FromConfiguration(
+            Config(("STORE_NAMESPACE_CLUSTER_ROLE", "control-plane-control-plane-store-namespace"), ("CONTROL_PLANE_SERVICE_ACCOUNT", "control-plane")),
+            app.Path);
+        Assert.Equal("control-plane-control-plane-store-namespace", options.StoreNamespaceClusterRole);
+        Assert.Equal("control-plane", options.ControlPlaneServiceAccount);
+
+        var alone = Assert.Throws<InvalidOperationException>(() => StoreProvisioningOptions.FromConfiguration(Config(("STORE_NAMESPACE_CLUSTER_ROLE", "store-role")), app.Path));
+        Assert.Contains("STORE_NAMESPACE_CLUSTER_ROLE and CONTROL_PLANE_SERVICE_ACCOUNT are set together", alone.Message);
+
+        var bad = Assert.Throws<InvalidOperationException>(() => StoreProvisioningOptions.FromConfiguration(
+            Config(("STORE_NAMESPACE_CLUSTER_ROLE", "Role\n---"), ("CONTROL_PLANE_SERVICE_ACCOUNT", "sa:x")), app.Path));
+        Assert.Contains("STORE_NAMESPACE_CLUSTER_ROLE='Role\n---' must be a ClusterRole name", bad.Message);
+        Assert.Contains("CONTROL_PLANE_SERVICE_ACCOUNT='sa:x' must be a ServiceAccount name", bad.Message);
+        Assert.Throws<InvalidOperationException>(() => StoreProvisioningOptions.FromConfiguration(
+            Config(("STORE_NAMESPACE_CLUSTER_ROLE", new string('a', 254)), ("CONTROL_PLANE_SERVICE_ACCOUNT", "sa")), app.Path));
     }
 
     // The platform isolation settings are read and checked: they reach the platform chart's NetworkPolicies.

@@ -5,11 +5,21 @@ namespace StoreProvisioning.Core.Tests.Persistence;
 
 public class ClusterSlotQueueTests
 {
+    private readonly Func<RepositoryHarness> harness;
+
+    public ClusterSlotQueueTests()
+        : this(() => new RepositoryHarness())
+    {
+    }
+
+    /// <summary>The same queue on another engine (see PostgresContractTests).</summary>
+    protected ClusterSlotQueueTests(Func<RepositoryHarness> harness) => this.harness = harness;
+
     // Claims are admitted first in, first out, at most `concurrency` at a time; claiming again keeps the place.
     [Fact]
     public async Task Admits_the_first_claims_in_arrival_order()
     {
-        using var db = new RepositoryHarness();
+        using var db = harness();
         var queue = new ClusterSlotQueue(db.Database, db.Clock);
         var stores = new List<StoreProvisioning.Stores.Store>();
         foreach (var name in new[] { "a", "b", "c", "d" })
@@ -33,7 +43,7 @@ public class ClusterSlotQueueTests
     [Fact]
     public async Task Release_hands_the_slot_to_the_next_in_line()
     {
-        using var db = new RepositoryHarness();
+        using var db = harness();
         var queue = new ClusterSlotQueue(db.Database, db.Clock);
         var a = await db.ProvisioningAsync("a", "a");
         var b = await db.ProvisioningAsync("b", "b");
@@ -48,13 +58,13 @@ public class ClusterSlotQueueTests
         Assert.True(await queue.ClaimAsync(b.OperationId!, "b", "inst-b", 1));
     }
 
-    // Another process on the same file sees the same queue: the bound is not per process.
+    // Another process on the same database sees the same queue: the bound is not per process.
     [Fact]
     public async Task Two_processes_share_one_bound()
     {
-        using var db = new RepositoryHarness();
+        using var db = harness();
         var here = new ClusterSlotQueue(db.Database, db.Clock);
-        var there = new ClusterSlotQueue(new SqliteDatabase(db.DatabasePath), db.Clock);
+        var there = new ClusterSlotQueue(db.OpenAnotherDatabase(), db.Clock);
         var a = await db.ProvisioningAsync("a", "a");
         var b = await db.ProvisioningAsync("b", "b");
 
@@ -67,7 +77,7 @@ public class ClusterSlotQueueTests
     [Fact]
     public async Task Stale_claims_are_released_and_the_next_admitted()
     {
-        using var db = new RepositoryHarness();
+        using var db = harness();
         var queue = new ClusterSlotQueue(db.Database, db.Clock);
         var failed = await db.FailedAsync("failed", "u1");
         var live = await db.ProvisioningAsync("live", "u2");
@@ -83,5 +93,25 @@ public class ClusterSlotQueueTests
         Assert.Equal(["inst-live", "inst-waiting"], admitted);
         Assert.Equal(["live", "waiting"], (await queue.ListAsync(2)).Select(c => c.StoreName));
         Assert.Empty(await queue.ReleaseStaleAsync(2));
+    }
+
+    // Twenty operations claiming at once through two database instances: exactly `concurrency` are admitted, and
+    // releasing them admits the next ones in arrival order (the read-and-insert is one step on every engine).
+    [Fact]
+    public async Task Parallel_claims_over_two_instances_admit_exactly_the_bound()
+    {
+        using var db = harness();
+        var queues = new[] { new ClusterSlotQueue(db.Database, db.Clock), new ClusterSlotQueue(db.OpenAnotherDatabase(), db.Clock) };
+        var stores = new List<StoreProvisioning.Stores.Store>();
+        for (var i = 0; i < 20; i++)
+        {
+            stores.Add(await db.ProvisioningAsync($"s{i}", $"u{i}"));
+        }
+
+        var admitted = await Task.WhenAll(stores.Select((s, i) => Task.Run(() => queues[i % 2].ClaimAsync(s.OperationId!, s.Name, "inst-" + s.Name, 2))));
+
+        Assert.Equal(2, admitted.Count(a => a));
+        var holders = (await queues[0].ListAsync(2)).Where(c => c.Admitted).ToList();
+        Assert.Equal(stores.Where((_, i) => admitted[i]).Select(s => s.Name).Order(), holders.Select(c => c.StoreName).Order());
     }
 }

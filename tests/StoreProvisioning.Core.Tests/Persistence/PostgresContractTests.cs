@@ -13,6 +13,9 @@ public sealed class StoreRepositoryPostgresTests() : StoreRepositoryTests(Reposi
 public sealed class StoreRepositoryRacePostgresTests() : StoreRepositoryRaceTests(RepositoryHarness.OnPostgres());
 
 [Trait("Database", "PostgreSQL")]
+public sealed class ClusterSlotQueuePostgresTests() : ClusterSlotQueueTests(RepositoryHarness.OnPostgres);
+
+[Trait("Database", "PostgreSQL")]
 public sealed class ApiKeyRepositoryPostgresTests() : ApiKeyRepositoryTests(RepositoryHarness.OnPostgres());
 
 /// <summary>The PostgreSQL schema itself: versioned migrations, one instance migrating at a time.</summary>
@@ -33,8 +36,8 @@ public sealed class PostgresDatabaseTests : IDisposable
         }
 
         Assert.Equal(
-            4L,
-            h.Count("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('stores', 'activity', 'api_keys', 'audit_counters')"));
+            5L,
+            h.Count("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('stores', 'activity', 'api_keys', 'audit_counters', 'cluster_slots')"));
     }
 
     // Six instances starting at once on an empty database: one migrates, the others wait and find it done; data is kept.

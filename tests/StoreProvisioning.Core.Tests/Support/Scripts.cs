@@ -17,6 +17,21 @@ public static class Scripts
     public static string Python(TempDirectory dir, string name, string body) => Write(dir, name, $"#!{PythonInterpreter}\n" + body);
 
     /// <summary>
+    /// A process that honours SIGTERM: writes "TERM" to its first argument and exits 143; writes its second argument
+    /// (the readiness file) once the handler is installed, then waits forever.
+    /// </summary>
+    public static string HonoursSigterm(TempDirectory dir, string name) => Python(dir, name, """
+        import signal, sys, time
+        def on_term(signum, frame):
+            open(sys.argv[1], 'w').write('TERM')
+            sys.exit(143)
+        signal.signal(signal.SIGTERM, on_term)
+        open(sys.argv[2], 'w').write('ready')
+        while True:
+            time.sleep(0.02)
+        """);
+
+    /// <summary>
     /// The system python3 when there is one: a version-manager shim (pyenv) on PATH is a bash script that takes
     /// hundreds of milliseconds to start, which would eat into the short timeouts these tests use.
     /// </summary>

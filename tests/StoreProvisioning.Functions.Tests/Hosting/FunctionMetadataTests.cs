@@ -48,9 +48,11 @@ public sealed class FunctionMetadataTests
     [InlineData("DeleteNamespaceAndRemoveStore", "activityTrigger")]
     [InlineData("MarkOperationStarted", "activityTrigger")]
     [InlineData("RemoveStore", "activityTrigger")]
-    [InlineData("RecordFailure", "activityTrigger")]
-    [InlineData("RecordNote", "activityTrigger")]
-    [InlineData("CheckStep", "activityTrigger")]
+    [InlineData("MarkStoreFailed", "activityTrigger")]
+    [InlineData("AppendActivityNote", "activityTrigger")]
+    [InlineData("CheckStepStillRunning", "activityTrigger")]
+    [InlineData("NotifyWebhookOrchestrator", "orchestrationTrigger")]
+    [InlineData("DeliverStoreEvent", "activityTrigger")]
     [InlineData("ReconcileStores", "timerTrigger")]
     public void Durable_and_timer_functions_are_declared(string function, string triggerType)
     {

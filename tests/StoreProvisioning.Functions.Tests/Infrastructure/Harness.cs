@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
@@ -82,7 +80,7 @@ public sealed class Harness : IAsyncDisposable
             registry => DurableTasks.Register(registry),
             new DurableTaskTestHostOptions
             {
-                Port = FreePort(),
+                Port = NodeTool.FreePort(),
                 ConfigureServices = s =>
                 {
                     s.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
@@ -104,7 +102,7 @@ public sealed class Harness : IAsyncDisposable
     /// <summary>Runs the orchestration of the store's current operation to completion, as the API launches it.</summary>
     public async Task<Store?> RunAsync(Store store, TimeSpan? deadline = null, TimeSpan? wait = null)
     {
-        var input = OperationLauncher.InputFor(store, deadline ?? Options.OperationDeadline);
+        var input = OperationLauncher.InputFor(store, deadline ?? Options.OperationDeadline, Options.NotifyWebhookUrl is not null);
         var instance = await Host.Client.ScheduleNewOrchestrationInstanceAsync(
             OperationLauncher.OrchestratorFor(store.Operation!.Value), input,
             new StartOrchestrationOptions { InstanceId = OperationLauncher.InstanceIdFor(store) });
@@ -170,12 +168,5 @@ public sealed class Harness : IAsyncDisposable
         catch (UnauthorizedAccessException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

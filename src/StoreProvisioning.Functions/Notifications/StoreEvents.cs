@@ -1,0 +1,44 @@
+using Microsoft.DurableTask;
+using StoreProvisioning.Functions.Activities;
+using StoreProvisioning.Functions.Orchestration;
+using StoreProvisioning.Stores;
+
+namespace StoreProvisioning.Functions.Notifications;
+
+/// <summary>Turns an operation's recorded outcome into the store event the webhook receives, and starts its delivery.</summary>
+public static class StoreEvents
+{
+    /// <summary>
+    /// Called by an orchestrator last, once the outcome is recorded on the store: starts <see cref="NotifyWebhookOrchestrator"/>
+    /// as a sub-orchestration it does not await, only when the operation's input asks for it
+    /// (NOTIFY_WEBHOOK_URL set). An operation that was superseded (cancelled, moved on) announces nothing.
+    /// </summary>
+    public static void Announce(TaskOrchestrationContext context, StoreOperationInput input, StepOutcome outcome)
+    {
+        if (!input.Notify || EventFor(context, input, outcome) is not { } evt)
+        {
+            return;
+        }
+
+        _ = context.CallSubOrchestratorAsync(
+            nameof(NotifyWebhookOrchestrator), evt, new SubOrchestrationOptions { InstanceId = $"notify-{input.StoreName}-{input.OperationId}" });
+    }
+
+    /// <summary>The event for an outcome: READY, FAILED or deleted; null when the store moved on.</summary>
+    public static StoreEvent? EventFor(TaskOrchestrationContext context, StoreOperationInput input, StepOutcome outcome)
+    {
+        var deleting = input.Runs == StoreOperation.Delete;
+        var type = outcome.Result switch
+        {
+            StepResult.Superseded or StepResult.StillRunning => null,
+            _ when deleting => StoreEvent.Deleted, // the row goes whatever the steps did (partial failures in Error)
+            StepResult.Succeeded => StoreEvent.Ready,
+            _ => StoreEvent.Failed,
+        };
+        return type is null
+            ? null
+            : new StoreEvent(
+                $"{input.OperationId}:{type}", type, input.StoreName, input.Engine.Name(), input.Runs.Name(), input.OperationId,
+                outcome.Revision, outcome.Succeeded ? null : outcome.Message, context.CurrentUtcDateTime);
+    }
+}
