@@ -30,6 +30,9 @@ public sealed class AzuriteDurabilityTests(ITestOutputHelper output) : IAsyncLif
             ["DURABLE_TASK_HUB"] = "ApiTests" + Guid.NewGuid().ToString("N")[..8],
             ["DURABLE_VISIBILITY_TIMEOUT"] = "5s",
             ["FAKE_HELM_DELAY_SECONDS"] = "4",
+            // Three cluster slots: the delete holds one for its whole run, and both installs must be inside helm together
+            // when the server dies (with two, the second install would only reach helm after the first had finished).
+            ["PROVISION_CONCURRENCY"] = "3",
             ["RECONCILE_INTERVAL"] = "3s",
             ["MAX_STORES_PER_USER"] = "10",
         });
