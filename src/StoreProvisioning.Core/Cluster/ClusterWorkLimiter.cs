@@ -6,7 +6,9 @@ namespace StoreProvisioning.Cluster;
 /// <summary>
 /// Bounds how many cluster steps run at once in this process (PROVISION_CONCURRENCY). The cluster-wide, first-in
 /// first-out bound is the cluster slot queue (Persistence.ClusterSlotQueue): an operation reaches its cluster steps only
-/// once admitted there, so this backstop is not contended in normal operation.
+/// once admitted there, so this backstop is not contended in normal operation. It still matters when a step's durable
+/// deadline passed and its operation gave the queue slot back while the step's helm or kubectl is still being stopped
+/// here: the next operation's step then waits for that process instead of running beside it.
 /// It also knows, per operation, whether its step is still waiting for a slot or since when it runs, so a step's
 /// deadline can guard its running time rather than its time in the queue behind other stores.
 /// </summary>
