@@ -191,9 +191,9 @@ public class RbacTests
     private static (HashSet<Permission> Namespaced, HashSet<Permission> Cluster, List<string> Bound) Required(string helm, string ciFile)
     {
         var namespaced = new HashSet<Permission>();
-        foreach (var call in HelmCalls())
-            namespaced.UnionWith(HelmNeeds(call.Args, ChartKinds.Value, out _));
         var cluster = new HashSet<Permission>();
+        foreach (var call in HelmCalls())
+            (call.Args.Contains("--all-namespaces") ? cluster : namespaced).UnionWith(HelmNeeds(call.Args, ChartKinds.Value, out _));
         var bound = new List<string>();
         foreach (var call in KubectlCalls(PlatformRender(helm, ControlPlaneChart.RenderCi(helm, ciFile))))
             foreach (var (scope, p, name) in KubectlNeeds(call.Args))
@@ -269,6 +269,7 @@ public class RbacTests
         yield return (nameof(HelmArguments.Uninstall), HelmArguments.Uninstall("acme", "store-acme", t));
         yield return (nameof(HelmArguments.Status), HelmArguments.Status("acme", "store-acme"));
         yield return (nameof(HelmArguments.History), HelmArguments.History("acme", "store-acme"));
+        yield return (nameof(HelmArguments.ListManaged), HelmArguments.ListManaged());
         yield return (nameof(HelmArguments.Version), HelmArguments.Version());
         yield return (nameof(HelmArguments.VersionAndCommit), HelmArguments.VersionAndCommit());
         yield return (nameof(HelmArguments.Template), HelmArguments.Template("acme", "/charts/store-namespace", "store-acme", ["/tmp/v.yaml"]));
@@ -290,6 +291,7 @@ public class RbacTests
         yield return (nameof(KubectlArguments.GetPods), KubectlArguments.GetPods("store-acme"));
         yield return (nameof(KubectlArguments.GetEvents), KubectlArguments.GetEvents("store-acme"));
         yield return (nameof(KubectlArguments.GetAll), KubectlArguments.GetAll("store-acme"));
+        yield return (nameof(KubectlArguments.ListPlatformObjects), KubectlArguments.ListPlatformObjects());
         yield return (nameof(KubectlArguments.ServerVersion), KubectlArguments.ServerVersion(t));
     }
 
@@ -322,6 +324,9 @@ public class RbacTests
             case "status" or "history":
                 Releases("get", "list");
                 break;
+            case "list":
+                Releases("list"); // with --all-namespaces: helm's release records in every namespace (cluster scope)
+                break;
             case "version" or "template":
                 break; // template renders offline (no --validate), for the platform chart and the render guard
             default:
@@ -339,6 +344,7 @@ public class RbacTests
         var needs = new List<(string, Permission, string?)>();
         // Store namespaces are where the store role is bound; default/kubernetes (the API server's endpoints) is not one.
         var scope = args.Contains("--namespace") && !args.Contains("default") ? "namespaced" : "cluster";
+        if (args.Contains("--all-namespaces")) scope = "cluster";
         switch (args[0])
         {
             case "version":
@@ -366,7 +372,7 @@ public class RbacTests
             case "get":
                 var resource = args[1];
                 var named = args.Count > 2 && !args[2].StartsWith('-');
-                var targets = resource == "all" ? AllCategory : [(Group: "", Resource: Resource(resource))];
+                var targets = resource == "all" ? AllCategory : resource.Split(',').Select(GroupAndResource).ToArray();
                 foreach (var (g, r) in targets) needs.Add((scope, new(g, r, named ? "get" : "list"), null));
                 break;
             case "delete":
@@ -380,8 +386,12 @@ public class RbacTests
         }
         return needs;
 
+        static (string Group, string Resource) GroupAndResource(string r) =>
+            r == "networkpolicies" ? ("networking.k8s.io", r) : ("", Resource(r));
+
         static string Resource(string r) => r switch
         {
+            "resourcequotas" or "limitranges" => r,
             "namespace" or "namespaces" => "namespaces",
             "pod" or "pods" => "pods",
             "event" or "events" => "events",
