@@ -18,10 +18,12 @@ dotnet build Functions.sln --configuration Release
 step "dotnet test tests/StoreProvisioning.Core.Tests (SQLite and PostgreSQL)"
 scripts/with-postgres.sh dotnet test tests/StoreProvisioning.Core.Tests --configuration Release --no-build --logger "console;verbosity=minimal"
 
-for project in tests/StoreProvisioning.Functions.Tests tests/StoreProvisioning.Api.Tests; do
-  step "dotnet test $project"
-  dotnet test "$project" --configuration Release --no-build --logger "console;verbosity=minimal"
-done
+step "dotnet test tests/StoreProvisioning.Functions.Tests"
+dotnet test tests/StoreProvisioning.Functions.Tests --configuration Release --no-build --logger "console;verbosity=minimal"
+
+# The multi-instance tests run two test servers on one PostgreSQL (and one Azurite task hub, which they start).
+step "dotnet test tests/StoreProvisioning.Api.Tests (with PostgreSQL for the multi-instance tests)"
+scripts/with-postgres.sh dotnet test tests/StoreProvisioning.Api.Tests --configuration Release --no-build --logger "console;verbosity=minimal"
 
 step "Charts: lint, template and chart tests under helm 3 and helm 4"
 scripts/test-charts.sh

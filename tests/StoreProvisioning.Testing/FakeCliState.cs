@@ -5,6 +5,9 @@ namespace StoreProvisioning.Testing;
 /// <summary>One run of the fake helm/kubectl: its "start" line of calls.jsonl paired with its "end" line (if any yet).</summary>
 public sealed record CliCall(string Tool, int Pid, string[] Argv, double Start, double? End, int? Exit)
 {
+    /// <summary>The TEST_SERVER_INSTANCE of the server that ran it, when several servers share one state folder.</summary>
+    public string? Caller { get; init; }
+
     public string Command => string.Join(' ', Argv);
 }
 
@@ -39,7 +42,10 @@ public class FakeCliState(string folder)
                 running[pid] = calls.Count;
                 calls.Add(new CliCall(
                     root.GetProperty("tool").GetString()!, pid,
-                    root.GetProperty("argv").EnumerateArray().Select(a => a.GetString()!).ToArray(), time, null, null));
+                    root.GetProperty("argv").EnumerateArray().Select(a => a.GetString()!).ToArray(), time, null, null)
+                {
+                    Caller = root.TryGetProperty("caller", out var caller) ? caller.GetString() : null,
+                });
             }
             else if (running.Remove(pid, out var index))
             {
@@ -78,9 +84,10 @@ public class FakeCliState(string folder)
 
     /// <summary>
     /// Fake CLI processes that started and have not ended (no "end" line) and are still alive as a fake CLI of this
-    /// state folder — checked through /proc so no unrelated process is ever touched.
+    /// state folder — checked through /proc so no unrelated process is ever touched. With <paramref name="environmentEntry"/>
+    /// ("NAME=value"), only those whose environment holds it (the runs of one of several servers sharing this state).
     /// </summary>
-    public IReadOnlyList<int> RunningPids() =>
+    public IReadOnlyList<int> RunningPids(string? environmentEntry = null) =>
         Calls().Where(c => c.End is null).Select(c => c.Pid).Distinct()
             .Where(pid =>
             {
@@ -88,7 +95,9 @@ public class FakeCliState(string folder)
                 {
                     var commandLine = File.ReadAllText($"/proc/{pid}/cmdline");
                     var environment = File.ReadAllText($"/proc/{pid}/environ");
-                    return commandLine.Contains(RepositoryFiles.FakesFolder, StringComparison.Ordinal) && environment.Contains("FAKE_CLI_STATE=" + State, StringComparison.Ordinal);
+                    return commandLine.Contains(RepositoryFiles.FakesFolder, StringComparison.Ordinal)
+                        && environment.Contains("FAKE_CLI_STATE=" + State, StringComparison.Ordinal)
+                        && (environmentEntry is null || environment.Split('\0').Contains(environmentEntry, StringComparer.Ordinal));
                 }
                 catch (IOException)
                 {

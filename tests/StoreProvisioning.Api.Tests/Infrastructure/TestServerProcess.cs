@@ -27,7 +27,8 @@ public sealed class TestServerProcess : IAsyncDisposable
     /// <summary>The server's temp folder: stores.db, fake-cli/ (calls.jsonl, behaviour/, releases/), server.log.</summary>
     public string Root { get; }
 
-    public string StateDirectory => Path.Combine(Root, "fake-cli");
+    /// <summary>The fake CLIs' state: fake-cli/ in <see cref="Root"/>, or the FAKE_CLI_STATE the settings give (one "cluster" shared by several servers).</summary>
+    public string StateDirectory => environment["FAKE_CLI_STATE"];
 
     public string DatabasePath => Path.Combine(Root, "stores.db");
 
@@ -39,6 +40,9 @@ public sealed class TestServerProcess : IAsyncDisposable
 
     /// <summary>The server's BOOTSTRAP_ADMIN_KEY (random per server unless the settings give one).</summary>
     public string AdminKey => environment["BOOTSTRAP_ADMIN_KEY"];
+
+    /// <summary>This server's TEST_SERVER_INSTANCE: the <see cref="CliCall.Caller"/> of the fake CLI runs it starts.</summary>
+    public string Instance => environment["TEST_SERVER_INSTANCE"];
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -61,6 +65,8 @@ public sealed class TestServerProcess : IAsyncDisposable
             ["DOTNET_NOLOGO"] = "1",
             ["Logging__Console__FormatterName"] = "simple",
             ["BOOTSTRAP_ADMIN_KEY"] = "test-admin-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)),
+            // Inherited by the fake CLIs this server starts, so a crash kills only its own even when servers share a cluster.
+            ["TEST_SERVER_INSTANCE"] = Guid.NewGuid().ToString("N"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
@@ -184,7 +190,7 @@ public sealed class TestServerProcess : IAsyncDisposable
             await process.WaitForExitAsync();
         }
 
-        foreach (var pid in FakeCli.RunningPids())
+        foreach (var pid in FakeCli.RunningPids("TEST_SERVER_INSTANCE=" + Instance))
         {
             try
             {
