@@ -52,3 +52,39 @@ public sealed class AuthOptionsTests
         Assert.Equal(new string('k', 32), Read(("BOOTSTRAP_ADMIN_KEY", new string('k', 32))).BootstrapAdminKey);
     }
 }
+
+public sealed class MetricsScrapeKeyOptionsTests
+{
+    private static AuthOptions Read(params (string Key, string Value)[] values) =>
+        AuthOptions.FromConfiguration(new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
+            .Build());
+
+    // Unset by default; when set it is kept hidden: it prints as "(hidden)".
+    [Fact]
+    public void The_scrape_key_is_optional_and_hidden()
+    {
+        Assert.Null(Read().MetricsScrapeKey);
+        var key = "scrape-" + new string('s', 32);
+        var options = Read(("METRICS_SCRAPE_KEY", key));
+        Assert.Equal(key, options.MetricsScrapeKey!.Value);
+        Assert.Equal("(hidden)", options.MetricsScrapeKey.ToString());
+    }
+
+    // Too short, or the same as the admin key: refused at start naming the setting, never echoing the value.
+    [Theory]
+    [InlineData("short-scrape-key-value-1234567", null)]
+    [InlineData("the-same-value-as-the-admin-key-0123456789", "the-same-value-as-the-admin-key-0123456789")]
+    public void A_weak_or_shared_scrape_key_is_refused(string key, string? admin)
+    {
+        var values = new List<(string, string)> { ("METRICS_SCRAPE_KEY", key) };
+        if (admin is not null)
+        {
+            values.Add(("BOOTSTRAP_ADMIN_KEY", admin));
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => Read([.. values]));
+        Assert.Contains("METRICS_SCRAPE_KEY", error.Message);
+        Assert.DoesNotContain(key, error.Message);
+    }
+}

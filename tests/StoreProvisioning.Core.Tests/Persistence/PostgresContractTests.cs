@@ -78,3 +78,6 @@ public sealed class PostgresDatabaseTests : IDisposable
         Assert.DoesNotContain("s3cret", database.Location);
     }
 }
+
+[Trait("Database", "PostgreSQL")]
+public sealed class OperationRunPostgresTests() : OperationRunTests(RepositoryHarness.OnPostgres());

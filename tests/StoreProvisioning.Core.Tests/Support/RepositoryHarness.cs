@@ -20,7 +20,7 @@ public sealed class RepositoryHarness : IDisposable
         dir = new TempDirectory();
         DatabasePath = Path.Combine(dir.Path, "data", "stores.db");
         Database = OpenAnotherDatabase();
-        Repository = new StoreRepository(Database, Clock);
+        Repository = new StoreRepository(Database, Clock, Runs);
         Queries = new StoreQueries(Database);
     }
 
@@ -29,7 +29,7 @@ public sealed class RepositoryHarness : IDisposable
         this.schema = schema;
         DatabasePath = "(PostgreSQL schema " + schema.Name + ")";
         Database = OpenAnotherDatabase();
-        Repository = new StoreRepository(Database, Clock);
+        Repository = new StoreRepository(Database, Clock, Runs);
         Queries = new StoreQueries(Database);
     }
 
@@ -50,6 +50,11 @@ public sealed class RepositoryHarness : IDisposable
     public StoreRepository Repository { get; }
 
     public StoreQueries Queries { get; }
+
+    /// <summary>Every operation run <see cref="Repository"/> reported once committed.</summary>
+    public RecordingRunObserver Runs { get; } = new();
+
+    public ObservabilityQueries Observability => new(Database, Clock);
 
     /// <summary>A second, independent database object on the same data, as another process would have.</summary>
     public MetadataDatabase OpenAnotherDatabase() => schema is null ? new SqliteDatabase(DatabasePath) : schema.Open();

@@ -49,6 +49,7 @@ public sealed class HostSettingsTests
     [InlineData("MAX_STORES_TOTAL")]
     [InlineData("AUTH_MODE")]
     [InlineData("BOOTSTRAP_ADMIN_KEY")]
+    [InlineData("METRICS_SCRAPE_KEY")]
     [InlineData("RATE_LIMIT_WRITES_PER_MINUTE")]
     [InlineData("AUTH_AUTHORITY")]
     [InlineData("AUTH_AUDIENCE")]
