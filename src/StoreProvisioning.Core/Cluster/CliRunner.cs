@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using CliWrap;
 using Microsoft.Extensions.Logging;
+using StoreProvisioning.Observability;
 
 namespace StoreProvisioning.Cluster;
 
@@ -22,8 +23,27 @@ public class CliRunner(TimeSpan terminationGrace, ILogger<CliRunner> logger)
     private readonly ConcurrentDictionary<long, Running> processes = new();
     private long runs;
 
-    /// <summary>Runs the command and returns its result whatever the exit code; throws only when it could not run to completion.</summary>
+    /// <summary>
+    /// Runs the command and returns its result whatever the exit code; throws only when it could not run to completion.
+    /// Traced as one span (<see cref="Observability.CliSpan"/>) named after the tool and subcommand, with the argv as the log shows it.
+    /// </summary>
     public virtual async Task<CliResult> RunAsync(CliRequest request, CancellationToken cancellationToken = default)
+    {
+        using var span = CliSpan.Start(request, Redact(request.Display, request.Secrets));
+        try
+        {
+            var result = await RunProcessAsync(request, cancellationToken).ConfigureAwait(false);
+            CliSpan.Exited(span, result.ExitCode);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            CliSpan.Failed(span, ex);
+            throw;
+        }
+    }
+
+    private async Task<CliResult> RunProcessAsync(CliRequest request, CancellationToken cancellationToken)
     {
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();

@@ -88,6 +88,10 @@ public sealed class PostgresDatabase : MetadataDatabase, IAsyncDisposable
             enqueued_at  BIGINT NOT NULL
         );
         """,
+        // Traces: the W3C trace id of the operation that wrote the row (null for rows from before, or outside a trace).
+        """
+        ALTER TABLE activity ADD COLUMN trace_id TEXT NULL;
+        """,
     ];
 
     // Arbitrary fixed keys of pg_advisory_xact_lock; any other user of the database must not pick the same ones.

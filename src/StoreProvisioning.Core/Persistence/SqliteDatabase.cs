@@ -90,6 +90,10 @@ public sealed class SqliteDatabase : MetadataDatabase
             enqueued_at  INTEGER NOT NULL
         );
         """,
+        // Traces: the W3C trace id of the operation that wrote the row (null for rows from before, or outside a trace).
+        """
+        ALTER TABLE activity ADD COLUMN trace_id TEXT NULL;
+        """,
     ];
 
     private readonly string connectionString;
