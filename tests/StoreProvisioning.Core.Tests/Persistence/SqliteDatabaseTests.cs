@@ -105,13 +105,14 @@ public class SqliteDatabaseTests
             command.CommandText = $"""
                 DROP TABLE audit_counters; DROP INDEX ix_stores_created; DROP INDEX ix_stores_user_created; DROP INDEX ix_activity_timestamp;
                 DROP TABLE cluster_slots;
+                ALTER TABLE activity DROP COLUMN trace_id;
                 PRAGMA user_version = 3;
                 """;
             command.ExecuteNonQuery();
         }
 
         Assert.Equal(0L, harness.Count("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('audit_counters', 'ix_stores_created')"));
-        Assert.Equal(3L, harness.Scalar("PRAGMA user_version;")); // before the counters migration (and the cluster slots after it)
+        Assert.Equal(3L, harness.Scalar("PRAGMA user_version;")); // before the counters migration (and the cluster slots and trace ids after it)
 
         // A new process: no pooled connection that still has the old schema cached.
         SqliteConnection.ClearAllPools();
