@@ -1,10 +1,12 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
 using StoreProvisioning.Functions.Tests.Infrastructure;
 using StoreProvisioning.Stores;
 
 namespace StoreProvisioning.Functions.Tests;
 
-/// <summary>Generated credentials travel only in the private values file: never in argv, logs, audit rows, the store row or durable history.</summary>
+/// <summary>Generated credentials travel only in the private values file: never in argv, logs (with their scopes), spans, audit rows, the store row or durable history.</summary>
 [Collection(LifecycleCollection.Name)]
 public sealed class SecretTests
 {
@@ -14,7 +16,9 @@ public sealed class SecretTests
     [InlineData(StoreEngine.Medusa)]
     public async Task Generated_credentials_appear_nowhere_but_the_values_file(StoreEngine engine)
     {
-        await using var h = await Harness.StartAsync();
+        var spans = new SpanList();
+        await using var h = await Harness.StartAsync(services: s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
+        _ = h.Services.GetRequiredService<TracerProvider>();
         var secrets = new List<string>();
 
         var failed = await h.ProvisionAsync("failvault", engine); // the fail* convention: the first install fails
@@ -35,11 +39,14 @@ public sealed class SecretTests
         {
             ["argv (calls.jsonl)"] = h.Fakes.RawCalls(),
             ["log lines"] = string.Join('\n', h.Logs.Lines),
+            ["span names and attributes"] = string.Join('\n', spans.Select(SpanList.Describe)),
             ["audit rows"] = JsonSerializer.Serialize(await h.Queries.ListActivityAsync(500)),
             ["store rows"] = JsonSerializer.Serialize(new[] { failed, retried, beforeDelete }),
             ["durable history"] = string.Join('\n', h.Orchestrations.Select(o => o.SerializedInput + o.SerializedOutput + o.SerializedCustomStatus)),
         };
         Assert.True(h.Logs.Lines.Count > 50, "the logs were captured");
+        Assert.Contains(spans, s => s.DisplayName == "helm upgrade"); // the spans were captured
+        Assert.Contains(h.Logs.Entries, e => Equals(e.Scope.GetValueOrDefault("store"), "failvault"));
         foreach (var (where, text) in records)
         {
             foreach (var secret in secrets)

@@ -47,6 +47,7 @@ public static class HttpFunctionDispatch
     /// </summary>
     private static async Task InvokeAsync(HttpFunction function, FunctionInvoker invoker, HttpContext context)
     {
+        using var span = InvocationSpan.Start(function.Name, context.Request);
         object? returned = null;
         await WorkerMiddleware.RunAsync(
             new TestFunctionContext(function, context),

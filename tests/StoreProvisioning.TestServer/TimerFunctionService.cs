@@ -41,6 +41,7 @@ public sealed class TimerFunctionService(
     {
         // One scope per invocation, as the Functions worker does; a failed run is logged and the next one still comes.
         await using var scope = scopes.CreateAsyncScope();
+        using var span = InvocationSpan.Start(function.Name);
         try
         {
             await invoker.InvokeAsync(new Invocation(scope.ServiceProvider, stoppingToken));

@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using CliWrap;
 using Microsoft.Extensions.Logging;
+using StoreProvisioning.Observability;
 
 namespace StoreProvisioning.Cluster;
 
@@ -25,9 +26,29 @@ public class CliRunner(TimeSpan terminationGrace, ILogger<CliRunner> logger)
     /// <summary>Told of every run once it has ended (tool, subcommand, exit, duration): the metrics hook.</summary>
     public ICliObserver Observer { get; init; } = CliObservation.None;
 
-    /// <summary>Runs the command and returns its result whatever the exit code; throws only when it could not run to completion.</summary>
+    /// <summary>
+    /// Runs the command and returns its result whatever the exit code; throws only when it could not run to completion.
+    /// Traced as one span (<see cref="Observability.CliSpan"/>) named after the tool and subcommand, with the argv as the
+    /// log shows it, and observed by <see cref="Observer"/>.
+    /// </summary>
     public virtual Task<CliResult> RunAsync(CliRequest request, CancellationToken cancellationToken = default) =>
-        CliObservation.ObserveAsync(Observer, request, () => RunProcessAsync(request, cancellationToken));
+        CliObservation.ObserveAsync(Observer, request, () => RunTracedAsync(request, cancellationToken));
+
+    private async Task<CliResult> RunTracedAsync(CliRequest request, CancellationToken cancellationToken)
+    {
+        using var span = CliSpan.Start(request, Redact(request.Display, request.Secrets));
+        try
+        {
+            var result = await RunProcessAsync(request, cancellationToken).ConfigureAwait(false);
+            CliSpan.Exited(span, result.ExitCode);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            CliSpan.Failed(span, ex);
+            throw;
+        }
+    }
 
     private async Task<CliResult> RunProcessAsync(CliRequest request, CancellationToken cancellationToken)
     {

@@ -21,6 +21,9 @@ public sealed record StoreProvisioningOptions
     /// <summary>Audit rows older than this are pruned by the reconcile timer.</summary>
     public int AuditRetentionDays { get; init; } = 90;
 
+    /// <summary>LOG_FORMAT: the console's format (text, or json with scopes).</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
+
     /// <summary>helm executable; a bare name is looked up on PATH.</summary>
     public string HelmPath { get; init; } = "helm";
 
@@ -155,6 +158,7 @@ public sealed record StoreProvisioningOptions
             StoreDatabase = DatabaseKind(configuration, errors),
             PostgresConnection = Text(configuration, "POSTGRES_CONNECTION") is { } connection ? new HiddenSetting(connection) : null,
             AuditRetentionDays = Number(configuration, "AUDIT_RETENTION_DAYS", 90, 1, 36_500, errors),
+            LogFormat = LogFormatSetting(configuration, errors),
         };
 
         if (options.StoreDatabase == StoreDatabaseKind.Postgres)
@@ -246,6 +250,31 @@ public sealed record StoreProvisioningOptions
 
     private static int Number(IConfiguration configuration, string key, int fallback, int min, int max, List<string> errors) =>
         SettingReader.Number(configuration, key, fallback, min, max, errors);
+
+    /// <summary>
+    /// LOG_FORMAT alone, for wiring the console before the other settings are read: throws naming the setting when it
+    /// is neither text nor json, so the app stops at start as for any other bad setting.
+    /// </summary>
+    public static LogFormat LogFormatFrom(IConfiguration configuration)
+    {
+        var errors = new List<string>();
+        var format = LogFormatSetting(configuration, errors);
+        return errors.Count > 0 ? throw new InvalidOperationException("Invalid settings: " + string.Join(" ", errors)) : format;
+    }
+
+    private static LogFormat LogFormatSetting(IConfiguration configuration, List<string> errors)
+    {
+        switch (Text(configuration, "LOG_FORMAT")?.ToLowerInvariant())
+        {
+            case null or "text":
+                return LogFormat.Text;
+            case "json":
+                return LogFormat.Json;
+            case var other:
+                errors.Add($"LOG_FORMAT='{other}' must be text or json.");
+                return LogFormat.Text;
+        }
+    }
 
     private static StoreDatabaseKind DatabaseKind(IConfiguration configuration, List<string> errors)
     {

@@ -107,6 +107,10 @@ public sealed class PostgresDatabase : MetadataDatabase, IAsyncDisposable
         CREATE INDEX ix_operation_runs_finished ON operation_runs (finished_at);
         CREATE INDEX ix_operation_runs_user_finished ON operation_runs (user_id, finished_at);
         """,
+        // Traces: the W3C trace id of the operation that wrote the row (null for rows from before, or outside a trace).
+        """
+        ALTER TABLE activity ADD COLUMN trace_id TEXT NULL;
+        """,
     ];
 
     // Arbitrary fixed keys of pg_advisory_xact_lock; any other user of the database must not pick the same ones.

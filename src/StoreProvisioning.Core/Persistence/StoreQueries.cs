@@ -102,7 +102,7 @@ public class StoreQueries(MetadataDatabase database)
 
         await using var command = Sql.Command(
             connection,
-            "SELECT id, action, store_name, user_id, timestamp, detail, actor FROM activity"
+            "SELECT id, action, store_name, user_id, timestamp, detail, actor, trace_id FROM activity"
                 + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : string.Empty)
                 + " ORDER BY id DESC LIMIT @limit",
             [.. parameters]);
@@ -117,7 +117,8 @@ public class StoreQueries(MetadataDatabase database)
                 reader.IsDBNull(3) ? null : reader.GetString(3),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
                 reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6)));
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7)));
         }
 
         return entries;

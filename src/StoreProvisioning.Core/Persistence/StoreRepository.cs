@@ -369,7 +369,8 @@ public class StoreRepository(MetadataDatabase database, TimeProvider clock, IOpe
 
     /// <summary>
     /// Appends the audit row and adds it to the cumulative counters in the caller's transaction, so the metrics never
-    /// depend on audit rows that retention may since have pruned.
+    /// depend on audit rows that retention may since have pruned. The row carries the trace id of the current span:
+    /// inside an operation that is the operation's trace (its activities' spans continue the request's).
     /// </summary>
     private static async Task InsertActivityAsync(
         DbConnection connection, string storeName, string? userId, string? operationId, ActivityDraft audit, DateTimeOffset now, CancellationToken cancellationToken)
@@ -377,10 +378,11 @@ public class StoreRepository(MetadataDatabase database, TimeProvider clock, IOpe
         long? duration = audit.Duration is { } d ? (long)d.TotalMilliseconds : null;
         await Sql.ExecuteAsync(
             connection,
-            "INSERT INTO activity (store_name, user_id, action, detail, timestamp, operation_id, duration_ms, actor) VALUES (@store, @user, @action, @detail, @now, @operation_id, @duration, @actor)",
+            "INSERT INTO activity (store_name, user_id, action, detail, timestamp, operation_id, duration_ms, actor, trace_id) VALUES (@store, @user, @action, @detail, @now, @operation_id, @duration, @actor, @trace_id)",
             cancellationToken,
             ("@store", storeName), ("@user", userId), ("@action", audit.Action), ("@detail", audit.Detail), ("@now", now.ToUnixTimeMilliseconds()),
-            ("@operation_id", operationId), ("@duration", duration), ("@actor", audit.Actor ?? ActivityDraft.SystemActor)).ConfigureAwait(false);
+            ("@operation_id", operationId), ("@duration", duration), ("@actor", audit.Actor ?? ActivityDraft.SystemActor),
+            ("@trace_id", Observability.Tracing.CurrentTraceId())).ConfigureAwait(false);
         await Sql.ExecuteAsync(
             connection,
             """

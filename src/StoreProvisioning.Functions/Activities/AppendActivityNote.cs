@@ -3,7 +3,7 @@ using StoreProvisioning.Persistence;
 namespace StoreProvisioning.Functions.Activities;
 
 /// <summary>Writes one audit row on the orchestrator's behalf (e.g. a delete step that timed out). Database only.</summary>
-public sealed class AppendActivityNote(StoreRepository repository) : StoreActivity<AuditNote>
+public sealed class AppendActivityNote(StepTelemetry telemetry, StoreRepository repository) : StoreActivity<AuditNote>(telemetry)
 {
     public override async Task<StepOutcome> RunAsync(AuditNote note, CancellationToken cancellationToken)
     {

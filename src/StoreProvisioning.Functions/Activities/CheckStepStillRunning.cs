@@ -10,7 +10,7 @@ namespace StoreProvisioning.Functions.Activities;
 /// orchestrator waits again; the deadline guards running time, not time in the queue. Otherwise (finished, unknown
 /// here, or over time) it reports TimedOut. Changes nothing.
 /// </summary>
-public sealed class CheckStepStillRunning(ClusterWorkLimiter limiter, ILogger<CheckStepStillRunning> logger) : StoreActivity<StoreOperationInput>
+public sealed class CheckStepStillRunning(StepTelemetry telemetry, ClusterWorkLimiter limiter, ILogger<CheckStepStillRunning> logger) : StoreActivity<StoreOperationInput>(telemetry)
 {
     public override Task<StepOutcome> RunAsync(StoreOperationInput input, CancellationToken cancellationToken) => Task.FromResult(Check(input));
 

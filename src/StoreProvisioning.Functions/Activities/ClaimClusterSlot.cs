@@ -9,7 +9,7 @@ namespace StoreProvisioning.Functions.Activities;
 /// says whether it is admitted: Succeeded (holds a slot), Queued (behind earlier operations), or Superseded (the store
 /// moved on). Idempotent per operation: asking again keeps the place in the queue. Database only.
 /// </summary>
-public sealed class ClaimClusterSlot(StoreRepository repository, ClusterSlotQueue queue, StoreProvisioningOptions options) : StoreActivity<SlotRequest>
+public sealed class ClaimClusterSlot(StepTelemetry telemetry, StoreRepository repository, ClusterSlotQueue queue, StoreProvisioningOptions options) : StoreActivity<SlotRequest>(telemetry)
 {
     public override async Task<StepOutcome> RunAsync(SlotRequest input, CancellationToken cancellationToken)
     {

@@ -15,9 +15,9 @@ namespace StoreProvisioning.Functions.Activities;
 /// reconciler's next delete confirms the namespace is gone. Idempotent: `--ignore-not-found`, and a store already
 /// removed is left alone.
 /// </summary>
-public sealed class DeleteNamespaceAndRemoveStore(
+public sealed class DeleteNamespaceAndRemoveStore(StepTelemetry telemetry, 
     StoreRepository repository, KubectlCli kubectl, ClusterWorkLimiter limiter, RemoveStore removeStore, ILogger<DeleteNamespaceAndRemoveStore> logger)
-    : StoreActivity<RemovalRequest>
+    : StoreActivity<RemovalRequest>(telemetry)
 {
     public override async Task<StepOutcome> RunAsync(RemovalRequest request, CancellationToken cancellationToken)
     {

@@ -13,8 +13,8 @@ namespace StoreProvisioning.Functions.Activities;
 /// (namespace.ready), before the release is installed or upgraded. A namespace labelled for another store id (or still
 /// terminating) and a CLI failure make the store FAILED with the reason. Idempotent: `kubectl apply` of the same render.
 /// </summary>
-public sealed class EnsureNamespace(StoreRepository repository, StoreIsolation isolation, ClusterWorkLimiter limiter, ILogger<EnsureNamespace> logger)
-    : StoreActivity<StoreOperationInput>
+public sealed class EnsureNamespace(StepTelemetry telemetry, StoreRepository repository, StoreIsolation isolation, ClusterWorkLimiter limiter, ILogger<EnsureNamespace> logger)
+    : StoreActivity<StoreOperationInput>(telemetry)
 {
     public override async Task<StepOutcome> RunAsync(StoreOperationInput input, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ namespace StoreProvisioning.Functions.Activities;
 /// for the others, and for a retry (the request already moved the store to PROVISIONING), the {operation}.started
 /// audit row. Database only.
 /// </summary>
-public sealed class MarkOperationStarted(StoreRepository repository) : StoreActivity<StoreOperationInput>
+public sealed class MarkOperationStarted(StepTelemetry telemetry, StoreRepository repository) : StoreActivity<StoreOperationInput>(telemetry)
 {
     public override async Task<StepOutcome> RunAsync(StoreOperationInput input, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ namespace StoreProvisioning.Functions.Activities;
 /// PROVISIONING and a late report never undoes READY. With <see cref="FailureReport.CollectDiagnostics"/>, the
 /// namespace's pods and events explain it.
 /// </summary>
-public sealed class MarkStoreFailed(StoreRepository repository, KubectlCli kubectl, ILogger<MarkStoreFailed> logger) : StoreActivity<FailureReport>
+public sealed class MarkStoreFailed(StepTelemetry telemetry, StoreRepository repository, KubectlCli kubectl, ILogger<MarkStoreFailed> logger) : StoreActivity<FailureReport>(telemetry)
 {
     public override async Task<StepOutcome> RunAsync(FailureReport report, CancellationToken cancellationToken)
     {

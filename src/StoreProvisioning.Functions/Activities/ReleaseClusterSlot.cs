@@ -9,10 +9,11 @@ namespace StoreProvisioning.Functions.Activities;
 /// Gives the operation's cluster slot back after its last cluster step (whatever the outcome) and returns the
 /// orchestration instances this admitted, which the orchestrator then wakes. Idempotent. Database only.
 /// </summary>
-public sealed class ReleaseClusterSlot(ClusterSlotQueue queue, StoreProvisioningOptions options) : TaskActivity<StoreOperationInput, string[]>
+public sealed class ReleaseClusterSlot(StepTelemetry telemetry, ClusterSlotQueue queue, StoreProvisioningOptions options) : TaskActivity<StoreOperationInput, string[]>
 {
     public override Task<string[]> RunAsync(TaskActivityContext context, StoreOperationInput input) => RunAsync(input, CancellationToken.None);
 
-    public async Task<string[]> RunAsync(StoreOperationInput input, CancellationToken cancellationToken) =>
-        [.. await queue.ReleaseAsync(input.OperationId, options.ProvisionConcurrency, cancellationToken)];
+    public Task<string[]> RunAsync(StoreOperationInput input, CancellationToken cancellationToken) =>
+        telemetry.RunAsync<string[]>(
+            nameof(ReleaseClusterSlot), input, async () => [.. await queue.ReleaseAsync(input.OperationId, options.ProvisionConcurrency, cancellationToken)]);
 }

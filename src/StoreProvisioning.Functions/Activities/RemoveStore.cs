@@ -12,7 +12,7 @@ namespace StoreProvisioning.Functions.Activities;
 /// <see cref="DeleteNamespaceAndRemoveStore"/> did not answer: then it asks kubectl whether the namespace still exists.
 /// Idempotent: a second run finds no row.
 /// </summary>
-public sealed class RemoveStore(StoreRepository repository, KubectlCli kubectl, ILogger<RemoveStore> logger) : StoreActivity<RemovalRequest>
+public sealed class RemoveStore(StepTelemetry telemetry, StoreRepository repository, KubectlCli kubectl, ILogger<RemoveStore> logger) : StoreActivity<RemovalRequest>(telemetry)
 {
     public override async Task<StepOutcome> RunAsync(RemovalRequest request, CancellationToken cancellationToken)
     {

@@ -12,8 +12,8 @@ namespace StoreProvisioning.Functions.Activities;
 /// `helm rollback` to the requested revision, or the last good one before the current (<see cref="RollbackTarget"/>
 /// over `helm history`). Ends the store READY at the new revision, or FAILED with the reason.
 /// </summary>
-public sealed class RollbackRelease(StoreRepository repository, HelmCli helm, ClusterWorkLimiter limiter, ReleaseResults results)
-    : StoreActivity<StoreOperationInput>
+public sealed class RollbackRelease(StepTelemetry telemetry, StoreRepository repository, HelmCli helm, ClusterWorkLimiter limiter, ReleaseResults results)
+    : StoreActivity<StoreOperationInput>(telemetry)
 {
     public override async Task<StepOutcome> RunAsync(StoreOperationInput input, CancellationToken cancellationToken)
     {

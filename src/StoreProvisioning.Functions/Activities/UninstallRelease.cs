@@ -8,8 +8,8 @@ using StoreProvisioning.Stores;
 namespace StoreProvisioning.Functions.Activities;
 
 /// <summary>`helm uninstall` at the start of a delete. Records its outcome; a failure does not stop the delete.</summary>
-public sealed class UninstallRelease(StoreRepository repository, HelmCli helm, ClusterWorkLimiter limiter, ILogger<UninstallRelease> logger)
-    : StoreActivity<StoreOperationInput>
+public sealed class UninstallRelease(StepTelemetry telemetry, StoreRepository repository, HelmCli helm, ClusterWorkLimiter limiter, ILogger<UninstallRelease> logger)
+    : StoreActivity<StoreOperationInput>(telemetry)
 {
     public override async Task<StepOutcome> RunAsync(StoreOperationInput input, CancellationToken cancellationToken)
     {

@@ -41,11 +41,14 @@ public sealed record StoreResponse(
         LifecycleTransitions.ActionsFor(store.Status, store.Revision));
 }
 
-/// <summary>One audit row as the API shows it: userId is the store's owner, actor who made the request ("system" for the control plane's own steps).</summary>
-public sealed record ActivityResponse(long Id, string Action, string StoreName, string? UserId, string? Actor, string Timestamp, string? Detail)
+/// <summary>
+/// One audit row as the API shows it: userId is the store's owner, actor who made the request ("system" for the control
+/// plane's own steps), traceId the W3C trace id of the operation that wrote it (null when it ran outside a trace).
+/// </summary>
+public sealed record ActivityResponse(long Id, string Action, string StoreName, string? UserId, string? Actor, string Timestamp, string? Detail, string? TraceId)
 {
     public static ActivityResponse From(ActivityEntry entry) =>
-        new(entry.Id, entry.Action, entry.StoreName, entry.UserId, entry.Actor, Wire.Timestamp(entry.Timestamp), entry.Detail);
+        new(entry.Id, entry.Action, entry.StoreName, entry.UserId, entry.Actor, Wire.Timestamp(entry.Timestamp), entry.Detail, entry.TraceId);
 }
 
 /// <summary>GET /api/stores/metrics.</summary>

@@ -99,5 +99,5 @@ public sealed class DurableFunctions(IServiceProvider services)
 
     private Task<StepOutcome> Run<TActivity, TInput>(TInput input, CancellationToken cancellationToken)
         where TActivity : StoreActivity<TInput> =>
-        services.GetRequiredService<TActivity>().RunAsync(input, cancellationToken);
+        services.GetRequiredService<TActivity>().ExecuteAsync(input, cancellationToken);
 }

@@ -20,6 +20,7 @@ public static class ServiceRegistration
 {
     public static IServiceCollection AddStoreProvisioning(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddStoreProvisioningTelemetry(configuration);
         services.AddSingleton(_ => StoreProvisioningOptions.FromConfiguration(configuration, AppContext.BaseDirectory));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<MetadataDatabase>(sp => sp.GetRequiredService<StoreProvisioningOptions>() switch
@@ -55,6 +56,7 @@ public static class ServiceRegistration
         services.AddSingleton<OperationCanceller>();
         services.AddSingleton<Reconciliation.StoreReconciler>();
         services.AddSingleton<Reconciliation.AuditRetention>();
+        services.AddSingleton<Activities.StepTelemetry>();
         services.AddActivities();
         services.AddSingleton<ApiKeyRepository>();
         services.AddCallerAuthentication(AuthOptions.FromConfiguration(configuration));

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Application;
 using StoreProvisioning.Configuration;
+using StoreProvisioning.Observability;
 using StoreProvisioning.Stores;
 
 namespace StoreProvisioning.Functions.Orchestration;
@@ -30,7 +32,7 @@ public sealed class OperationLauncher(StoreService stores, StoreProvisioningOpti
     /// deadline (<see cref="StoreProvisioningOptions.OperationDeadline"/>) travels in the input so orchestrators stay
     /// deterministic.
     /// </summary>
-    public static StoreOperationInput InputFor(Store store, TimeSpan? deadline = null, bool notify = false) =>
+    public static StoreOperationInput InputFor(Store store, TimeSpan? deadline = null, bool notify = false, string? traceParent = null) =>
         new(
             store.Name,
             store.OperationId!,
@@ -41,7 +43,22 @@ public sealed class OperationLauncher(StoreService stores, StoreProvisioningOpti
             store.Operation == StoreOperation.Retry
                 ? store.FailedOperation ?? throw new InvalidOperationException($"Store '{store.Name}' is retried but records no failed operation.")
                 : null,
-            notify);
+            notify,
+            traceParent);
+
+    /// <summary>
+    /// The operation's launch span, "orchestrate {orchestrator}": a child of the current span (the HTTP request's, or the
+    /// reconciler's), ended once the orchestration is scheduled. Its traceparent travels in the input; the activities'
+    /// spans are its children, so one operation is one trace.
+    /// </summary>
+    private static Activity StartLaunchSpan(string orchestrator, Store store)
+    {
+        var span = Tracing.StartSpan($"orchestrate {orchestrator}", kind: ActivityKind.Producer);
+        span.SetTag("store.name", store.Name);
+        span.SetTag("store.operation", store.Operation?.Name());
+        span.SetTag("store.operation_id", store.OperationId);
+        return span;
+    }
 
     /// <summary>
     /// Starts the store's current operation once more under a fresh instance id (same prefix, so the reconciler sees
@@ -50,9 +67,13 @@ public sealed class OperationLauncher(StoreService stores, StoreProvisioningOpti
     public async Task RedriveAsync(DurableTaskClient client, Store store, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var instanceId = $"{InstanceIdFor(store)}-redrive-{now.ToUnixTimeSeconds()}";
+        var orchestrator = OrchestratorFor(store.Operation!.Value);
+        using var span = StartLaunchSpan(orchestrator, store);
+        var traceParent = Tracing.TraceParentOf(span);
+        using var scope = OperationLogScope.Begin(logger, store.Name, store.OperationId, Tracing.TraceIdOf(traceParent));
         await client.ScheduleNewOrchestrationInstanceAsync(
-            OrchestratorFor(store.Operation!.Value),
-            InputFor(store, options.OperationDeadline, options.NotifyWebhookUrl is not null),
+            orchestrator,
+            InputFor(store, options.OperationDeadline, options.NotifyWebhookUrl is not null, traceParent),
             new StartOrchestrationOptions { InstanceId = instanceId },
             cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Re-drove {Operation} of store {Store} as {InstanceId}", store.Operation, store.Name, instanceId);
@@ -65,11 +86,14 @@ public sealed class OperationLauncher(StoreService stores, StoreProvisioningOpti
     public async Task<bool> StartAsync(DurableTaskClient client, Store store, CancellationToken cancellationToken)
     {
         var orchestrator = OrchestratorFor(store.Operation!.Value);
+        using var span = StartLaunchSpan(orchestrator, store);
+        var traceParent = Tracing.TraceParentOf(span);
+        using var scope = OperationLogScope.Begin(logger, store.Name, store.OperationId, Tracing.TraceIdOf(traceParent));
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
                 orchestrator,
-                InputFor(store, options.OperationDeadline, options.NotifyWebhookUrl is not null),
+                InputFor(store, options.OperationDeadline, options.NotifyWebhookUrl is not null, traceParent),
                 new StartOrchestrationOptions { InstanceId = InstanceIdFor(store) },
                 cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Started {Orchestrator} for store {Store} (operation {OperationId})", orchestrator, store.Name, store.OperationId);
@@ -77,6 +101,7 @@ public sealed class OperationLauncher(StoreService stores, StoreProvisioningOpti
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            Tracing.Fail(span, "the durable task hub did not accept the orchestration");
             logger.LogError(ex, "Could not start {Orchestrator} for store {Store}", orchestrator, store.Name);
             await stores.MarkNotStartedAsync(store, "the durable task hub did not accept the orchestration (" + ex.GetType().Name + ")", CancellationToken.None).ConfigureAwait(false);
             return false;

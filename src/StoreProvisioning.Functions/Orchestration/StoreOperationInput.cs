@@ -17,6 +17,11 @@ namespace StoreProvisioning.Functions.Orchestration;
 /// the failing write recorded (<see cref="Persistence.StoreRepository.FailAsync(string, string?, string, Persistence.ActivityDraft, int?, CancellationToken)"/>).
 /// </param>
 /// <param name="Notify">Announce the outcome to NOTIFY_WEBHOOK_URL (set when the operation starts, so replays agree).</param>
+/// <param name="TraceParent">
+/// The W3C traceparent of the operation's launch span (a child of the HTTP request's span), captured when the operation
+/// was launched: every activity's span is its child, so one operation is one trace, and the orchestrator stays
+/// deterministic (it reads the trace from its input, never from the ambient context). Not a secret.
+/// </param>
 public sealed record StoreOperationInput(
     string StoreName,
     string OperationId,
@@ -25,8 +30,12 @@ public sealed record StoreOperationInput(
     string? ArgsJson,
     TimeSpan? Deadline = null,
     StoreOperation? RetryOf = null,
-    bool Notify = false)
+    bool Notify = false,
+    string? TraceParent = null)
 {
+    /// <summary>The operation's trace id (32 hex digits), from <see cref="TraceParent"/>.</summary>
+    public string? TraceId => StoreProvisioning.Observability.Tracing.TraceIdOf(TraceParent);
+
     /// <summary>The deadline of the default settings (HELM_TIMEOUT and TERMINATION_GRACE unset).</summary>
     public static readonly TimeSpan DefaultDeadline = Configuration.StoreProvisioningOptions.DeadlineFor(
         Configuration.StoreProvisioningOptions.DefaultHelmTimeout, Configuration.StoreProvisioningOptions.DefaultTerminationGrace);

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using StoreProvisioning.Observability;
 using StoreProvisioning.Functions.Activities;
 using StoreProvisioning.Functions.Notifications;
 
@@ -6,12 +7,18 @@ namespace StoreProvisioning.Functions.Orchestration;
 
 /// <summary>
 /// Base of the orchestrators of one operation: runs its steps (<see cref="RunStepsAsync"/>), then announces the
-/// recorded outcome to the webhook without waiting for it (<see cref="StoreEvents.Announce"/>).
+/// recorded outcome to the webhook without waiting for it (<see cref="StoreEvents.Announce"/>). Its log lines carry the
+/// operation's scope (store, operationId, traceId). No span of its own: an orchestrator replays, so the operation's
+/// launch span stands for it and every activity's span is that span's child.
 /// </summary>
 public abstract class StoreOrchestrator : TaskOrchestrator<StoreOperationInput, StepOutcome>
 {
     public sealed override async Task<StepOutcome> RunAsync(TaskOrchestrationContext context, StoreOperationInput input)
     {
+        // The operation's log scope for every replay-safe line the orchestrator writes (the trace id comes from the
+        // input, so replays agree); it flows across the orchestrator's awaits within each episode.
+        using var scope = OperationLogScope.Begin(
+            context.CreateReplaySafeLogger(GetType().Name), input.StoreName, input.OperationId, input.TraceId);
         var outcome = await RunStepsAsync(context, input);
         StoreEvents.Announce(context, input, outcome);
         return outcome;

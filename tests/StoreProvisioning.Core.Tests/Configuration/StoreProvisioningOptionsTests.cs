@@ -377,4 +377,29 @@ public class StoreProvisioningOptionsTests
         Assert.Contains("AUDIT_RETENTION_DAYS='0' must be a whole number from 1 to 36500.", ex.Message);
         Assert.DoesNotContain("pw-123", ex.Message);
     }
+
+    // LOG_FORMAT is text (default) or json, in any case; anything else stops start-up naming the setting, from both readers.
+    [Theory]
+    [InlineData(null, LogFormat.Text)]
+    [InlineData("text", LogFormat.Text)]
+    [InlineData("JSON", LogFormat.Json)]
+    [InlineData(" json ", LogFormat.Json)]
+    public void Log_format_is_text_or_json(string? value, LogFormat expected)
+    {
+        using var app = new TempDirectory();
+        Assert.Equal(expected, StoreProvisioningOptions.FromConfiguration(Config(("LOG_FORMAT", value)), app.Path).LogFormat);
+        Assert.Equal(expected, StoreProvisioningOptions.LogFormatFrom(Config(("LOG_FORMAT", value))));
+    }
+
+    [Theory]
+    [InlineData("xml")]
+    [InlineData("logfmt")]
+    public void Bad_log_format_is_refused(string value)
+    {
+        using var app = new TempDirectory();
+        var fromAll = Assert.Throws<InvalidOperationException>(() => StoreProvisioningOptions.FromConfiguration(Config(("LOG_FORMAT", value)), app.Path));
+        var alone = Assert.Throws<InvalidOperationException>(() => StoreProvisioningOptions.LogFormatFrom(Config(("LOG_FORMAT", value))));
+        Assert.Contains($"LOG_FORMAT='{value}' must be text or json.", fromAll.Message);
+        Assert.Equal("Invalid settings: " + $"LOG_FORMAT='{value}' must be text or json.", alone.Message);
+    }
 }

@@ -106,13 +106,14 @@ public class SqliteDatabaseTests
                 DROP TABLE audit_counters; DROP INDEX ix_stores_created; DROP INDEX ix_stores_user_created; DROP INDEX ix_activity_timestamp;
                 DROP TABLE cluster_slots;
                 DROP TABLE operation_runs; ALTER TABLE stores DROP COLUMN operation_started_at;
+                ALTER TABLE activity DROP COLUMN trace_id;
                 PRAGMA user_version = 3;
                 """;
             command.ExecuteNonQuery();
         }
 
         Assert.Equal(0L, harness.Count("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('audit_counters', 'ix_stores_created')"));
-        Assert.Equal(3L, harness.Scalar("PRAGMA user_version;")); // before the counters migration (and the cluster slots and operation runs after it)
+        Assert.Equal(3L, harness.Scalar("PRAGMA user_version;")); // before the counters migration (and the cluster slots, operation runs and trace ids after it)
 
         // A new process: no pooled connection that still has the old schema cached.
         SqliteConnection.ClearAllPools();

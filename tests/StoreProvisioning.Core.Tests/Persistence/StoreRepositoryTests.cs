@@ -473,6 +473,31 @@ public class StoreRepositoryTests : IDisposable
         Assert.Empty(await h.Queries.ListActivityAsync(50, "ghost"));
     }
 
+    // Audit rows carry the W3C trace id of the span they were written in (an operation's step, a request), transitions
+    // and notes alike; a row written outside any span has none.
+    [Fact]
+    public async Task Activity_rows_carry_the_trace_id_of_the_current_span()
+    {
+        var ready = await h.ReadyAsync("acme");
+        string traceId;
+        using (var span = new System.Diagnostics.Activity("step").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start())
+        {
+            traceId = span.TraceId.ToHexString();
+            await Begin("acme", LifecycleCommand.Upgrade);
+            await Repo.RecordAsync("acme", "alice", ready.OperationId, new ActivityDraft(AuditActions.Diagnostics, "traced"));
+        }
+
+        await Repo.RecordAsync("acme", "alice", null, new ActivityDraft(AuditActions.Diagnostics, "untraced"));
+
+        var rows = await h.Queries.ListActivityAsync(3, "acme");
+        Assert.Equal(["untraced", "traced"], rows.Take(2).Select(r => r.Detail));
+        Assert.Null(rows[0].TraceId);
+        Assert.Matches("^[0-9a-f]{32}$", traceId);
+        Assert.Equal(traceId, rows[1].TraceId);
+        Assert.Equal(AuditActions.UpgradeRequested, rows[2].Action);
+        Assert.Equal(traceId, rows[2].TraceId);
+    }
+
     // Activity rows carry the operation id and duration they were recorded with.
     [Fact]
     public async Task Activity_rows_carry_operation_id_and_duration()
