@@ -58,7 +58,9 @@ public sealed class MultiInstanceTests(ITestOutputHelper output) : IAsyncLifetim
             ["DURABLE_BACKEND"] = "azurite",
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["DURABLE_TASK_HUB"] = "Multi" + Guid.NewGuid().ToString("N")[..8],
-            ["DURABLE_VISIBILITY_TIMEOUT"] = "5s",
+            // Above the dispatcher's 5 s lock-renewal tick, so an activity still running is never handed to the other instance;
+            // after a kill its messages come back after this long.
+            ["DURABLE_VISIBILITY_TIMEOUT"] = "30s",
             ["FAKE_CLI_STATE"] = Path.Combine(sharedRoot, "fake-cli"),
             ["BOOTSTRAP_ADMIN_KEY"] = "test-admin-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)),
             ["PROVISION_CONCURRENCY"] = "2",
