@@ -190,7 +190,7 @@ public static class RequestValidator
     /// <summary>A helm revision in a URL (GET …/revisions/{revision}/values): a whole number from 1 to <see cref="MaxRevision"/>, digits only.</summary>
     public static Validated<int> Revision(string? revision)
     {
-        if (revision is not null && revision.Length <= 7 && revision.All(char.IsAsciiDigit) && revision[0] != '0'
+        if (revision is { Length: > 0 and <= 7 } && revision.All(char.IsAsciiDigit) && revision[0] != '0'
             && int.TryParse(revision, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxRevision)
         {
             return Validated<int>.Ok(n);
