@@ -239,7 +239,7 @@ public sealed class StoresApi(
             ? Problems.Create(StatusCodes.Status400BadRequest, "Invalid store name", problem.Replace("storeName", "The store name in the URL", StringComparison.Ordinal))
             : null;
 
-    internal static string? Query(HttpRequest request, string key) =>
+    private static string? Query(HttpRequest request, string key) =>
         request.Query.TryGetValue(key, out var values) ? values.ToString() : null;
 
     /// <summary>Unexpected faults become a 500/503 problem with no internals; the log has the details.</summary>
