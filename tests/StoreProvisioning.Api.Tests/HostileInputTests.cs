@@ -317,6 +317,66 @@ public sealed class HostileInputTests(HostileInputServer fixture, ITestOutputHel
 
         yield return new Bad("unknown route", "POST", "/api/stores/hostile-ready/install", Utf8("{}"));
 
+        // The store detail routes: bad names, bad revisions and bad preview bodies are refused before any helm call.
+        foreach (var segment in badSegments.Where(s => !s.Contains("%00", StringComparison.Ordinal)))
+        {
+            yield return new Bad("bad route segment (revisions)", "GET", $"/api/stores/{segment}/revisions");
+            yield return new Bad("bad route segment (values)", "GET", $"/api/stores/{segment}/revisions/1/values");
+            yield return new Bad("bad route segment (preview)", "POST", $"/api/stores/{segment}/upgrade/preview", Utf8("{}"));
+        }
+
+        string[] badRevisions =
+        [
+            "0", "-1", "00", "01", "1.5", "1e3", "0x10", "abc", "one", "%20" + "1", "1%20", "+1", "%2B1", "1%3Bls", "%24(id)", "%60id%60", "1000001",
+            "2147483648", "99999999999999999999", "%EF%BC%91", "%D9%A1", "1%2F..", "..", "%2E%2E", "NaN", "Infinity", "-0", "1_000", "1,2", "true", "null",
+            new string('9', 300),
+        ];
+        foreach (var revision in badRevisions)
+        {
+            yield return new Bad("bad revision " + revision, "GET", $"/api/stores/{Ready}/revisions/{revision}/values");
+        }
+
+        yield return new Bad("bad revision (%00)", "GET", $"/api/stores/{Ready}/revisions/%00/values", RefusedByKestrel: true);
+        foreach (var body in malformed)
+        {
+            yield return new Bad("malformed JSON (preview) " + body, "POST", $"/api/stores/{Ready}/upgrade/preview", Utf8(body));
+        }
+
+        foreach (var body in badUpgrades)
+        {
+            yield return new Bad("bad upgrade preview " + body, "POST", $"/api/stores/{Ready}/upgrade/preview", Utf8(body));
+        }
+
+        string[] refusedPreviewValues =
+        [
+            """{"values":{"image":{"repository":"evil/miner"}}}""", """{"values":{"securityContext":{"runAsUser":0}}}""", """{"values":{"networkPolicy":{"enabled":false}}}""",
+            """{"values":{"version":"4.9"}}""", """{"values":{"plan":"unlimited"}}""", """{"values":{"storeTitle":""}}""", """{"values":{"service":{"type":"NodePort"}}}""",
+        ];
+        foreach (var body in refusedPreviewValues)
+        {
+            yield return new Bad("refused preview values " + body, "POST", $"/api/stores/{Ready}/upgrade/preview", Utf8(body));
+        }
+
+        yield return new Bad("duplicate values (preview)", "POST", $"/api/stores/{Ready}/upgrade/preview", Utf8("""{"values":{},"values":{"a":1}}"""));
+        yield return new Bad("200 KiB values (preview)", "POST", $"/api/stores/{Ready}/upgrade/preview", Utf8("{\"values\":{\"blob\":\"" + new string('x', 200 * 1024) + "\"}}"));
+        yield return new Bad("values 5000 deep (preview)", "POST", $"/api/stores/{Ready}/upgrade/preview",
+            Utf8("{\"values\":" + string.Concat(Enumerable.Repeat("{\"a\":", 5000)) + "1" + new string('}', 5000) + "}"));
+        foreach (var contentType in contentTypes)
+        {
+            yield return new Bad($"content type {contentType ?? "(none)"} on preview", "POST", $"/api/stores/{Ready}/upgrade/preview", Utf8("{}"), contentType);
+        }
+
+        foreach (var method in new[] { "GET", "PUT", "DELETE" })
+        {
+            yield return new Bad("wrong method (preview)", method, $"/api/stores/{Ready}/upgrade/preview", method == "PUT" ? Utf8("{}") : null);
+        }
+
+        foreach (var method in new[] { "POST", "PUT", "DELETE" })
+        {
+            yield return new Bad("wrong method (revisions)", method, $"/api/stores/{Ready}/revisions", method == "DELETE" ? null : Utf8("{}"));
+            yield return new Bad("wrong method (values)", method, $"/api/stores/{Ready}/revisions/1/values", method == "DELETE" ? null : Utf8("{}"));
+        }
+
         // Bad query strings.
         string[] badQueries =
         [

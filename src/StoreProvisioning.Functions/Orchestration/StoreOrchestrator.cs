@@ -9,7 +9,8 @@ namespace StoreProvisioning.Functions.Orchestration;
 /// Base of the orchestrators of one operation: runs its steps (<see cref="RunStepsAsync"/>), then announces the
 /// recorded outcome to the webhook without waiting for it (<see cref="StoreEvents.Announce"/>). Its log lines carry the
 /// operation's scope (store, operationId, traceId). No span of its own: an orchestrator replays, so the operation's
-/// launch span stands for it and every activity's span is that span's child.
+/// launch span stands for it and every activity's span is that span's child. The progress each step
+/// reported (<see cref="OperationSteps.Report"/>) is cleared once the steps are done.
 /// </summary>
 public abstract class StoreOrchestrator : TaskOrchestrator<StoreOperationInput, StepOutcome>
 {
@@ -20,6 +21,7 @@ public abstract class StoreOrchestrator : TaskOrchestrator<StoreOperationInput, 
         using var scope = OperationLogScope.Begin(
             context.CreateReplaySafeLogger(GetType().Name), input.StoreName, input.OperationId, input.TraceId);
         var outcome = await RunStepsAsync(context, input);
+        context.SetCustomStatus(null); // no step runs any more: no progress to show
         StoreEvents.Announce(context, input, outcome);
         return outcome;
     }

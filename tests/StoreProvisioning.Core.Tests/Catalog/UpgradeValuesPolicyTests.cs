@@ -119,4 +119,43 @@ public class UpgradeValuesPolicyTests
         var result = Check("{\"ev\\u0000il\\n\":1}");
         Assert.Equal(["values.evil"], result.Errors.Keys);
     }
+
+    // What a tenant may see of a revision: the chart paths their settings reach and those the catalog's plans and
+    // versions set (woocommerce: the title, not replicaCount; medusa: replicaCount), nothing else.
+    [Fact]
+    public void Tenant_visible_paths_come_from_the_settings_and_the_catalog()
+    {
+        var woo = UpgradeValuesPolicy.TenantVisiblePaths(StoreEngine.WooCommerce, Catalog);
+        Assert.Contains("setup.storeTitle", woo);
+        Assert.Contains("image.tag", woo);
+        Assert.Contains("persistence.size", woo);
+        Assert.Contains("mariadb.resources.limits.memory", woo);
+        Assert.DoesNotContain("replicaCount", woo);
+        Assert.DoesNotContain(woo, p => p.StartsWith("credentials", StringComparison.Ordinal) || p.StartsWith("store", StringComparison.Ordinal) || p.StartsWith("ingress", StringComparison.Ordinal));
+        Assert.Contains("replicaCount", UpgradeValuesPolicy.TenantVisiblePaths(StoreEngine.Medusa, Catalog));
+    }
+
+    // Deny by default: the control plane's store keys, the generated credentials, operator-only keys, unknown keys, a
+    // secret-named key even under a visible path, and objects inside arrays are dropped; visible leaves are kept as they are.
+    [Fact]
+    public void Tenant_visible_values_drop_secrets_and_everything_not_allowed()
+    {
+        var values = System.Text.Json.Nodes.JsonNode.Parse("""
+            {"store":{"name":"acme","url":"http://acme"},
+             "credentials":{"adminPassword":"pw-1","jwtSecret":"pw-2"},
+             "image":{"repository":"wordpress","tag":"6.8.3","pullSecret":"pw-3"},
+             "setup":{"storeTitle":"Shop","adminUser":"admin","adminPassword":"pw-4"},
+             "persistence":{"size":{"password":"pw-5"},"storageClass":"fast"},
+             "resources":{"limits":{"cpu":["1",{"token":"pw-6"}],"memory":"1Gi"}},
+             "ingress":{"className":"traefik"},"unknown":{"anything":1},"replicaCount":3}
+            """)!.AsObject();
+
+        var visible = UpgradeValuesPolicy.TenantVisible(StoreEngine.WooCommerce, Catalog, values);
+
+        Assert.Equal(
+            """{"image":{"repository":"wordpress","tag":"6.8.3"},"setup":{"storeTitle":"Shop"},"resources":{"limits":{"memory":"1Gi"}}}""",
+            visible.ToJsonString());
+        Assert.Contains("pw-1", values.ToJsonString(), StringComparison.Ordinal); // the input is left as it was
+        Assert.Equal(3, UpgradeValuesPolicy.TenantVisible(StoreEngine.Medusa, Catalog, values)["replicaCount"]!.GetValue<int>());
+    }
 }

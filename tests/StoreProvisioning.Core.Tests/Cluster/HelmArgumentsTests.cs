@@ -92,6 +92,11 @@ public class HelmArgumentsTests
         Assert.Equal(["version", "--template", "{{.Version}}"], HelmArguments.Version());
     }
 
+    // `helm get values` of one revision, as JSON: the release, the revision as a number, the namespace.
+    [Fact]
+    public void GetValues_names_the_revision_and_asks_for_json() =>
+        Assert.Equal(["get", "values", "acme", "--revision", "3", "--namespace", "store-acme", "--output", "json"], HelmArguments.GetValues("acme", "store-acme", 3));
+
     // The revision is written with invariant digits even under a culture with its own digits.
     [Fact]
     public void Rollback_revision_is_culture_invariant()

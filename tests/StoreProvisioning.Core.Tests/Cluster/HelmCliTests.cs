@@ -130,6 +130,39 @@ public sealed class HelmCliTests : IDisposable
             history);
     }
 
+    // History rows carry the app version and the time, whose nanoseconds (helm's RFC 3339) are cut to what .NET reads.
+    [Fact]
+    public async Task History_reads_app_version_and_time()
+    {
+        var (helm, _) = Helm("v3.17.3", ("history", 0, """
+            [{"revision":1,"updated":"2026-12-02T01:02:03.123456789+01:00","status":"deployed","chart":"woocommerce-0.2.0","app_version":"6.8.3","description":"Install complete"}]
+            """, string.Empty));
+        var revision = Assert.Single(await helm.HistoryAsync("acme", "store-acme", CancellationToken.None));
+        Assert.Equal("6.8.3", revision.AppVersion);
+        Assert.Equal(new DateTimeOffset(2026, 12, 2, 0, 2, 3, TimeSpan.Zero).AddTicks(1234567), revision.Updated);
+        Assert.Null(HelmCli.ParseTime("yesterday"));
+        Assert.Equal(new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero), HelmCli.ParseTime("2026-12-02T00:00:00Z"));
+    }
+
+    // get values: an object as it is, helm's `null` as no values, a missing release or revision as null, garbage as unreadable.
+    [Fact]
+    public async Task GetValues_reads_objects_null_missing_and_garbage()
+    {
+        var (helm, fake) = Helm("v3.17.3",
+            ("get values acme --revision 1", 0, """{"credentials":{"adminPassword":"x"},"image":{"tag":"1"}}""", string.Empty),
+            ("get values acme --revision 2", 0, "null\n", string.Empty),
+            ("get values acme --revision 3", 1, string.Empty, "Error: release: not found"),
+            ("get values acme --revision 4", 0, "<<<garbage", string.Empty),
+            ("get values acme --revision 5", 1, string.Empty, "Error: Kubernetes cluster unreachable"));
+
+        Assert.Equal("""{"credentials":{"adminPassword":"x"},"image":{"tag":"1"}}""", (await helm.GetValuesAsync("acme", "store-acme", 1, CancellationToken.None))!.ToJsonString());
+        Assert.Empty((await helm.GetValuesAsync("acme", "store-acme", 2, CancellationToken.None))!);
+        Assert.Null(await helm.GetValuesAsync("acme", "store-acme", 3, CancellationToken.None));
+        Assert.Equal(CliFailure.UnreadableOutput, (await Assert.ThrowsAsync<CliCommandException>(() => helm.GetValuesAsync("acme", "store-acme", 4, CancellationToken.None))).Failure);
+        Assert.Equal(CliFailure.ExitCode, (await Assert.ThrowsAsync<CliCommandException>(() => helm.GetValuesAsync("acme", "store-acme", 5, CancellationToken.None))).Failure);
+        Assert.Equal(HelmArguments.GetValues("acme", "store-acme", 1), fake.Calls()[0].Argv);
+    }
+
     // Rollback and uninstall run the exact argv with helm's timeout.
     [Fact]
     public async Task Rollback_and_uninstall_argv()

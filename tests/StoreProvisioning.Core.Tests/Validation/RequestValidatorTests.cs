@@ -427,4 +427,35 @@ public class RequestValidatorTests
             }
         }
     }
+
+    // A revision in a URL: digits only, 1..MaxRevision, no sign, no leading zero, no spaces, no other numerals.
+    [Theory]
+    [InlineData("1", 1)]
+    [InlineData("42", 42)]
+    [InlineData("1000000", 1_000_000)]
+    public void Revision_accepts_whole_numbers_in_range(string text, int revision) => Assert.Equal(revision, RequestValidator.Revision(text).Value);
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("+1")]
+    [InlineData("01")]
+    [InlineData(" 1")]
+    [InlineData("1 ")]
+    [InlineData("1.0")]
+    [InlineData("1e3")]
+    [InlineData("1000001")]
+    [InlineData("2147483648")]
+    [InlineData("99999999999999999999")]
+    [InlineData("\uFF11")]
+    [InlineData("\u0661")]
+    [InlineData("abc")]
+    public void Revision_refuses_anything_else(string? text)
+    {
+        var result = RequestValidator.Revision(text);
+        Assert.False(result.IsValid);
+        Assert.Contains("revision", result.Errors.Keys);
+    }
 }
