@@ -1,6 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
+import { errorMessage } from '../api/client';
+import { useRevisionValues } from '../hooks/usePolling';
 import { validateRevision } from '../lib/validation';
 import { Modal } from './Modal';
+import { ValuesDiff } from './ValuesDiff';
 
 interface RollbackDialogProps {
   storeName: string;
@@ -9,13 +12,42 @@ interface RollbackDialogProps {
   onCancel: () => void;
 }
 
-/** Asks for an optional target revision; empty means "the previous revision". */
+/** The current revision's values against the target's (GET …/revisions/{n}/values, both sides), before confirming. */
+function RollbackDiff({ storeName, current, target }: { storeName: string; current: number; target: number }) {
+  const now = useRevisionValues(storeName, current);
+  const then = useRevisionValues(storeName, target);
+  const failure = now.error ?? then.error;
+  if (failure) {
+    return (
+      <p className="field-error" role="alert">
+        The changes cannot be shown: {errorMessage(failure)}
+      </p>
+    );
+  }
+  if (!now.data || !then.data) {
+    return (
+      <p className="state state-loading" role="status">
+        Loading values…
+      </p>
+    );
+  }
+  return (
+    <ValuesDiff before={now.data.values} after={then.data.values} beforeLabel={`revision ${current} (now)`} afterLabel={`revision ${target}`} />
+  );
+}
+
+/**
+ * Asks for an optional target revision (empty means "the previous revision") and shows what rolling back to it would
+ * change in the values before it is confirmed.
+ */
 export function RollbackDialog({ storeName, currentRevision, onConfirm, onCancel }: RollbackDialogProps) {
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | null>(null);
   const inputId = useId();
   const hintId = useId();
   const errorId = useId();
+  // What helm rolls back to: the revision asked for, or the one before the current.
+  const target = validateRevision(value) === null && value.trim() !== '' ? Number(value) : currentRevision !== null ? currentRevision - 1 : null;
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -51,6 +83,9 @@ export function RollbackDialog({ storeName, currentRevision, onConfirm, onCancel
             </p>
           )}
         </div>
+        {currentRevision !== null && target !== null && target >= 1 && target !== currentRevision && (
+          <RollbackDiff storeName={storeName} current={currentRevision} target={target} />
+        )}
         <div className="modal-actions">
           <button type="button" onClick={onCancel}>
             Cancel
