@@ -58,45 +58,57 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
     }
 
     /// <summary>
-    /// Upgrade with values checked against the tenant boundary (<see cref="UpgradeValuesPolicy"/>) for the store's
-    /// engine and the caller's authority (operators and admins may set operator keys), before anything is written or run.
+    /// Upgrade with values checked against the tenant boundary (<see cref="CheckUpgradeAsync"/>) before anything is
+    /// written or run.
     /// </summary>
     public async Task<ServiceResult<Store>> UpgradeAsync(Caller caller, string name, string? valuesJson, CancellationToken cancellationToken = default)
     {
-        if (await HiddenAsync(caller, name, cancellationToken).ConfigureAwait(false) is { } hidden)
+        var checkedUpgrade = await CheckUpgradeAsync(caller, name, valuesJson, cancellationToken).ConfigureAwait(false);
+        if (!checkedUpgrade.IsOk)
         {
-            return hidden;
+            return ServiceResult<Store>.Refuse(checkedUpgrade.Refusal!);
         }
 
-        string? plan = null;
-        if (valuesJson is not null)
-        {
-            var store = await repository.GetAsync(name, cancellationToken).ConfigureAwait(false);
-            if (store is null)
-            {
-                return ServiceResult<Store>.Refuse(Refusal.NotFound(name));
-            }
-
-            var authority = caller.SeesAllStores ? ValuesAuthority.Operator : ValuesAuthority.Tenant;
-            using var values = JsonDocument.Parse(valuesJson);
-            var checkedValues = UpgradeValuesPolicy.Check(store.Engine, values.RootElement, authority, catalog, store.Plan);
-            if (!checkedValues.IsValid)
-            {
-                return ServiceResult<Store>.Refuse(new Refusal(
-                    RefusalKind.Invalid,
-                    "Value not allowed",
-                    $"These values cannot be set on store '{name}'. GET /api/catalog lists the plans and versions; 'errors' names each refused key.",
-                    checkedValues.Errors));
-            }
-
-            plan = checkedValues.Value!.Plan;
-        }
-
+        var plan = checkedUpgrade.Value!.Plan;
         var args = JsonSerializer.Serialize(new OperationArgs(valuesJson is null ? null : JsonDocument.Parse(valuesJson).RootElement, null), JsonSerializerOptions.Web);
         return Map(await repository.BeginOperationAsync(
             name, LifecycleCommand.Upgrade, StoreOperation.Upgrade, args,
             new ActivityDraft(AuditActions.UpgradeRequested, valuesJson is null ? "re-apply chart" : plan is null ? "with new settings" : $"with new settings, plan {plan}") { Actor = caller.UserId },
             cancellationToken, plan).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// What an upgrade with these values would be, checked as the upgrade checks it and changing nothing: the store
+    /// (not found for a caller who may not see it), and the values the tenant boundary (<see cref="UpgradeValuesPolicy"/>,
+    /// for the store's engine and the caller's authority: operators and admins may set operator keys) accepted.
+    /// Both <see cref="UpgradeAsync"/> and the upgrade preview go through here.
+    /// </summary>
+    public async Task<ServiceResult<UpgradeCheck>> CheckUpgradeAsync(Caller caller, string name, string? valuesJson, CancellationToken cancellationToken = default)
+    {
+        var store = await repository.GetAsync(name, cancellationToken).ConfigureAwait(false);
+        if (store is null || !caller.MayAccess(store.UserId))
+        {
+            return ServiceResult<UpgradeCheck>.Refuse(Refusal.NotFound(name));
+        }
+
+        if (valuesJson is null)
+        {
+            return ServiceResult<UpgradeCheck>.Ok(new UpgradeCheck(store, null, null));
+        }
+
+        var authority = caller.SeesAllStores ? ValuesAuthority.Operator : ValuesAuthority.Tenant;
+        using var values = JsonDocument.Parse(valuesJson);
+        var checkedValues = UpgradeValuesPolicy.Check(store.Engine, values.RootElement, authority, catalog, store.Plan);
+        if (!checkedValues.IsValid)
+        {
+            return ServiceResult<UpgradeCheck>.Refuse(new Refusal(
+                RefusalKind.Invalid,
+                "Value not allowed",
+                $"These values cannot be set on store '{name}'. GET /api/catalog lists the plans and versions; 'errors' names each refused key.",
+                checkedValues.Errors));
+        }
+
+        return ServiceResult<UpgradeCheck>.Ok(new UpgradeCheck(store, checkedValues.Value!.Json, checkedValues.Value.Plan));
     }
 
     public async Task<ServiceResult<Store>> RollbackAsync(Caller caller, string name, int? revision, CancellationToken cancellationToken = default)
@@ -188,6 +200,9 @@ public class StoreService(StoreRepository repository, StoreProvisioningOptions o
     private static ServiceResult<Store> Map(StoreChangeResult change) =>
         change.Applied ? ServiceResult<Store>.Ok(change.Store!) : ServiceResult<Store>.Refuse(change.Refusal!);
 }
+
+/// <summary>An upgrade that passed the checks: the store as read, the accepted values JSON (null: re-apply) and the plan they ask for.</summary>
+public sealed record UpgradeCheck(Store Store, string? ValuesJson, string? Plan);
 
 /// <summary>A cancelled operation: the store as it is now (FAILED) and the operation that was stopped.</summary>
 public sealed record Cancellation(Store Store, string CancelledOperationId, StoreOperation CancelledOperation);

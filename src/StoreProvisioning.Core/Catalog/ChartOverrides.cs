@@ -39,17 +39,13 @@ public static class ChartOverrides
             var mapped = new JsonObject();
             foreach (var property in settings.EnumerateObject())
             {
-                switch (property.Name)
+                if (SettingPaths.TryGetValue(property.Name, out var path))
                 {
-                    case "storeTitle":
-                        mapped["setup"] = new JsonObject { ["storeTitle"] = property.Value.GetString() };
-                        break;
-                    case "replicas":
-                        mapped["replicaCount"] = property.Value.GetInt32();
-                        break;
-                    case var key when !tenant.Contains(key):
-                        mapped[key] = JsonNode.Parse(property.Value.GetRawText());
-                        break;
+                    Merge(mapped, At(path, JsonNode.Parse(property.Value.GetRawText())));
+                }
+                else if (!tenant.Contains(property.Name))
+                {
+                    mapped[property.Name] = JsonNode.Parse(property.Value.GetRawText());
                 }
             }
 
@@ -57,6 +53,30 @@ public static class ChartOverrides
         }
 
         return (values, null);
+    }
+
+    /// <summary>
+    /// The chart value path each tenant setting is written to (plan and version choose catalog values instead): the one
+    /// mapping, used to build the values and to decide which of a revision's values a tenant sees
+    /// (<see cref="UpgradeValuesPolicy.TenantVisible"/>).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> SettingPaths = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["storeTitle"] = "setup.storeTitle",
+        ["replicas"] = "replicaCount",
+    };
+
+    /// <summary>{"a": {"b": value}} for the dotted path "a.b".</summary>
+    private static JsonObject At(string path, JsonNode? value)
+    {
+        var parts = path.Split('.');
+        JsonNode? node = value;
+        for (var i = parts.Length - 1; i > 0; i--)
+        {
+            node = new JsonObject { [parts[i]] = node };
+        }
+
+        return new JsonObject { [parts[0]] = node };
     }
 
     /// <summary>Deep merge, as helm merges values files: objects merge key by key, anything else replaces.</summary>

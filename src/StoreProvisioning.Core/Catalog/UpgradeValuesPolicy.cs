@@ -24,7 +24,7 @@ public sealed record AcceptedValues(string Json, string? Plan);
 /// images (only through <c>version</c>), security contexts, isolation switches, the Service type, annotations or the
 /// values the control plane owns. Every rejected key gets its own error, named by its path under <c>values</c>.
 /// </summary>
-public static class UpgradeValuesPolicy
+public static partial class UpgradeValuesPolicy
 {
     public const int StoreTitleMaxLength = 100;
 
@@ -145,6 +145,98 @@ public static class UpgradeValuesPolicy
             }
         }
     }
+
+    /// <summary>
+    /// The chart value paths of a revision a store's owner may see (a path shows everything under it): the paths their
+    /// own settings reach (<see cref="ChartOverrides.SettingPaths"/> of <see cref="TenantSettings"/>) and every path the
+    /// catalog's plans and versions set for the engine (what <c>plan</c> and <c>version</c> choose). Nothing else.
+    /// </summary>
+    public static IReadOnlyList<string> TenantVisiblePaths(StoreEngine engine, StoreCatalog catalog)
+    {
+        var paths = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var setting in TenantSettings(engine))
+        {
+            if (ChartOverrides.SettingPaths.TryGetValue(setting, out var path))
+            {
+                paths.Add(path);
+            }
+        }
+
+        var chosen = catalog.Plans.Select(p => p.Values.TryGetValue(engine, out var v) ? v : null)
+            .Concat(catalog.For(engine).Versions.Select(v => v.Values));
+        foreach (var values in chosen.OfType<JsonObject>())
+        {
+            using var document = JsonDocument.Parse(values.ToJsonString());
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                paths.UnionWith(Leaves(property.Name, property.Value));
+            }
+        }
+
+        return [.. paths];
+    }
+
+    /// <summary>
+    /// What a store's owner may see of a revision's values (GET …/revisions/{n}/values, the upgrade preview), deny by
+    /// default: only leaves under <see cref="TenantVisiblePaths"/>, never the control plane's <c>store</c> and
+    /// <c>credentials</c>, and never a key whose name says it is a secret (password, secret, token, ...), wherever it
+    /// sits. Operators see the same: the API returns no more than this for anyone. Pure; a new object.
+    /// </summary>
+    public static JsonObject TenantVisible(StoreEngine engine, StoreCatalog catalog, JsonObject values)
+    {
+        var visible = TenantVisiblePaths(engine, catalog);
+        var result = new JsonObject();
+        foreach (var (key, node) in values)
+        {
+            if (key is "store" or "credentials")
+            {
+                continue;
+            }
+
+            if (Visible(key, node, visible) is { } kept)
+            {
+                result[key] = kept;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The part of <paramref name="node"/> at <paramref name="path"/> that may be shown, or null when none may.</summary>
+    private static JsonNode? Visible(string path, JsonNode? node, IReadOnlyList<string> visible)
+    {
+        var key = path[(path.LastIndexOf('.') + 1)..];
+        if (SecretName().IsMatch(key))
+        {
+            return null;
+        }
+
+        if (node is JsonObject children && children.Count > 0)
+        {
+            var kept = new JsonObject();
+            foreach (var (child, value) in children)
+            {
+                if (Visible($"{path}.{child}", value, visible) is { } shown)
+                {
+                    kept[child] = shown;
+                }
+            }
+
+            return kept.Count > 0 ? kept : null;
+        }
+
+        // A leaf (value, array or empty object): shown only under a visible path, and an array only without objects
+        // (objects in an array could hold anything).
+        if (!IsUnder(path, visible) || (node is JsonArray array && array.Any(item => item is JsonObject or JsonArray)))
+        {
+            return null;
+        }
+
+        return node?.DeepClone() ?? JsonValue.Create((string?)null);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("(?i)(password|passwd|secret|token|credential|private|salt|apikey|api_key|auth)")]
+    private static partial System.Text.RegularExpressions.Regex SecretName();
 
     private static string? CheckTenantSetting(StoreEngine engine, string key, JsonElement value, StoreCatalog catalog, JsonElement values, string currentPlan)
     {

@@ -64,6 +64,13 @@ public static class HelmArguments
     public static IReadOnlyList<string> History(string release, string ns) =>
         ["history", release, "--namespace", ns, "--max", "256", "--output", "json"];
 
+    /// <summary>
+    /// `helm get values` of one revision as JSON: the user-supplied values helm stored with it (secrets included, so the
+    /// caller filters them before they go anywhere: <see cref="Catalog.UpgradeValuesPolicy.TenantVisible"/>).
+    /// </summary>
+    public static IReadOnlyList<string> GetValues(string release, string ns, int revision) =>
+        ["get", "values", release, "--revision", revision.ToString(System.Globalization.CultureInfo.InvariantCulture), "--namespace", ns, "--output", "json"];
+
     public static IReadOnlyList<string> Version() => ["version", "--template", "{{.Version}}"];
 
     /// <summary>Version and build commit, one space apart (the commit tells a simulated helm from a real one).</summary>

@@ -97,9 +97,48 @@ public class HelmCli(CliRunner runner, StoreProvisioningOptions options)
                 r.GetProperty("revision").GetInt32(),
                 r.GetProperty("status").GetString() ?? "unknown",
                 r.TryGetProperty("chart", out var c) ? c.GetString() : null,
-                r.TryGetProperty("description", out var d) ? d.GetString() : null))
+                r.TryGetProperty("description", out var d) ? d.GetString() : null,
+                r.TryGetProperty("app_version", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null,
+                r.TryGetProperty("updated", out var u) && u.ValueKind == JsonValueKind.String ? ParseTime(u.GetString()!) : null))
             .OrderBy(r => r.Revision)
             .ToList());
+    }
+
+    /// <summary>
+    /// The user-supplied values stored with one revision (`helm get values --revision N -o json`), or null when helm
+    /// has no such release or revision. They hold the store's credentials: never return them unfiltered.
+    /// </summary>
+    public virtual async Task<System.Text.Json.Nodes.JsonObject?> GetValuesAsync(string release, string ns, int revision, CancellationToken cancellationToken)
+    {
+        var request = Short(HelmArguments.GetValues(release, ns, revision)) with { Scope = ns };
+        var result = await runner.RunAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            if (IsNotFound(result))
+            {
+                return null;
+            }
+
+            throw Failed(request, result);
+        }
+
+        // helm prints `null` for a revision without user-supplied values.
+        return ReadJson(request, result, root => root.ValueKind switch
+        {
+            JsonValueKind.Object => System.Text.Json.Nodes.JsonNode.Parse(root.GetRawText())!.AsObject(),
+            JsonValueKind.Null => [],
+            _ => throw new InvalidOperationException("not an object"),
+        });
+    }
+
+    /// <summary>
+    /// helm's RFC 3339 times carry nanoseconds ("2026-12-02T01:02:03.123456789+01:00"); .NET reads at most seven
+    /// fractional digits, so the rest is cut. Null when unreadable (the time is informative only).
+    /// </summary>
+    public static DateTimeOffset? ParseTime(string text)
+    {
+        var trimmed = System.Text.RegularExpressions.Regex.Replace(text.Trim(), @"(\.\d{7})\d+", "$1");
+        return DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time.ToUniversalTime() : null;
     }
 
     /// <summary>The helm version string, e.g. v3.17.3.</summary>

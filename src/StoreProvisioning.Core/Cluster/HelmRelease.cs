@@ -11,8 +11,8 @@ public sealed record HelmReleaseStatus(string Status, int Revision, string? Desc
 /// <summary>One row of `helm list -o json`: a release's latest revision.</summary>
 public sealed record HelmListedRelease(string Name, string Namespace, HelmReleaseStatus Status);
 
-/// <summary>One row of `helm history -o json`.</summary>
-public sealed record HelmRevision(int Revision, string Status, string? Chart, string? Description);
+/// <summary>One row of `helm history -o json` (chart as name-version, the app version and when the revision was written).</summary>
+public sealed record HelmRevision(int Revision, string Status, string? Chart, string? Description, string? AppVersion = null, DateTimeOffset? Updated = null);
 
 /// <summary>helm's release status names.</summary>
 public static class HelmStatuses

@@ -184,6 +184,23 @@ public static class RequestValidator
             : Validated<(int, StoreCursor?)>.Ok((parsedLimit, after));
     }
 
+    /// <summary>The largest revision number the API accepts in a URL (helm numbers revisions from 1 upwards).</summary>
+    public const int MaxRevision = 1_000_000;
+
+    /// <summary>A helm revision in a URL (GET …/revisions/{revision}/values): a whole number from 1 to <see cref="MaxRevision"/>, digits only.</summary>
+    public static Validated<int> Revision(string? revision)
+    {
+        if (revision is not null && revision.Length <= 7 && revision.All(char.IsAsciiDigit) && revision[0] != '0'
+            && int.TryParse(revision, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxRevision)
+        {
+            return Validated<int>.Ok(n);
+        }
+
+        var errors = new Dictionary<string, List<string>>();
+        Add(errors, "revision", $"revision must be a whole number from 1 to {MaxRevision} (GET /api/stores/{{name}}/revisions lists them).");
+        return Validated<int>.Fail(errors);
+    }
+
     public const int DefaultStorePageSize = 100;
 
     public const int MaxStorePageSize = 500;

@@ -1,4 +1,6 @@
+using StoreProvisioning.Cluster;
 using StoreProvisioning.Configuration;
+using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Lifecycle;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
@@ -8,7 +10,8 @@ namespace StoreProvisioning.Functions.Api;
 /// <summary>
 /// A store as the API shows it. Deliberately a separate shape from the row: no fencing tokens, no arguments.
 /// <see cref="Actions"/> lists what an operator may ask of it now, from the transition table
-/// (<see cref="LifecycleTransitions.ActionsFor"/>), so clients never restate the rules.
+/// (<see cref="LifecycleTransitions.ActionsFor"/>), so clients never restate the rules. <see cref="Progress"/> is the
+/// step of the operation in flight (null when none runs), from the orchestration's durable custom status.
 /// </summary>
 public sealed record StoreResponse(
     string Id,
@@ -23,9 +26,10 @@ public sealed record StoreResponse(
     string? Error,
     string CreatedAt,
     string UpdatedAt,
-    IReadOnlyList<string> Actions)
+    IReadOnlyList<string> Actions,
+    ProgressResponse? Progress = null)
 {
-    public static StoreResponse From(Store store, StoreProvisioningOptions options) => new(
+    public static StoreResponse From(Store store, StoreProvisioningOptions options, OperationProgress? progress = null) => new(
         store.Id,
         store.Name,
         store.UserId,
@@ -38,8 +42,26 @@ public sealed record StoreResponse(
         store.Error,
         Wire.Timestamp(store.CreatedAt),
         Wire.Timestamp(store.UpdatedAt),
-        LifecycleTransitions.ActionsFor(store.Status, store.Revision));
+        LifecycleTransitions.ActionsFor(store.Status, store.Revision),
+        progress is null ? null : new ProgressResponse(progress.Step, progress.Index, progress.Of, Wire.Timestamp(new DateTimeOffset(DateTime.SpecifyKind(progress.StartedAt, DateTimeKind.Utc)))));
 }
+
+/// <summary>The step of a store's running operation: {"step": "helm upgrade", "index": 4, "of": 4, "startedAt": …}.</summary>
+public sealed record ProgressResponse(string Step, int Index, int Of, string StartedAt);
+
+/// <summary>One row of GET /api/stores/{name}/revisions (helm history, newest first).</summary>
+public sealed record RevisionResponse(int Revision, string? Chart, string? AppVersion, string Status, string? Description, string? UpdatedAt)
+{
+    public static RevisionResponse From(HelmRevision revision) => new(
+        revision.Revision, revision.Chart, revision.AppVersion, revision.Status, revision.Description,
+        revision.Updated is { } updated ? Wire.Timestamp(updated) : null);
+}
+
+/// <summary>GET /api/stores/{name}/revisions/{revision}/values: tenant-visible values only.</summary>
+public sealed record RevisionValuesResponse(int Revision, System.Text.Json.Nodes.JsonObject Values);
+
+/// <summary>POST /api/stores/{name}/upgrade/preview: the deployed revision's values and the upgrade's, tenant-visible only.</summary>
+public sealed record UpgradePreviewResponse(int? FromRevision, System.Text.Json.Nodes.JsonObject Current, System.Text.Json.Nodes.JsonObject Proposed);
 
 /// <summary>One audit row as the API shows it: userId is the store's owner, actor who made the request ("system" for the control plane's own steps).</summary>
 public sealed record ActivityResponse(long Id, string Action, string StoreName, string? UserId, string? Actor, string Timestamp, string? Detail)

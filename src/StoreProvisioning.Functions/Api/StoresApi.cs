@@ -21,7 +21,13 @@ namespace StoreProvisioning.Functions.Api;
 /// matches wins, so GET stores/{name} refuses the reserved words of stores/metrics and stores/activity.
 /// </summary>
 public sealed class StoresApi(
-    StoreService stores, StoreQueries queries, OperationLauncher launcher, OperationCanceller canceller, StoreProvisioningOptions options, ILogger<StoresApi> logger)
+    StoreService stores,
+    StoreQueries queries,
+    OperationLauncher launcher,
+    OperationCanceller canceller,
+    OperationProgressReader progress,
+    StoreProvisioningOptions options,
+    ILogger<StoresApi> logger)
 {
     [Function("CreateStore")]
     public Task<IActionResult> Create(
@@ -37,6 +43,7 @@ public sealed class StoresApi(
     [Function("ListStores")]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stores")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) => Guard(async () =>
     {
         var filter = RequestValidator.ListFilter(Query(request, "userId"), Query(request, "status"));
@@ -72,13 +79,16 @@ public sealed class StoresApi(
             request.HttpContext.Response.Headers.Link = $"<{request.PathBase}{request.Path}{query}>; rel=\"next\"";
         }
 
-        return ApiJson.Ok(page.Stores.Select(s => StoreResponse.From(s, options)).ToList());
+        // Progress only for stores with an operation in flight: a page of settled stores asks the task hub nothing.
+        var steps = await progress.ReadAllAsync(client, page.Stores, cancellationToken);
+        return ApiJson.Ok(page.Stores.Select(s => StoreResponse.From(s, options, steps.GetValueOrDefault(s.Name))).ToList());
     });
 
     [Function("GetStore")]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stores/" + FunctionRoutes.StoreName)] HttpRequest request,
         string name,
+        [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) => Guard(async () =>
     {
         if (InvalidName(name) is { } refusal)
@@ -87,7 +97,9 @@ public sealed class StoresApi(
         }
 
         var result = await stores.GetAsync(request.Caller(), name, cancellationToken);
-        return result.IsOk ? ApiJson.Ok(StoreResponse.From(result.Value!, options)) : Problems.From(result.Refusal!);
+        return result.IsOk
+            ? ApiJson.Ok(StoreResponse.From(result.Value!, options, await progress.ReadAsync(client, result.Value!, cancellationToken)))
+            : Problems.From(result.Refusal!);
     });
 
     [Function("DeleteStore")]
@@ -188,7 +200,7 @@ public sealed class StoresApi(
     });
 
     /// <summary>Reads the JSON body and validates it: the typed request, or the refusal to answer with.</summary>
-    private static async Task<(T? Value, IActionResult? Refusal)> ReadBodyAsync<T>(
+    internal static async Task<(T? Value, IActionResult? Refusal)> ReadBodyAsync<T>(
         HttpRequest request, Func<System.Text.Json.JsonElement?, Validated<T>> validate, CancellationToken cancellationToken)
     {
         var (body, refusal) = await RequestBody.ReadAsync(request, cancellationToken);
@@ -222,16 +234,22 @@ public sealed class StoresApi(
         return ApiJson.Accepted(request, $"/api/stores/{store.Name}", StoreResponse.From(store, options));
     }
 
-    private static IActionResult? InvalidName(string name) =>
+    internal static IActionResult? InvalidName(string name) =>
         StoreRules.CheckName(name) is { } problem
             ? Problems.Create(StatusCodes.Status400BadRequest, "Invalid store name", problem.Replace("storeName", "The store name in the URL", StringComparison.Ordinal))
             : null;
 
-    private static string? Query(HttpRequest request, string key) =>
+    internal static string? Query(HttpRequest request, string key) =>
         request.Query.TryGetValue(key, out var values) ? values.ToString() : null;
 
     /// <summary>Unexpected faults become a 500/503 problem with no internals; the log has the details.</summary>
-    private async Task<IActionResult> Guard(Func<Task<IActionResult>> handle)
+    private Task<IActionResult> Guard(Func<Task<IActionResult>> handle) => Guarded(logger, handle);
+
+    /// <summary>
+    /// The guard of every /api/stores function: a database fault is 503, anything unexpected 500, both problem+json
+    /// with no internals (the log has the details).
+    /// </summary>
+    internal static async Task<IActionResult> Guarded(ILogger logger, Func<Task<IActionResult>> handle)
     {
         try
         {

@@ -36,6 +36,7 @@ public static class ServiceRegistration
         services.AddSingleton<StoreQueries>();
         services.AddSingleton<ClusterSlotQueue>();
         services.AddSingleton<StoreService>();
+        services.AddSingleton<StoreReleases>();
         services.AddSingleton(sp => new CliRunner(
             sp.GetRequiredService<StoreProvisioningOptions>().TerminationGrace,
             sp.GetRequiredService<ILogger<CliRunner>>()));
@@ -46,6 +47,7 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new ClusterWorkLimiter(sp.GetRequiredService<StoreProvisioningOptions>().ProvisionConcurrency));
         services.AddSingleton<OperationLauncher>();
         services.AddSingleton<OperationCanceller>();
+        services.AddSingleton<OperationProgressReader>();
         services.AddSingleton<Reconciliation.StoreReconciler>();
         services.AddSingleton<Reconciliation.AuditRetention>();
         services.AddActivities();

@@ -14,10 +14,13 @@ namespace StoreProvisioning.Functions.Orchestration;
 /// </summary>
 public sealed class DeleteStoreOrchestrator : StoreOrchestrator
 {
+    /// <summary>The operation's steps in order, as its progress reports them (<see cref="RemoveStore"/> stands in for the last).</summary>
+    public static readonly IReadOnlyList<string> Steps = [OperationSteps.ClusterSlotStep, nameof(UninstallRelease), nameof(DeleteNamespaceAndRemoveStore)];
+
     protected override async Task<StepOutcome> RunStepsAsync(TaskOrchestrationContext context, StoreOperationInput input)
     {
         var log = context.CreateReplaySafeLogger(nameof(DeleteStoreOrchestrator));
-        var steps = new OperationSteps(context, input, log);
+        var steps = new OperationSteps(context, input, log, Steps);
         return await steps.WithClusterSlotAsync(() => DeleteAsync(context, input, steps, log));
     }
 
@@ -25,6 +28,7 @@ public sealed class DeleteStoreOrchestrator : StoreOrchestrator
     {
         var problems = new List<string>();
 
+        steps.Report(nameof(UninstallRelease));
         var uninstall = await DeadlineRace.RunAsync(context, input, nameof(UninstallRelease), input);
         if (uninstall.Result == StepResult.Superseded)
         {
@@ -41,6 +45,7 @@ public sealed class DeleteStoreOrchestrator : StoreOrchestrator
             }
         }
 
+        steps.Report(nameof(DeleteNamespaceAndRemoveStore));
         var removal = await DeadlineRace.RunAsync(context, input, nameof(DeleteNamespaceAndRemoveStore), new RemovalRequest(input, [.. problems]));
         switch (removal.Result)
         {

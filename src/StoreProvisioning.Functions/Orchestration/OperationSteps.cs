@@ -7,10 +7,42 @@ namespace StoreProvisioning.Functions.Orchestration;
 /// <summary>
 /// How an orchestrator runs the steps of one operation: each step through <see cref="DeadlineRace"/>, and a failure
 /// the step could not record itself (deadline passed, activity crashed) recorded by <see cref="MarkStoreFailed"/>, so no
-/// store is left in flight. Database-only bookkeeping goes through <see cref="RecordAsync"/>.
+/// store is left in flight. Database-only bookkeeping goes through <see cref="RecordAsync"/>. Before each step of
+/// <paramref name="plan"/> (the orchestrator's step list, in order) it reports the step as the durable custom status
+/// (<see cref="OperationProgress"/>, what the API shows as a store's "progress").
 /// </summary>
-public sealed class OperationSteps(TaskOrchestrationContext context, StoreOperationInput input, ILogger log)
+public sealed class OperationSteps(TaskOrchestrationContext context, StoreOperationInput input, ILogger log, IReadOnlyList<string> plan)
 {
+    /// <summary>The step of waiting for (and taking) a cluster slot, in a step list beside the activities' names.</summary>
+    public const string ClusterSlotStep = "ClusterSlot";
+
+    /// <summary>The one table of step names people read ("progress"), by activity (or <see cref="ClusterSlotStep"/>).</summary>
+    public static readonly IReadOnlyDictionary<string, string> StepNames = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [nameof(MarkOperationStarted)] = "starting",
+        [ClusterSlotStep] = "waiting for a cluster slot",
+        [nameof(EnsureNamespace)] = "namespace and isolation",
+        [nameof(InstallRelease)] = "helm upgrade --install",
+        [nameof(UpgradeRelease)] = "helm upgrade",
+        [nameof(RollbackRelease)] = "helm rollback",
+        [nameof(UninstallRelease)] = "helm uninstall",
+        [nameof(DeleteNamespaceAndRemoveStore)] = "deleting the namespace",
+    };
+
+    /// <summary>
+    /// Sets the custom status to <paramref name="step"/> of the plan, started now (the orchestration's clock:
+    /// deterministic on replay). A step outside the plan (a fallback such as <see cref="RemoveStore"/>) leaves the
+    /// status at the step it stands in for.
+    /// </summary>
+    public void Report(string step)
+    {
+        var index = plan.ToList().IndexOf(step);
+        if (index >= 0)
+        {
+            context.SetCustomStatus(new OperationProgress(StepNames[step], index + 1, plan.Count, context.CurrentUtcDateTime));
+        }
+    }
+
     // Database-only activities may be retried: they are idempotent and fenced by the operation id.
     private static readonly TaskOptions RecordRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(2)));
 
@@ -18,6 +50,7 @@ public sealed class OperationSteps(TaskOrchestrationContext context, StoreOperat
     /// <param name="diagnoseOnTimeout">A timed-out step explains itself with the namespace's pods and events.</param>
     public async Task<StepOutcome> RunAsync(string activity, object? activityInput = null, bool diagnoseOnTimeout = false)
     {
+        Report(activity);
         var outcome = await DeadlineRace.RunAsync(context, input, activity, activityInput ?? input);
         if (outcome.NeedsRecording)
         {
@@ -43,6 +76,7 @@ public sealed class OperationSteps(TaskOrchestrationContext context, StoreOperat
     /// </summary>
     public async Task<StepOutcome> WithClusterSlotAsync(Func<Task<StepOutcome>> clusterSteps)
     {
+        Report(ClusterSlotStep);
         var admission = await ClusterSlot.AdmitAsync(context, input);
         if (admission.NeedsRecording)
         {

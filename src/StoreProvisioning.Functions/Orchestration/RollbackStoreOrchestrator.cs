@@ -10,9 +10,12 @@ namespace StoreProvisioning.Functions.Orchestration;
 /// </summary>
 public sealed class RollbackStoreOrchestrator : StoreOrchestrator
 {
+    /// <summary>The operation's steps in order, as its progress reports them.</summary>
+    public static readonly IReadOnlyList<string> Steps = [nameof(MarkOperationStarted), OperationSteps.ClusterSlotStep, nameof(RollbackRelease)];
+
     protected override async Task<StepOutcome> RunStepsAsync(TaskOrchestrationContext context, StoreOperationInput input)
     {
-        var steps = new OperationSteps(context, input, context.CreateReplaySafeLogger(nameof(RollbackStoreOrchestrator)));
+        var steps = new OperationSteps(context, input, context.CreateReplaySafeLogger(nameof(RollbackStoreOrchestrator)), Steps);
         if (await steps.RunAsync(nameof(MarkOperationStarted)) is { Succeeded: false } started)
         {
             return started;
