@@ -22,8 +22,14 @@ public class CliRunner(TimeSpan terminationGrace, ILogger<CliRunner> logger)
     private readonly ConcurrentDictionary<long, Running> processes = new();
     private long runs;
 
+    /// <summary>Told of every run once it has ended (tool, subcommand, exit, duration): the metrics hook.</summary>
+    public ICliObserver Observer { get; init; } = CliObservation.None;
+
     /// <summary>Runs the command and returns its result whatever the exit code; throws only when it could not run to completion.</summary>
-    public virtual async Task<CliResult> RunAsync(CliRequest request, CancellationToken cancellationToken = default)
+    public virtual Task<CliResult> RunAsync(CliRequest request, CancellationToken cancellationToken = default) =>
+        CliObservation.ObserveAsync(Observer, request, () => RunProcessAsync(request, cancellationToken));
+
+    private async Task<CliResult> RunProcessAsync(CliRequest request, CancellationToken cancellationToken)
     {
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();

@@ -5,7 +5,7 @@ using StoreProvisioning.Identity;
 namespace StoreProvisioning.Configuration;
 
 /// <summary>
-/// The identity settings (AUTH_*, ALLOW_ANONYMOUS, BOOTSTRAP_ADMIN_KEY, RATE_LIMIT_WRITES_PER_MINUTE), read and checked
+/// The identity settings (AUTH_*, ALLOW_ANONYMOUS, BOOTSTRAP_ADMIN_KEY, METRICS_SCRAPE_KEY, RATE_LIMIT_WRITES_PER_MINUTE), read and checked
 /// once at start-up: a mode that cannot work stops the app with the setting to fix. A class, not a record, so the
 /// bootstrap key never shows up in a generated ToString.
 /// </summary>
@@ -21,6 +21,12 @@ public sealed class AuthOptions
 
     /// <summary>When set, an admin key with exactly this value exists after start-up.</summary>
     public string? BootstrapAdminKey { get; init; }
+
+    /// <summary>
+    /// When set, a bearer credential that GET /api/metrics alone accepts (besides operators and admins), for a Prometheus
+    /// scraper. Hidden: it prints as "(hidden)" and is never logged.
+    /// </summary>
+    public HiddenSetting? MetricsScrapeKey { get; init; }
 
     /// <summary>OIDC issuer (its /.well-known/openid-configuration is read for metadata and signing keys).</summary>
     public string? Authority { get; init; }
@@ -57,6 +63,7 @@ public sealed class AuthOptions
         {
             Mode = mode,
             BootstrapAdminKey = Text(configuration, "BOOTSTRAP_ADMIN_KEY"),
+            MetricsScrapeKey = Text(configuration, "METRICS_SCRAPE_KEY") is { } scrapeKey ? new HiddenSetting(scrapeKey) : null,
             Authority = Text(configuration, "AUTH_AUTHORITY"),
             Audience = Text(configuration, "AUTH_AUDIENCE"),
             ClientId = Text(configuration, "AUTH_CLIENT_ID"),
@@ -69,6 +76,16 @@ public sealed class AuthOptions
         if (options.BootstrapAdminKey is { Length: < ApiKeySecret.MinimumLength })
         {
             errors.Add($"BOOTSTRAP_ADMIN_KEY must be at least {ApiKeySecret.MinimumLength} characters (e.g. openssl rand -base64 32).");
+        }
+
+        // Never echoes the value.
+        if (options.MetricsScrapeKey is { Value.Length: < ApiKeySecret.MinimumLength })
+        {
+            errors.Add($"METRICS_SCRAPE_KEY must be at least {ApiKeySecret.MinimumLength} characters (e.g. openssl rand -base64 32).");
+        }
+        else if (options.MetricsScrapeKey is { } key && string.Equals(key.Value, options.BootstrapAdminKey, StringComparison.Ordinal))
+        {
+            errors.Add("METRICS_SCRAPE_KEY must differ from BOOTSTRAP_ADMIN_KEY (a scraper must not hold an admin key).");
         }
 
         switch (mode)

@@ -88,6 +88,25 @@ public sealed class PostgresDatabase : MetadataDatabase, IAsyncDisposable
             enqueued_at  BIGINT NOT NULL
         );
         """,
+        // Observability (SQLite migration 6): when the current operation was accepted, and one row per finished operation.
+        """
+        ALTER TABLE stores ADD COLUMN operation_started_at BIGINT NULL;
+        UPDATE stores SET operation_started_at = COALESCE(
+            (SELECT MIN(a.timestamp) FROM activity a WHERE a.store_name = stores.name AND a.operation_id = stores.operation_id), updated_at);
+        CREATE TABLE operation_runs (
+            id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            operation_id TEXT   NOT NULL UNIQUE,
+            store_name   TEXT   NOT NULL,
+            user_id      TEXT   NOT NULL,
+            operation    TEXT   NOT NULL,
+            result       TEXT   NOT NULL,
+            started_at   BIGINT NOT NULL,
+            finished_at  BIGINT NOT NULL,
+            duration_ms  BIGINT NOT NULL
+        );
+        CREATE INDEX ix_operation_runs_finished ON operation_runs (finished_at);
+        CREATE INDEX ix_operation_runs_user_finished ON operation_runs (user_id, finished_at);
+        """,
     ];
 
     // Arbitrary fixed keys of pg_advisory_xact_lock; any other user of the database must not pick the same ones.

@@ -90,6 +90,26 @@ public sealed class SqliteDatabase : MetadataDatabase
             enqueued_at  INTEGER NOT NULL
         );
         """,
+        // Observability: when the store's current operation was accepted, and one row per finished operation (its
+        // owner kept, so a user's durations cover their own stores even after a store is deleted). Pruned with the audit rows.
+        """
+        ALTER TABLE stores ADD COLUMN operation_started_at INTEGER NULL;
+        UPDATE stores SET operation_started_at = COALESCE(
+            (SELECT MIN(a.timestamp) FROM activity a WHERE a.store_name = stores.name AND a.operation_id = stores.operation_id), updated_at);
+        CREATE TABLE operation_runs (
+            id           INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+            operation_id TEXT    NOT NULL UNIQUE,
+            store_name   TEXT    NOT NULL,
+            user_id      TEXT    NOT NULL,
+            operation    TEXT    NOT NULL,
+            result       TEXT    NOT NULL,
+            started_at   INTEGER NOT NULL,
+            finished_at  INTEGER NOT NULL,
+            duration_ms  INTEGER NOT NULL
+        );
+        CREATE INDEX ix_operation_runs_finished ON operation_runs (finished_at);
+        CREATE INDEX ix_operation_runs_user_finished ON operation_runs (user_id, finished_at);
+        """,
     ];
 
     private readonly string connectionString;

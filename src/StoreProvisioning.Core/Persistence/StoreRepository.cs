@@ -7,9 +7,10 @@ namespace StoreProvisioning.Persistence;
 /// <summary>
 /// Stores and their audit trail in the metadata database (SQLite or PostgreSQL). Every status change is a conditional UPDATE built from
 /// <see cref="LifecycleTransitions"/> and committed together with its audit row, so a store can never be in two
-/// operations at once and no step goes unrecorded.
+/// operations at once and no step goes unrecorded. The write that ends an operation (READY, FAILED, cancelled, row
+/// removed) also writes its <see cref="OperationRun"/>, and <paramref name="runObserver"/> is told once it is committed.
 /// </summary>
-public class StoreRepository(MetadataDatabase database, TimeProvider clock)
+public class StoreRepository(MetadataDatabase database, TimeProvider clock, IOperationRunObserver? runObserver = null)
 {
     internal const string Columns =
         "id, name, user_id, engine, status, operation, operation_id, failed_operation, operation_args, revision, error, created_at, updated_at, plan";
@@ -60,7 +61,7 @@ public class StoreRepository(MetadataDatabase database, TimeProvider clock)
 
         await Sql.ExecuteAsync(
             connection,
-            $"INSERT INTO stores ({Columns}) VALUES (@id, @name, @user, @engine, @status, @operation, @operation_id, NULL, NULL, NULL, NULL, @now, @now, @plan)",
+            $"INSERT INTO stores ({Columns}, operation_started_at) VALUES (@id, @name, @user, @engine, @status, @operation, @operation_id, NULL, NULL, NULL, NULL, @now, @now, @plan, @now)",
             cancellationToken,
             ("@id", store.Id), ("@name", name), ("@user", userId), ("@engine", engine.Name()), ("@status", store.Status.Name()),
             ("@operation", store.Operation.Value.Name()), ("@operation_id", store.OperationId), ("@now", now.ToUnixTimeMilliseconds()), ("@plan", plan)).ConfigureAwait(false);
@@ -107,7 +108,7 @@ public class StoreRepository(MetadataDatabase database, TimeProvider clock)
             name,
             command,
             expectedOperationId: null,
-            set: "operation = @operation, operation_id = @new_operation_id, error = NULL, operation_args = COALESCE(@args, operation_args), plan = COALESCE(@plan, plan)",
+            set: "operation = @operation, operation_id = @new_operation_id, operation_started_at = @now, error = NULL, operation_args = COALESCE(@args, operation_args), plan = COALESCE(@plan, plan)",
             parameters: [("@operation", operation.Name()), ("@new_operation_id", NewOperationId()), ("@args", args), ("@plan", plan), .. guardParameters],
             audit,
             cancellationToken,
@@ -119,7 +120,7 @@ public class StoreRepository(MetadataDatabase database, TimeProvider clock)
 
     /// <summary>PROVISIONING → READY at the given helm revision, only for the operation that is still in flight.</summary>
     public Task<StoreChangeResult> SucceedAsync(string name, string operationId, int revision, ActivityDraft audit, CancellationToken cancellationToken = default) =>
-        ChangeAsync(name, LifecycleCommand.Succeed, operationId, "revision = @revision, error = NULL", [("@revision", revision)], audit, cancellationToken);
+        ChangeAsync(name, LifecycleCommand.Succeed, operationId, "revision = @revision, error = NULL", [("@revision", revision)], audit, cancellationToken, finishes: OperationResult.Succeeded);
 
     /// <summary>
     /// → FAILED with a reason a person can act on. With an operation id, only if that operation is still the store's;
@@ -145,7 +146,8 @@ public class StoreRepository(MetadataDatabase database, TimeProvider clock)
             "error = @error, operation_id = @new_operation_id, " + FailedOperation,
             [("@error", error), ("@new_operation_id", NewOperationId()), ("@retry", StoreOperation.Retry.Name())],
             audit,
-            cancellationToken);
+            cancellationToken,
+            finishes: OperationResult.Cancelled);
 
     // What a retry re-runs is decided here, once: the failing (or cancelled) operation, or for a failed retry what it re-ran.
     private const string FailedOperation = "failed_operation = CASE WHEN operation = @retry THEN failed_operation ELSE operation END";
@@ -159,7 +161,9 @@ public class StoreRepository(MetadataDatabase database, TimeProvider clock)
             "error = @error, revision = COALESCE(@revision, revision), " + FailedOperation,
             [("@error", error), ("@revision", revision), ("@retry", StoreOperation.Retry.Name())],
             audit,
-            cancellationToken);
+            cancellationToken,
+            // A READY store flagged by the reconciler had no operation in flight: nothing finishes.
+            finishes: command == LifecycleCommand.Fail ? OperationResult.Failed : null);
 
     /// <summary>
     /// Keeps a DELETING store's row as a tombstone with the reason its namespace is not gone yet, only for the delete
@@ -197,9 +201,12 @@ public class StoreRepository(MetadataDatabase database, TimeProvider clock)
             return false;
         }
 
+        var now = clock.GetUtcNow();
+        var run = await InsertRunAsync(connection, name, operationId, OperationResult.Succeeded, now, cancellationToken).ConfigureAwait(false);
         await Sql.ExecuteAsync(connection, "DELETE FROM stores WHERE name = @name AND operation_id = @operation_id", cancellationToken, ("@name", name), ("@operation_id", operationId)).ConfigureAwait(false);
-        await InsertActivityAsync(connection, store, audit, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await InsertActivityAsync(connection, store, audit, now, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Tell(run);
         return true;
     }
 
@@ -243,7 +250,8 @@ public class StoreRepository(MetadataDatabase database, TimeProvider clock)
         (string Name, object? Value)[] parameters,
         ActivityDraft audit,
         CancellationToken cancellationToken,
-        Guard? guard = null)
+        Guard? guard = null,
+        OperationResult? finishes = null)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -282,8 +290,73 @@ public class StoreRepository(MetadataDatabase database, TimeProvider clock)
         }
 
         await InsertActivityAsync(connection, store, audit, now, cancellationToken).ConfigureAwait(false);
+        // A cancel gives the row a fresh operation id; the run is the one that was in flight.
+        var run = finishes is { } result && (expectedOperationId ?? store.OperationId) is { } finished
+            ? await InsertRunAsync(connection, name, finished, result, now, cancellationToken).ConfigureAwait(false)
+            : null;
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Tell(run);
         return new StoreChangeResult(ChangeOutcome.Applied, store);
+    }
+
+    /// <summary>
+    /// Deletes finished operation runs older than <paramref name="cutoff"/> (AUDIT_RETENTION_DAYS, with the audit rows),
+    /// a batch at a time. Returns how many went.
+    /// </summary>
+    public async Task<int> PruneOperationRunsAsync(DateTimeOffset cutoff, int batchSize = 5000, CancellationToken cancellationToken = default)
+    {
+        var total = 0;
+        while (true)
+        {
+            await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var deleted = await Sql.ExecuteAsync(
+                connection,
+                "DELETE FROM operation_runs WHERE id IN (SELECT id FROM operation_runs WHERE finished_at < @cutoff ORDER BY id LIMIT @batch)",
+                cancellationToken,
+                ("@cutoff", cutoff.ToUnixTimeMilliseconds()), ("@batch", batchSize)).ConfigureAwait(false);
+            total += deleted;
+            if (deleted < batchSize)
+            {
+                return total;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the run of the operation that the caller's transaction ends, from the store row as it is in that
+    /// transaction (before a removal deletes it). Once per operation id: a repeated outcome writes nothing and returns null.
+    /// </summary>
+    private static async Task<OperationRun?> InsertRunAsync(
+        DbConnection connection, string name, string operationId, OperationResult result, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = Sql.Command(
+            connection,
+            """
+            INSERT INTO operation_runs (operation_id, store_name, user_id, operation, result, started_at, finished_at, duration_ms)
+            SELECT @op, name, user_id, COALESCE(operation, 'install'), @result, COALESCE(operation_started_at, updated_at), @now,
+                   CASE WHEN COALESCE(operation_started_at, updated_at) < @now THEN @now - COALESCE(operation_started_at, updated_at) ELSE 0 END
+            FROM stores WHERE name = @name
+            ON CONFLICT (operation_id) DO NOTHING
+            RETURNING store_name, user_id, operation, started_at
+            """,
+            ("@op", operationId), ("@result", result.Name()), ("@now", now.ToUnixTimeMilliseconds()), ("@name", name));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new OperationRun(
+            operationId, reader.GetString(0), reader.GetString(1), Wire.ParseOperation(reader.GetString(2)), result,
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), now);
+    }
+
+    private void Tell(OperationRun? run)
+    {
+        if (run is not null)
+        {
+            runObserver?.Finished(run);
+        }
     }
 
     /// <summary>An extra condition of a transition's UPDATE, and how to explain a refusal it caused.</summary>

@@ -27,6 +27,10 @@ public static class ServiceRegistration
             { StoreDatabase: StoreDatabaseKind.Postgres, PostgresConnection: { } connection } => new PostgresDatabase(connection.Value),
             var options => new SqliteDatabase(options.SqlitePath),
         });
+        services.AddSingleton<ObservabilityQueries>();
+        services.AddSingleton<Observability.ControlPlaneMetrics>();
+        services.AddSingleton<IOperationRunObserver>(sp => sp.GetRequiredService<Observability.ControlPlaneMetrics>());
+        services.AddSingleton<ICliObserver>(sp => sp.GetRequiredService<Observability.ControlPlaneMetrics>());
         services.AddSingleton<StoreRepository>();
         services.AddSingleton(sp =>
         {
@@ -39,7 +43,10 @@ public static class ServiceRegistration
         services.AddSingleton<StoreReleases>();
         services.AddSingleton(sp => new CliRunner(
             sp.GetRequiredService<StoreProvisioningOptions>().TerminationGrace,
-            sp.GetRequiredService<ILogger<CliRunner>>()));
+            sp.GetRequiredService<ILogger<CliRunner>>())
+        {
+            Observer = sp.GetRequiredService<ICliObserver>(),
+        });
         services.AddHostedService<CliProcessShutdown>();
         services.AddSingleton<HelmCli>();
         services.AddSingleton<KubectlCli>();

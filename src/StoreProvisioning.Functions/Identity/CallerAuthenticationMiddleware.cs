@@ -18,6 +18,8 @@ namespace StoreProvisioning.Functions.Identity;
 /// The isolated worker's HTTP pipeline cannot take ASP.NET Core middleware, so identity runs here, as worker
 /// middleware around every HTTP function, with ASP.NET Core's authentication services:
 /// <list type="number">
+/// <item>for a function marked <see cref="AllowScrapeKeyAttribute"/>: a bearer credential equal to METRICS_SCRAPE_KEY
+/// (compared in constant time) lets it run without a caller; any other credential goes on as below;</item>
 /// <item>authenticate with the AUTH_MODE's scheme (401 problem+json with WWW-Authenticate: Bearer when there is no
 /// valid credential; [AllowAnonymous] functions skip this);</item>
 /// <item>check the function's [Authorize(Roles)] (403);</item>
@@ -35,6 +37,9 @@ public sealed class CallerAuthenticationMiddleware(
     /// <summary>The user id every caller has in AUTH_MODE=none.</summary>
     public const string AnonymousUserId = "anonymous";
 
+    // Only the hash is kept, so the comparison takes the same time wherever a presented key differs.
+    private readonly byte[]? scrapeKeyHash = options.MetricsScrapeKey is { } key ? ApiKeySecret.Hash(key.Value) : null;
+
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
         // Orchestrators, activities and timers have no HTTP request and no caller.
@@ -46,6 +51,13 @@ public sealed class CallerAuthenticationMiddleware(
 
         var requirement = access.For(context.FunctionDefinition.Name);
         if (requirement.Anonymous)
+        {
+            await next(context);
+            return;
+        }
+
+        if (requirement.ScrapeKey && scrapeKeyHash is not null && BearerToken.From(http.Request) is { } presented
+            && ApiKeySecret.Matches(presented, scrapeKeyHash))
         {
             await next(context);
             return;

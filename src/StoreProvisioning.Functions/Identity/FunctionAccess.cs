@@ -5,8 +5,11 @@ using StoreProvisioning.Identity;
 
 namespace StoreProvisioning.Functions.Identity;
 
-/// <summary>Who may call one function: anyone, any verified caller, or only callers with one of some roles.</summary>
-public sealed record FunctionRequirement(bool Anonymous, IReadOnlySet<Role>? Roles)
+/// <summary>
+/// Who may call one function: anyone, any verified caller, or only callers with one of some roles; with
+/// <paramref name="ScrapeKey"/>, also a request carrying METRICS_SCRAPE_KEY.
+/// </summary>
+public sealed record FunctionRequirement(bool Anonymous, IReadOnlySet<Role>? Roles, bool ScrapeKey = false)
 {
     public static readonly FunctionRequirement Authenticated = new(false, null);
 
@@ -15,7 +18,7 @@ public sealed record FunctionRequirement(bool Anonymous, IReadOnlySet<Role>? Rol
 
 /// <summary>
 /// Each function's requirement, read once from the standard ASP.NET Core attributes on its method or class:
-/// <c>[AllowAnonymous]</c>, <c>[Authorize(Roles = "operator,admin")]</c>. A function without either needs a
+/// <c>[AllowAnonymous]</c>, <c>[Authorize(Roles = "operator,admin")]</c>, and the app's own <see cref="AllowScrapeKeyAttribute"/>. A function without either needs a
 /// verified caller of any role; a function this catalog does not know needs one too.
 /// </summary>
 public sealed class FunctionAccess
@@ -50,6 +53,7 @@ public sealed class FunctionAccess
                 ? role
                 : throw new InvalidOperationException($"{type.Name}.{method.Name}: [Authorize(Roles)] names unknown role '{name}'."))
             .ToHashSet();
-        return roles.Count == 0 ? FunctionRequirement.Authenticated : new FunctionRequirement(false, roles);
+        var scrapeKey = method.GetCustomAttribute<AllowScrapeKeyAttribute>() is not null;
+        return roles.Count == 0 && !scrapeKey ? FunctionRequirement.Authenticated : new FunctionRequirement(false, roles.Count == 0 ? null : roles, scrapeKey);
     }
 }

@@ -5,8 +5,8 @@ using StoreProvisioning.Persistence;
 namespace StoreProvisioning.Functions.Reconciliation;
 
 /// <summary>
-/// Prunes audit rows older than AUDIT_RETENTION_DAYS on every reconcile tick. The metrics' cumulative counters live in
-/// their own table, so they stay as they were.
+/// Prunes audit rows and finished operation runs older than AUDIT_RETENTION_DAYS on every reconcile tick. The metrics'
+/// cumulative counters live in their own table, so they stay as they were.
 /// </summary>
 public sealed class AuditRetention(StoreRepository repository, StoreProvisioningOptions options, TimeProvider clock, ILogger<AuditRetention> logger)
 {
@@ -15,7 +15,14 @@ public sealed class AuditRetention(StoreRepository repository, StoreProvisioning
     {
         try
         {
-            var pruned = await repository.PruneAuditAsync(clock.GetUtcNow().AddDays(-options.AuditRetentionDays), cancellationToken: cancellationToken);
+            var cutoff = clock.GetUtcNow().AddDays(-options.AuditRetentionDays);
+            var pruned = await repository.PruneAuditAsync(cutoff, cancellationToken: cancellationToken);
+            var runs = await repository.PruneOperationRunsAsync(cutoff, cancellationToken: cancellationToken);
+            if (runs > 0)
+            {
+                logger.LogInformation("Pruned {Count} operation run(s) older than {Days} days", runs, options.AuditRetentionDays);
+            }
+
             if (pruned > 0)
             {
                 logger.LogInformation("Pruned {Count} audit row(s) older than {Days} days", pruned, options.AuditRetentionDays);

@@ -4,6 +4,7 @@ using System.Collections.Concurrent;
 using StoreProvisioning.Catalog;
 using StoreProvisioning.Cluster;
 using StoreProvisioning.Configuration;
+using StoreProvisioning.Functions.Observability;
 using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Lifecycle;
 using StoreProvisioning.Persistence;
@@ -28,17 +29,36 @@ public sealed class StoreReconciler(
     ClusterSlotQueue slots,
     StoreProvisioningOptions options,
     TimeProvider clock,
+    ControlPlaneMetrics metrics,
     ILogger<StoreReconciler> logger)
 {
     // What each (engine, plan) renders into a namespace; the same for every store of that pair, so rendered once.
     private readonly ConcurrentDictionary<(StoreEngine, string), IReadOnlySet<string>> expectedObjects = new();
 
-    /// <summary>One pass over all stores. Returns how many stores it acted on. A store that cannot be observed is skipped, not guessed at.</summary>
+    /// <summary>
+    /// One pass over all stores. Returns how many stores it acted on. A store that cannot be observed is skipped, not
+    /// guessed at. Counted in store_reconcile_runs_total: success, or error when the pass, the cluster read or a store's check failed.
+    /// </summary>
     public async Task<int> RunAsync(DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var succeeded = false;
+        try
+        {
+            (var acted, succeeded) = await PassAsync(client, cancellationToken);
+            return acted;
+        }
+        finally
+        {
+            metrics.ReconcileRun(succeeded);
+        }
+    }
+
+    private async Task<(int Acted, bool Succeeded)> PassAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
         var acted = 0;
         var stores = await queries.ListAsync(cancellationToken: cancellationToken);
         var snapshot = stores.Count == 0 ? null : await SnapshotAsync(cancellationToken);
+        var succeeded = stores.Count == 0 || snapshot is not null;
         foreach (var store in stores)
         {
             try
@@ -52,30 +72,33 @@ public sealed class StoreReconciler(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                succeeded = false;
                 logger.LogWarning(ex, "Reconciler could not check store {Store}; it will try again next pass", store.Name);
             }
         }
 
-        await ReleaseStaleSlotsAsync(client, cancellationToken);
+        succeeded &= await ReleaseStaleSlotsAsync(client, cancellationToken);
         if (acted > 0)
         {
             logger.LogInformation("Reconciler acted on {Count} store(s)", acted);
         }
 
-        return acted;
+        return (acted, succeeded);
     }
 
     // Claims of operations that ended without releasing (terminated, crashed, superseded) would block the queue.
-    private async Task ReleaseStaleSlotsAsync(DurableTaskClient client, CancellationToken cancellationToken)
+    private async Task<bool> ReleaseStaleSlotsAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
         try
         {
             var admitted = await slots.ReleaseStaleAsync(options.ProvisionConcurrency, cancellationToken);
             await ClusterSlot.WakeAsync(client, admitted, "reconciler", cancellationToken);
+            return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning(ex, "Reconciler could not release stale cluster slots; it will try again next pass");
+            return false;
         }
     }
 
@@ -149,12 +172,14 @@ public sealed class StoreReconciler(
         switch (action.Verdict)
         {
             case ReconcileVerdict.MarkFailed:
+                metrics.DriftDetected(store.Status == StoreStatus.Ready ? DriftKinds.Release : DriftKinds.InterruptedOperation);
                 var failed = store.Status == StoreStatus.Ready
                     ? await repository.FlagDriftAsync(store.Name, store.OperationId, action.Reason!, new ActivityDraft(AuditActions.ReconcileDrift, action.Reason), cancellationToken)
                     : await repository.FailAsync(store.Name, store.OperationId, action.Reason!, new ActivityDraft(AuditActions.ReconcileFailed, action.Reason), cancellationToken: cancellationToken);
                 return failed.Applied;
 
             case ReconcileVerdict.Redrive:
+                metrics.DriftDetected(DriftKinds.InterruptedDelete);
                 await repository.RecordAsync(store.Name, store.UserId, store.OperationId, new ActivityDraft(AuditActions.ReconcileRedriven, action.Reason), cancellationToken);
                 await launcher.RedriveAsync(client, store, clock.GetUtcNow(), cancellationToken);
                 return true;
@@ -167,6 +192,8 @@ public sealed class StoreReconciler(
                     return false; // Already reported, nothing new to say.
                 }
 
+                metrics.DriftDetected(DriftKinds.NamespaceStuck);
+
                 await repository.RecordAsync(store.Name, store.UserId, store.OperationId, new ActivityDraft(AuditActions.NamespaceStuck, detail), cancellationToken);
                 return true;
 
@@ -174,6 +201,7 @@ public sealed class StoreReconciler(
                 // Only for a store whose isolation differs from its render. Not counted as an action; only a refusal or
                 // a failure is worth an audit row (a CLI failure is logged by RunAsync).
                 logger.LogInformation("Reconciler re-applies the isolation of store {Store}: {Drift}", store.Name, action.Reason);
+                metrics.DriftDetected(DriftKinds.Isolation);
                 var applied = await isolation.ApplyAsync(store, adoptUnlabelled: true, cancellationToken);
                 if (applied.Refusal is { } refusal)
                 {
