@@ -15,6 +15,9 @@ export const CHROMIUM_ARGS = [
 ];
 
 const STEP_TIMEOUT = 30_000;
+// How long a store may take to reach a status: every operation runs several fake helm/kubectl processes (python),
+// which take seconds each on a loaded 2-core machine. Waits end as soon as the status shows.
+const STORE_TIMEOUT = 90_000;
 
 /** Status text of a store's badge, or null when the row is absent. */
 async function statusOf(page, name) {
@@ -22,7 +25,7 @@ async function statusOf(page, name) {
   return (await badge.count()) ? (await badge.first().textContent())?.trim() ?? null : null;
 }
 
-async function waitForStatus(page, name, expected, timeout = STEP_TIMEOUT) {
+async function waitForStatus(page, name, expected, timeout = STORE_TIMEOUT) {
   const started = Date.now();
   let last = null;
   while (Date.now() - started < timeout) {
@@ -40,7 +43,7 @@ async function revisionOf(page, name) {
   return n;
 }
 
-async function waitForRevision(page, name, predicate, what, timeout = STEP_TIMEOUT) {
+async function waitForRevision(page, name, predicate, what, timeout = STORE_TIMEOUT) {
   const started = Date.now();
   let last;
   while (Date.now() - started < timeout) {
