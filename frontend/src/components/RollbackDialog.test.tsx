@@ -34,6 +34,15 @@ describe('RollbackDialog', () => {
     expect(onConfirm).toHaveBeenCalledWith(1);
   });
 
+  // Proves the default target is the newest good revision before the current one (a failed revision is skipped), as
+  // the API picks it.
+  it('diffs against the newest good revision by default', async () => {
+    const withFailed = { acme: [...revisions.acme.slice(0, 2), makeRevision(3, { plan: 'huge', version: '6.8' }, { status: 'failed' }), makeRevision(4, { plan: 'medium', version: '6.8' })] };
+    installFakeApi({ stores: [makeStore({ name: 'acme', revision: 4 })], revisions: withFailed });
+    renderWithProviders(<RollbackDialog storeName="acme" currentRevision={4} onConfirm={() => {}} onCancel={() => {}} />);
+    expect(await screen.findByRole('figure', { name: 'Values diff: revision 4 (now) → revision 2' })).toBeInTheDocument();
+  });
+
   // Proves a target revision the API does not have is said instead of a diff.
   it('says when the target revision cannot be read', async () => {
     installFakeApi({ stores: [makeStore({ name: 'acme', revision: 3 })], revisions });

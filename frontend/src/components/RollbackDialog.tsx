@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { errorMessage } from '../api/client';
-import { useRevisionValues } from '../hooks/usePolling';
+import type { Revision } from '../api/types';
+import { useRevisions, useRevisionValues } from '../hooks/usePolling';
 import { validateRevision } from '../lib/validation';
 import { Modal } from './Modal';
 import { ValuesDiff } from './ValuesDiff';
@@ -10,6 +11,15 @@ interface RollbackDialogProps {
   currentRevision: number | null;
   onConfirm: (revision: number | undefined) => void;
   onCancel: () => void;
+}
+
+/**
+ * The revision the API rolls back to when none is asked for: the newest good (deployed or superseded) revision before
+ * the current one, as RollbackTarget.Choose picks it from the same history. Null when there is none.
+ */
+export function defaultRollbackTarget(history: Revision[], current: number): number | null {
+  const good = history.filter((r) => r.revision < current && ['deployed', 'superseded'].includes(r.status.toLowerCase()));
+  return good.length ? Math.max(...good.map((r) => r.revision)) : null;
 }
 
 /** The current revision's values against the target's (GET …/revisions/{n}/values, both sides), before confirming. */
@@ -46,8 +56,11 @@ export function RollbackDialog({ storeName, currentRevision, onConfirm, onCancel
   const inputId = useId();
   const hintId = useId();
   const errorId = useId();
-  // What helm rolls back to: the revision asked for, or the one before the current.
-  const target = validateRevision(value) === null && value.trim() !== '' ? Number(value) : currentRevision !== null ? currentRevision - 1 : null;
+  // What the rollback goes to: the revision asked for, or the API's default read from the store's history.
+  const history = useRevisions(storeName);
+  const current = history.data?.length ? Math.max(...history.data.map((r) => r.revision)) : currentRevision;
+  const asked = validateRevision(value) === null && value.trim() !== '' ? Number(value) : null;
+  const target = asked ?? (history.data && current !== null ? defaultRollbackTarget(history.data, current) : null);
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -83,8 +96,8 @@ export function RollbackDialog({ storeName, currentRevision, onConfirm, onCancel
             </p>
           )}
         </div>
-        {currentRevision !== null && target !== null && target >= 1 && target !== currentRevision && (
-          <RollbackDiff storeName={storeName} current={currentRevision} target={target} />
+        {current !== null && target !== null && target >= 1 && target !== current && (
+          <RollbackDiff storeName={storeName} current={current} target={target} />
         )}
         <div className="modal-actions">
           <button type="button" onClick={onCancel}>

@@ -100,6 +100,8 @@ describe('UpgradeDialog', () => {
     expect([...diff.querySelectorAll('[data-kind="removed"]')].map((e) => e.textContent?.trim())).toEqual(['-removed:   "plan": "small",']);
     expect([...diff.querySelectorAll('[data-kind="added"]')].map((e) => e.textContent?.trim())).toEqual(['+added:   "plan": "medium",']);
 
+    expect(screen.getByRole('button', { name: 'Confirm upgrade' })).toHaveFocus();
+
     await user.click(screen.getByRole('button', { name: 'Back' }));
     expect(screen.getByLabelText('Plan')).toHaveValue('medium');
     await user.click(screen.getByRole('button', { name: 'Upgrade' }));

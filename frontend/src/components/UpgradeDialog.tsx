@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError, errorMessage } from '../api/client';
 import type { Catalog, Engine, UpgradePreview } from '../api/types';
 import { Modal } from './Modal';
@@ -40,6 +40,11 @@ export function UpgradeDialog({ storeName, engine, catalog, canEditRawValues, on
   const [general, setGeneral] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const [confirming, setConfirming] = useState<Confirming | null>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  // The form's button is gone once the diff shows: keyboard focus moves to Confirm.
+  useEffect(() => {
+    if (confirming) confirmRef.current?.focus();
+  }, [confirming]);
   const ids = { version: useId(), plan: useId(), title: useId(), raw: useId() };
 
   async function submit(e: FormEvent) {
@@ -136,7 +141,7 @@ export function UpgradeDialog({ storeName, engine, catalog, canEditRawValues, on
           <button type="button" onClick={() => setConfirming(null)}>
             Back
           </button>
-          <button type="button" className="primary" disabled={sending} onClick={() => send(values)} data-autofocus>
+          <button ref={confirmRef} type="button" className="primary" disabled={sending} onClick={() => send(values)}>
             Confirm upgrade
           </button>
         </div>
