@@ -490,7 +490,8 @@ export async function runDemoScenario({ baseUrl, adminKey, stores, failing, fail
       [
         'demo: the seeded stores are listed, the failing one with its reason',
         async () => {
-          for (const { name, status } of stores) await waitForStatus(page, name, status, 90_000);
+          // The demo seeds three stores at once and runs two at a time: the third waits for a slot.
+          for (const { name, status } of stores) await waitForStatus(page, name, status, 2 * STORE_TIMEOUT);
           const reason = (await page.locator(`tr[data-store="${failing.name}"] .failure-reason`).textContent())?.replace('Failure reason:', '').trim() ?? '';
           assert(failing.reason.test(reason), `${failing.name}'s reason ${JSON.stringify(reason)} does not match ${failing.reason}`);
           log(`    ${failing.name}: ${reason}`);
