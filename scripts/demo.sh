@@ -9,11 +9,13 @@
 # It runs the function app's own HTTP functions and orchestrations in tests/StoreProvisioning.TestServer, keeps
 # everything in .demo/ (the SQLite database, the fakes' state, logs, the admin key) and seeds a few stores on a fresh
 # start, one of which fails the way a missing image does. Ctrl+C stops everything it started.
-# Ports: DEMO_API_PORT (7071), DEMO_UI_PORT (5173).
+# Ports: DEMO_API_PORT (7071), DEMO_UI_PORT (5173). DEMO_DIR: where its state lives (default .demo/ in the repository;
+# the e2e run points it at a temp folder). DEMO_CONFIGURATION: the build configuration (Debug).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-demo="$root/.demo"
+demo="${DEMO_DIR:-$root/.demo}"
+configuration="${DEMO_CONFIGURATION:-Debug}"
 api_port="${DEMO_API_PORT:-7071}"
 ui_port="${DEMO_UI_PORT:-5173}"
 reset=0 dashboard=1
@@ -21,7 +23,7 @@ for arg in "$@"; do
   case "$arg" in
     --reset) reset=1 ;;
     --no-dashboard) dashboard=0 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "demo: unknown option '$arg' (see scripts/demo.sh --help)" >&2; exit 2 ;;
   esac
 done
@@ -74,7 +76,7 @@ trap stop EXIT
 trap 'exit 130' INT TERM
 
 echo "Building the test server (tests/StoreProvisioning.TestServer)…"
-dotnet build tests/StoreProvisioning.TestServer --configuration Debug --nologo -v q -clp:ErrorsOnly > "$demo/build.log" 2>&1 \
+dotnet build tests/StoreProvisioning.TestServer --configuration "$configuration" --nologo -v q -clp:ErrorsOnly > "$demo/build.log" 2>&1 \
   || { cat "$demo/build.log" >&2; echo "demo: the build failed (log: $demo/build.log)" >&2; exit 1; }
 
 echo "Starting the API on simulated helm/kubectl; database and state in $demo"
@@ -86,7 +88,7 @@ SQLITE_PATH="$demo/stores.db" \
 CHARTS_ROOT="$root/helm" \
 RECONCILE_INTERVAL="${RECONCILE_INTERVAL:-30s}" \
 BOOTSTRAP_ADMIN_KEY="$admin_key" \
-  setsid dotnet tests/StoreProvisioning.TestServer/bin/Debug/net10.0/StoreProvisioning.TestServer.dll \
+  setsid dotnet "tests/StoreProvisioning.TestServer/bin/$configuration/net10.0/StoreProvisioning.TestServer.dll" \
   --urls "http://127.0.0.1:$api_port" > "$demo/api.log" 2>&1 &
 pids+=($!)
 
@@ -97,9 +99,9 @@ node -e '
   const deadline = Date.now() + 90000;
   (async () => {
     for (;;) {
-      try { process.kill(pid, 0); } catch { console.error("demo: the API exited; see .demo/api.log"); process.exit(1); }
+      try { process.kill(pid, 0); } catch { console.error("demo: the API exited; see api.log in the demo folder"); process.exit(1); }
       try { const r = await fetch(url + "/api/health"); if (r.status === 200) return; } catch {}
-      if (Date.now() > deadline) { console.error("demo: the API did not answer within 90 s; see .demo/api.log"); process.exit(1); }
+      if (Date.now() > deadline) { console.error("demo: the API did not answer within 90 s; see api.log in the demo folder"); process.exit(1); }
       await new Promise(r => setTimeout(r, 300));
     }
   })();' "$api" "${pids[0]}"
@@ -129,7 +131,7 @@ if [ "$dashboard" = 1 ]; then
   pids+=($!)
   node -e '
     const url = process.argv[1]; const deadline = Date.now() + 60000;
-    (async () => { for (;;) { try { if ((await fetch(url)).ok) return; } catch {} if (Date.now() > deadline) { console.error("demo: the dashboard did not start; see .demo/dashboard.log"); process.exit(1); } await new Promise(r => setTimeout(r, 300)); } })();' "http://127.0.0.1:$ui_port/"
+    (async () => { for (;;) { try { if ((await fetch(url)).ok) return; } catch {} if (Date.now() > deadline) { console.error("demo: the dashboard did not start; see dashboard.log in the demo folder"); process.exit(1); } await new Promise(r => setTimeout(r, 300)); } })();' "http://127.0.0.1:$ui_port/"
 fi
 
 cat <<EOF

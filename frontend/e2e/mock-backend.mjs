@@ -56,13 +56,22 @@ const send = (res, status, body, type = 'application/json') => {
 const problem = (res, status, title, detail, errors) =>
   send(res, status, { type: 'about:blank', title, status, detail, ...(errors ? { errors } : {}) }, 'application/problem+json');
 
-function operate(s, op) {
+/** Helm history per store name: { revision, chart, appVersion, status, description, updatedAt, values }. */
+const histories = new Map();
+const historyOf = (s) => histories.get(s.name) ?? [];
+/** Finished operations: { operation, seconds }, for GET /api/operations/durations. */
+const runs = [];
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)];
+
+function operate(s, op, next = {}) {
   s.status = 'PROVISIONING';
   s.operation = op;
   s.error = null;
   s.updatedAt = now();
   record(`${op}.started`, s);
+  const started = Date.now();
   setTimeout(() => {
+    runs.push({ operation: op === 'install' && s.revision !== null ? 'retry' : op, seconds: (Date.now() - started) / 1000 });
     actor = null; // the control plane itself
     if (op === 'install' && s.name.startsWith('fail') && !failedOnce.has(s.name)) {
       failedOnce.add(s.name);
@@ -71,6 +80,12 @@ function operate(s, op) {
       return;
     }
     s.revision = (s.revision ?? 0) + 1;
+    const history = historyOf(s);
+    const current = history.at(-1)?.values ?? { plan: 'small' };
+    const values = op === 'rollback' ? structuredClone(history.find((h) => h.revision === next.rollbackTo)?.values ?? current) : { ...current, ...(next.values ?? {}) };
+    history.forEach((h) => (h.status = 'superseded'));
+    history.push({ revision: s.revision, chart: `${s.engine}-0.3.0`, appVersion: null, status: 'deployed', description: `${op} complete`, updatedAt: now(), values });
+    histories.set(s.name, history);
     Object.assign(s, { status: 'READY', operation: null, updatedAt: now() });
     record(`${op}.succeeded`, s, `revision ${s.revision}`);
   }, delayMs);
@@ -148,6 +163,27 @@ const server = http.createServer(async (req, res) => {
     setTimeout(() => ((actor = null), operate(s, 'install')), 200);
     return send(res, 202, s);
   }
+  if (p === '/api/operations/durations') {
+    const operations = ['install', 'upgrade', 'rollback', 'retry', 'delete']
+      .map((operation) => ({ operation, seconds: runs.filter((r) => r.operation === operation).map((r) => r.seconds) }))
+      .filter((o) => o.seconds.length > 0)
+      .map((o) => ({ operation: o.operation, count: o.seconds.length, p50Seconds: quantile(o.seconds, 0.5), p95Seconds: quantile(o.seconds, 0.95) }));
+    const inUse = stores.filter((st) => ['PROVISIONING', 'DELETING'].includes(st.status)).length;
+    return send(res, 200, { since: new Date(Date.now() - 86_400_000).toISOString(), operations, queue: { waiting: Math.max(0, inUse - 2), inUse: Math.min(inUse, 2), capacity: 2 } });
+  }
+  const sub = p.match(/^\/api\/stores\/([^/]+)\/(revisions(?:\/(\d+)\/values)?|upgrade\/preview)$/);
+  if (sub) {
+    const st = find(decodeURIComponent(sub[1]));
+    if (!st || !sees(st)) return problem(res, 404, 'Not Found', `Store '${sub[1]}' was not found.`);
+    const history = historyOf(st);
+    if (sub[2] === 'revisions') return send(res, 200, [...history].reverse().map(({ values, ...row }) => row));
+    if (sub[3]) {
+      const h = history.find((r) => r.revision === Number(sub[3]));
+      return h ? send(res, 200, { revision: h.revision, values: h.values }) : problem(res, 404, 'Not Found', `Revision ${sub[3]} was not found.`);
+    }
+    const current = history.at(-1)?.values ?? {};
+    return send(res, 200, { fromRevision: st.revision, current, proposed: { ...current, ...(json.values ?? {}) } });
+  }
   const m = p.match(/^\/api\/stores\/([^/]+)(?:\/(upgrade|rollback|retry))?$/);
   const s = m && find(decodeURIComponent(m[1]));
   if (!m) return problem(res, 404, 'Not Found', 'No such route.');
@@ -170,7 +206,7 @@ const server = http.createServer(async (req, res) => {
   if (m[2] === 'rollback' && (s.revision ?? 0) < 2) return problem(res, 400, 'Bad Request', 'No earlier revision.');
   counters[`${m[2] === 'retry' ? 'retries' : `${m[2]}s`}`] += 1;
   record(`${m[2]}.requested`, s);
-  operate(s, m[2] === 'retry' ? 'install' : m[2]);
+  operate(s, m[2] === 'retry' ? 'install' : m[2], { values: json.values, rollbackTo: json.revision ?? (s.revision ?? 1) - 1 });
   if (m[2] === 'retry') s.operation = 'retry';
   return send(res, 202, s);
 });

@@ -8,12 +8,16 @@
 //      `vite preview` with /api proxied to it and runs runScenario (e2e/scenario.mjs),
 //   4. OIDC run: starts oauth2-mock-server (e2e/oidc-provider.mjs), a second TestServer with
 //      AUTH_MODE=oidc against it and a second preview, seeds another user's store, runs runOidcScenario,
-//   5. always stops every child (whole process groups) and exits non-zero on failure.
+//   5. demo check: starts scripts/demo.sh on free ports with its state in a temp folder (DEMO_DIR), waits until the
+//      dashboard is served and the API answers, signs in with the demo's admin key, sees the seeded stores (the
+//      failing one with its reason), then stops it (SIGTERM to its process group; the script stops what it started),
+//   6. always stops every child (whole process groups) and exits non-zero on failure.
 //
-// Environment knobs: E2E_TIMEOUT_MS (overall, default 480000), E2E_SKIP_BUILD=1 (reuse dist/),
+// Environment knobs: E2E_TIMEOUT_MS (overall, default 720000), E2E_ONLY=demo (only step 5), E2E_SKIP_BUILD=1 (reuse dist/),
 // E2E_BACKEND_URL=http://... (use an already running backend in apikey mode instead of starting one;
 // needs E2E_ADMIN_KEY, skips the OIDC run), E2E_MOCK_BACKEND=1 (e2e/mock-backend.mjs instead of the
-// TestServer: a UI aid only), CHROMIUM_PATH (default /usr/bin/chromium), E2E_DOTNET_CONFIGURATION (default Debug).
+// TestServer: a UI aid only), CHROMIUM_PATH (default /usr/bin/chromium), E2E_DOTNET_CONFIGURATION (default Debug),
+// E2E_SKIP_DEMO=1 (skip the scripts/demo.sh check; it is skipped anyway with E2E_BACKEND_URL or E2E_MOCK_BACKEND).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -22,14 +26,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startOidcProvider } from './oidc-provider.mjs';
-import { runOidcScenario, runScenario } from './scenario.mjs';
+import { runDemoScenario, runOidcScenario, runScenario } from './scenario.mjs';
 
 const frontendDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = path.resolve(frontendDir, '..');
 const artifactsDir = path.join(repoRoot, 'artifacts', 'e2e');
 const serverProject = path.join(repoRoot, 'tests', 'StoreProvisioning.TestServer');
 const fakesDir = path.join(repoRoot, 'tests', 'fakes');
-const overallTimeoutMs = Number(process.env.E2E_TIMEOUT_MS) || 480_000;
+const overallTimeoutMs = Number(process.env.E2E_TIMEOUT_MS) || 720_000;
+// E2E_ONLY=demo: only the scripts/demo.sh check (a quick way to work on it).
+const onlyDemo = process.env.E2E_ONLY === 'demo';
 const configuration = process.env.E2E_DOTNET_CONFIGURATION || 'Debug';
 
 const children = [];
@@ -251,6 +257,78 @@ async function startStack({ name, suffix, authEnv }) {
   };
 }
 
+/** True while something accepts connections on 127.0.0.1:port. */
+function listening(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Item 8: `scripts/demo.sh` starts, serves the dashboard and answers, shows its seeded stores, and stops cleanly.
+ * Its state goes to a temp DEMO_DIR (never .demo/ in the repository); it builds the TestServer in this run's
+ * configuration, which the runner has just built, so the build is a no-op check.
+ */
+async function runDemoCheck() {
+  const demoDir = path.join(tempDir, 'demo');
+  const logFile = path.join(artifactsDir, 'demo.log');
+  const [apiPort, uiPort] = [await freePort(), await freePort()];
+  log(`demo: starting scripts/demo.sh (API :${apiPort}, dashboard :${uiPort}, state in ${demoDir})…`);
+  const demo = start('bash', [path.join(repoRoot, 'scripts', 'demo.sh')], {
+    cwd: repoRoot,
+    logFile,
+    env: {
+      ...dotnetEnv,
+      DEMO_DIR: demoDir,
+      DEMO_API_PORT: String(apiPort),
+      DEMO_UI_PORT: String(uiPort),
+      DEMO_CONFIGURATION: configuration,
+      FAKE_HELM_DELAY_SECONDS: '1',
+    },
+  });
+  const stack = { backendLog: path.join(demoDir, 'api.log'), previewLog: path.join(demoDir, 'dashboard.log') };
+  try {
+    const dashboardUrl = `http://127.0.0.1:${uiPort}/`;
+    await waitForHttp(dashboardUrl, { timeoutMs: 240_000, child: demo, logFile });
+    await waitForHttp(`http://127.0.0.1:${apiPort}/api/health`, { timeoutMs: 30_000, child: demo, logFile });
+    log('demo: dashboard served, API answers');
+    const r = await runDemoScenario({
+      baseUrl: dashboardUrl,
+      adminKey: fs.readFileSync(path.join(demoDir, 'admin-key'), 'utf8').trim(),
+      stores: [
+        { name: 'demo-shop', status: 'Ready' },
+        { name: 'demo-medusa', status: 'Ready' },
+        { name: 'demo-broken', status: 'Failed' },
+      ],
+      failing: { name: 'demo-broken', reason: /ImagePull|image/i },
+      screenshotPath: path.join(artifactsDir, 'demo.png'),
+      failureScreenshotPath: path.join(artifactsDir, 'failure-demo.png'),
+      log: (m) => console.log(m),
+    });
+    report('demo', r, stack);
+    return r;
+  } finally {
+    // SIGTERM to the script's group: its trap stops the API and vite (each in its own session) and waits for them.
+    demo.stopping = true;
+    killTree(demo, 'SIGTERM');
+    const deadline = Date.now() + 30_000;
+    while (demo.exitCode === null && demo.signalCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const stopped = demo.exitCode !== null || demo.signalCode !== null;
+    killTree(demo, 'SIGKILL');
+    const left = [];
+    for (const port of [apiPort, uiPort]) if (await listening(port)) left.push(port);
+    if (!stopped || left.length) {
+      throw new Error(`scripts/demo.sh did not stop cleanly (exited: ${stopped}; still listening: ${left.join(', ') || 'none'})\n${tail(logFile)}`);
+    }
+    log('demo: stopped, ports free');
+  }
+}
+
 function report(name, r, stack) {
   if (r.failed > 0) {
     console.log(`\n--- ${name} backend log (tail) ---\n${tail(stack.backendLog, 30)}\n--- ${name} preview log (tail) ---\n${tail(stack.previewLog, 15)}`);
@@ -296,52 +374,61 @@ async function main() {
   const results = [];
 
   // 1. API keys: the admin signs in with the bootstrap key, hands out user keys, users stay apart.
-  const apikey = await startStack({ name: 'apikey', suffix: '', authEnv: { AUTH_MODE: 'apikey', BOOTSTRAP_ADMIN_KEY: adminKey } });
-  log('running browser scenario (API keys)');
-  const r1 = await runScenario({
-    baseUrl: apikey.dashboardUrl,
-    adminKey,
-    screenshotPath: path.join(artifactsDir, 'dashboard.png'),
-    failureScreenshotPath: path.join(artifactsDir, 'failure.png'),
-    stopBackend: apikey.stopBackend,
-    log: (m) => console.log(m),
-  });
-  report('apikey', r1, apikey);
-  results.push(r1);
-  await apikey.stop();
-
-  // 2. OIDC: login through a real provider (oauth2-mock-server) with code + PKCE.
-  if (external) {
-    log('skipping the OIDC run: E2E_BACKEND_URL is a backend this run cannot reconfigure');
-  } else {
-    const audience = 'store-provisioning-api';
-    const clientId = 'store-dashboard';
-    oidcProvider = await startOidcProvider({ audience, clientId });
-    log(`OIDC provider (oauth2-mock-server) at ${oidcProvider.issuer}`);
-    const oidc = await startStack({
-      name: 'oidc',
-      suffix: '-oidc',
-      authEnv: { AUTH_MODE: 'oidc', AUTH_AUTHORITY: oidcProvider.issuer, AUTH_AUDIENCE: audience, AUTH_CLIENT_ID: clientId },
-    });
-    // Another user's store, created by an operator's token, that the signed-in user must never see.
-    const hiddenStore = 'peter-shop';
-    const seeded = await fetch(`${oidc.backendUrl}/api/stores`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${await oidcProvider.tokenFor('ops-bot', ['operator'])}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ storeName: hiddenStore, userId: 'peter' }),
-    });
-    if (seeded.status !== 202) throw new Error(`seeding ${hiddenStore} with an operator token: HTTP ${seeded.status} ${await seeded.text()}`);
-    log('running browser scenario (OIDC)');
-    const r2 = await runOidcScenario({
-      baseUrl: oidc.dashboardUrl,
-      provider: oidcProvider,
-      hiddenStore,
-      failureScreenshotPath: path.join(artifactsDir, 'failure-oidc.png'),
+  if (!onlyDemo) {
+    const apikey = await startStack({ name: 'apikey', suffix: '', authEnv: { AUTH_MODE: 'apikey', BOOTSTRAP_ADMIN_KEY: adminKey } });
+    log('running browser scenario (API keys)');
+    const r1 = await runScenario({
+      baseUrl: apikey.dashboardUrl,
+      adminKey,
+      screenshotPath: path.join(artifactsDir, 'dashboard.png'),
+      failureScreenshotPath: path.join(artifactsDir, 'failure.png'),
+      stopBackend: apikey.stopBackend,
       log: (m) => console.log(m),
     });
-    report('oidc', r2, oidc);
-    results.push(r2);
-    await oidc.stop();
+    report('apikey', r1, apikey);
+    results.push(r1);
+    await apikey.stop();
+
+    // 2. OIDC: login through a real provider (oauth2-mock-server) with code + PKCE.
+    if (external) {
+      log('skipping the OIDC run: E2E_BACKEND_URL is a backend this run cannot reconfigure');
+    } else {
+      const audience = 'store-provisioning-api';
+      const clientId = 'store-dashboard';
+      oidcProvider = await startOidcProvider({ audience, clientId });
+      log(`OIDC provider (oauth2-mock-server) at ${oidcProvider.issuer}`);
+      const oidc = await startStack({
+        name: 'oidc',
+        suffix: '-oidc',
+        authEnv: { AUTH_MODE: 'oidc', AUTH_AUTHORITY: oidcProvider.issuer, AUTH_AUDIENCE: audience, AUTH_CLIENT_ID: clientId },
+      });
+      // Another user's store, created by an operator's token, that the signed-in user must never see.
+      const hiddenStore = 'peter-shop';
+      const seeded = await fetch(`${oidc.backendUrl}/api/stores`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${await oidcProvider.tokenFor('ops-bot', ['operator'])}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ storeName: hiddenStore, userId: 'peter' }),
+      });
+      if (seeded.status !== 202) throw new Error(`seeding ${hiddenStore} with an operator token: HTTP ${seeded.status} ${await seeded.text()}`);
+      log('running browser scenario (OIDC)');
+      const r2 = await runOidcScenario({
+        baseUrl: oidc.dashboardUrl,
+        provider: oidcProvider,
+        hiddenStore,
+        failureScreenshotPath: path.join(artifactsDir, 'failure-oidc.png'),
+        log: (m) => console.log(m),
+      });
+      report('oidc', r2, oidc);
+      results.push(r2);
+      await oidc.stop();
+    }
+  }
+
+  // 3. scripts/demo.sh: one command, a dashboard with seeded stores.
+  if (external || process.env.E2E_MOCK_BACKEND || process.env.E2E_SKIP_DEMO) {
+    log('skipping the scripts/demo.sh check (E2E_BACKEND_URL, E2E_MOCK_BACKEND or E2E_SKIP_DEMO)');
+  } else {
+    results.push(await runDemoCheck());
   }
 
   const passed = results.reduce((n, r) => n + r.passed, 0);

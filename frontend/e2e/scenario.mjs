@@ -15,6 +15,9 @@ export const CHROMIUM_ARGS = [
 ];
 
 const STEP_TIMEOUT = 30_000;
+// How long a store may take to reach a status: every operation runs several fake helm/kubectl processes (python),
+// which take seconds each on a loaded 2-core machine. Waits end as soon as the status shows.
+const STORE_TIMEOUT = 90_000;
 
 /** Status text of a store's badge, or null when the row is absent. */
 async function statusOf(page, name) {
@@ -22,7 +25,7 @@ async function statusOf(page, name) {
   return (await badge.count()) ? (await badge.first().textContent())?.trim() ?? null : null;
 }
 
-async function waitForStatus(page, name, expected, timeout = STEP_TIMEOUT) {
+async function waitForStatus(page, name, expected, timeout = STORE_TIMEOUT) {
   const started = Date.now();
   let last = null;
   while (Date.now() - started < timeout) {
@@ -40,7 +43,7 @@ async function revisionOf(page, name) {
   return n;
 }
 
-async function waitForRevision(page, name, predicate, what, timeout = STEP_TIMEOUT) {
+async function waitForRevision(page, name, predicate, what, timeout = STORE_TIMEOUT) {
   const started = Date.now();
   let last;
   while (Date.now() - started < timeout) {
@@ -174,7 +177,7 @@ export async function runScenario({ baseUrl, adminKey, screenshotPath, failureSc
           await createStore(page, { name: 'shop-ok', userId: 'alice' });
           await page.locator('tr[data-store="shop-ok"]').waitFor();
           await waitForStatus(page, 'shop-ok', 'Ready');
-          const link = page.locator('tr[data-store="shop-ok"] a');
+          const link = page.locator('tr[data-store="shop-ok"] td.details a');
           const href = await link.getAttribute('href');
           assert(href && /^https?:\/\//.test(href), `READY store link has href ${JSON.stringify(href)}`);
           state.rev = await revisionOf(page, 'shop-ok');
@@ -187,7 +190,7 @@ export async function runScenario({ baseUrl, adminKey, screenshotPath, failureSc
           await waitForStatus(page, 'fail-shop', 'Failed');
           const reason = (await page.locator('tr[data-store="fail-shop"] .failure-reason').textContent())?.replace('Failure reason:', '').trim();
           assert(reason && reason.length > 0, 'FAILED store shows no reason');
-          assert((await page.locator('tr[data-store="fail-shop"] a').count()) === 0, 'FAILED store shows a link');
+          assert((await page.locator('tr[data-store="fail-shop"] td.details a').count()) === 0, 'FAILED store shows a link');
           log(`    reason: ${reason}`);
         },
       ],
@@ -196,19 +199,26 @@ export async function runScenario({ baseUrl, adminKey, screenshotPath, failureSc
         async () => {
           await page.getByRole('button', { name: 'Retry fail-shop' }).click();
           await waitForStatus(page, 'fail-shop', 'Ready');
-          await page.locator('tr[data-store="fail-shop"] a').waitFor();
+          await page.locator('tr[data-store="fail-shop"] td.details a').waitFor();
           assert((await page.getByRole('button', { name: 'Retry fail-shop' }).count()) === 0, 'Retry still offered when READY');
         },
       ],
       [
-        'upgrade increments the revision',
+        'upgrade shows the previewed values diff, then increments the revision',
         async () => {
           const before = await revisionOf(page, 'shop-ok');
           await page.getByRole('button', { name: 'Upgrade shop-ok' }).click();
-          // The upgrade is a form of the operator's catalog (version, plan, title): confirm it as offered.
+          // The upgrade is a form of the operator's catalog (version, plan, title); a new title changes the values.
           const dialog = page.getByRole('dialog', { name: 'Upgrade shop-ok' });
           await dialog.waitFor();
+          await dialog.getByLabel('Shop title (optional)').fill('E2E Coffee');
           await dialog.getByRole('button', { name: 'Upgrade', exact: true }).click();
+          // Before anything is sent: the API's preview (current vs proposed values) as a diff, then Confirm.
+          const diff = dialog.getByRole('figure', { name: /^Values diff: revision \d+ \(now\) → after the upgrade$/ });
+          await diff.waitFor();
+          const added = await diff.locator('[data-kind="added"]').allTextContents();
+          assert(added.some((l) => l.includes('E2E Coffee')), `the upgrade preview does not add the new title: ${JSON.stringify(added)}`);
+          await dialog.getByRole('button', { name: 'Confirm upgrade' }).click();
           await waitForRevision(page, 'shop-ok', (r) => r > before, `> ${before}`);
           await waitForStatus(page, 'shop-ok', 'Ready');
           state.upgraded = await revisionOf(page, 'shop-ok');
@@ -216,16 +226,54 @@ export async function runScenario({ baseUrl, adminKey, screenshotPath, failureSc
         },
       ],
       [
-        'rollback (default: previous) creates a new revision',
+        'rollback (default: previous) shows current vs target values, then creates a new revision',
         async () => {
           const before = await revisionOf(page, 'shop-ok');
           await page.getByRole('button', { name: 'Rollback shop-ok' }).click();
           const dialog = page.getByRole('dialog', { name: 'Roll back shop-ok' });
           await dialog.waitFor();
+          const diff = dialog.getByRole('figure', { name: `Values diff: revision ${before} (now) → revision ${before - 1}` });
+          await diff.waitFor();
+          const removed = await diff.locator('[data-kind="removed"]').allTextContents();
+          assert(removed.some((l) => l.includes('E2E Coffee')), `the rollback diff does not remove the title: ${JSON.stringify(removed)}`);
           await dialog.getByRole('button', { name: 'Roll back' }).click();
           await waitForRevision(page, 'shop-ok', (r) => r !== before, `≠ ${before}`);
           await waitForStatus(page, 'shop-ok', 'Ready');
           log(`    revision ${before} → ${await revisionOf(page, 'shop-ok')}`);
+        },
+      ],
+      [
+        'open the store from the table: status, activity, Helm history, and a diff of two chosen revisions',
+        async () => {
+          await page.getByRole('link', { name: 'shop-ok', exact: true }).click();
+          await page.getByRole('heading', { name: 'Store shop-ok' }).waitFor();
+          assert(new URL(page.url()).pathname === '/stores/shop-ok', `the detail view is at ${page.url()}`);
+          await page.locator('.store-detail .badge-text', { hasText: 'Ready' }).waitFor();
+          await page.getByRole('list', { name: 'Activity of shop-ok, newest first' }).locator('[data-action="install.succeeded"]').first().waitFor();
+          const history = page.getByRole('table', { name: /Helm revisions of shop-ok/ });
+          await history.waitFor();
+          // install, upgrade, rollback: three revisions, newest first.
+          await page.waitForFunction(() => document.querySelectorAll('table.revisions tbody tr').length >= 3);
+          const revs = await history.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-revision'))));
+          assert(revs.every((r, i) => i === 0 || r < revs[i - 1]), `revisions not newest first: ${revs}`);
+          const [first] = revs.slice(-1);
+          await page.getByLabel('Compare revision').selectOption(String(first));
+          await page.getByLabel('with revision').selectOption(String(first + 1));
+          const diff = page.getByRole('figure', { name: `Values diff: revision ${first} → revision ${first + 1}` });
+          await diff.waitFor();
+          const added = await diff.locator('[data-kind="added"]').allTextContents();
+          assert(added.some((l) => l.includes('E2E Coffee')), `revision ${first} → ${first + 1} does not add the title: ${JSON.stringify(added)}`);
+          log(`    history ${revs.join(', ')}; diff ${first} → ${first + 1}: ${added.length} line(s) added`);
+          await page.screenshot({ path: screenshotPath.replace(/\.png$/, '-store.png'), fullPage: true });
+        },
+      ],
+      [
+        'a deep link to /stores/{name} is served (index.html) and the overview is one click away',
+        async () => {
+          await page.goto(new URL('stores/shop-ok', baseUrl).href, { waitUntil: 'domcontentloaded' });
+          await page.getByRole('heading', { name: 'Store shop-ok' }).waitFor();
+          await page.getByRole('link', { name: '← All stores' }).click();
+          await page.locator('tr[data-store="shop-ok"]').waitFor();
         },
       ],
       [
@@ -265,6 +313,18 @@ export async function runScenario({ baseUrl, adminKey, screenshotPath, failureSc
             return items.length > 0 && items.every((i) => i.textContent === 'shop-ok');
           });
           await page.getByLabel('Filter by store').selectOption('');
+        },
+      ],
+      [
+        'the overview charts operation durations (p50/p95) and shows the cluster slot queue',
+        async () => {
+          const table = page.getByRole('table', { name: 'Operation durations' });
+          await table.locator('tr[data-operation="install"]').waitFor();
+          await table.locator('tr[data-operation="upgrade"]').waitFor();
+          assert((await page.locator('.durations-chart .recharts-bar-rectangle').count()) >= 4, 'no p50/p95 bars drawn');
+          const waiting = (await page.locator('.durations [data-metric="waiting"] dd').textContent())?.trim();
+          assert(/^\d+$/.test(waiting ?? ''), `operations waiting for a slot: ${JSON.stringify(waiting)}`);
+          log(`    ${(await table.locator('tbody').innerText()).replace(/\s+/g, ' ')}; waiting ${waiting}`);
         },
       ],
       [
@@ -405,6 +465,37 @@ export async function runOidcScenario({ baseUrl, provider, hiddenStore, failureS
           assert((await page.locator('tr[data-store]').count()) === 0, 'store rows still on screen after sign out');
           const users = await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('oidc.user:')));
           assert(users.length === 0, `the signed-in user is still stored: ${users}`);
+        },
+      ],
+    ];
+    await runSteps(steps, { page, log, failureScreenshotPath, results });
+  });
+}
+
+/**
+ * scripts/demo.sh as a newcomer sees it: sign in with the key the demo printed (kept in its state folder) and find
+ * the seeded stores, the failing one with its reason.
+ * opts: { baseUrl, adminKey, stores: [{ name, status }], failing, failureScreenshotPath, screenshotPath, log }
+ */
+export async function runDemoScenario({ baseUrl, adminKey, stores, failing, failureScreenshotPath, screenshotPath, log = console.log }) {
+  return withBrowser(log, async (page, results) => {
+    const steps = [
+      [
+        'demo: the dashboard is served and signs in with the demo admin key',
+        async () => {
+          await page.goto(baseUrl, { waitUntil: 'domcontentloaded' });
+          await signInWithKey(page, adminKey, 'admin (admin)');
+        },
+      ],
+      [
+        'demo: the seeded stores are listed, the failing one with its reason',
+        async () => {
+          // The demo seeds three stores at once and runs two at a time: the third waits for a slot.
+          for (const { name, status } of stores) await waitForStatus(page, name, status, 2 * STORE_TIMEOUT);
+          const reason = (await page.locator(`tr[data-store="${failing.name}"] .failure-reason`).textContent())?.replace('Failure reason:', '').trim() ?? '';
+          assert(failing.reason.test(reason), `${failing.name}'s reason ${JSON.stringify(reason)} does not match ${failing.reason}`);
+          log(`    ${failing.name}: ${reason}`);
+          if (screenshotPath) await page.screenshot({ path: screenshotPath, fullPage: true });
         },
       ],
     ];

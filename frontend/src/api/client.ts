@@ -11,8 +11,12 @@ import type {
   Health,
   Me,
   Metrics,
+  OperationDurations,
   Problem,
+  Revision,
+  RevisionValues,
   Store,
+  UpgradePreview,
 } from './types';
 
 /** An HTTP or network failure; `status` is 0 when the API could not be reached. */
@@ -152,6 +156,14 @@ export const api = {
       method: 'POST',
       body: revision === undefined ? {} : { revision },
     }),
+  /** What an upgrade with these values would change; validated like the upgrade, changes nothing. */
+  upgradePreview: (name: string, values?: Record<string, unknown>) =>
+    request<UpgradePreview>(`/api/stores/${enc(name)}/upgrade/preview`, { method: 'POST', body: values ? { values } : {} }),
+  revisions: (name: string, signal?: AbortSignal) => request<Revision[]>(`/api/stores/${enc(name)}/revisions`, { signal }),
+  revisionValues: (name: string, revision: number, signal?: AbortSignal) =>
+    request<RevisionValues>(`/api/stores/${enc(name)}/revisions/${revision}/values`, { signal }),
+  operationDurations: (window = '24h', signal?: AbortSignal) =>
+    request<OperationDurations>(`/api/operations/durations?window=${enc(window)}`, { signal }),
   retryStore: (name: string) => request<Store>(`/api/stores/${enc(name)}/retry`, { method: 'POST' }),
   cancelStore: (name: string) => request<Store>(`/api/stores/${enc(name)}/cancel`, { method: 'POST' }),
   metrics: (signal?: AbortSignal) => request<Metrics>('/api/stores/metrics', { signal }),

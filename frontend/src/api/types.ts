@@ -18,6 +18,47 @@ export interface Store {
   createdAt: string;
   updatedAt: string;
   actions: StoreAction[];
+  /** The running operation's current step (its durable custom status); null or absent when none runs. */
+  progress?: StoreProgress | null;
+}
+
+/** GET /api/stores/{name} `progress`: which step of the running operation is under way, and since when. */
+export interface StoreProgress {
+  step: string;
+  /** 1-based position of the step. */
+  index: number;
+  of: number;
+  startedAt: string;
+}
+
+/** GET /api/stores/{name}/revisions (newest first): the store's Helm release history. */
+export interface Revision {
+  revision: number;
+  chart: string;
+  appVersion: string | null;
+  status: string;
+  description: string | null;
+  updatedAt: string;
+}
+
+/** GET /api/stores/{name}/revisions/{revision}/values: the tenant-visible values of one revision. */
+export interface RevisionValues {
+  revision: number;
+  values: Record<string, unknown>;
+}
+
+/** POST /api/stores/{name}/upgrade/preview: what an upgrade would change (tenant-visible values only). */
+export interface UpgradePreview {
+  fromRevision: number | null;
+  current: Record<string, unknown>;
+  proposed: Record<string, unknown>;
+}
+
+/** GET /api/operations/durations: p50/p95 per operation over a window, and the cluster slot queue. */
+export interface OperationDurations {
+  since: string;
+  operations: { operation: string; count: number; p50Seconds: number; p95Seconds: number }[];
+  queue: { waiting: number; inUse: number; capacity: number };
 }
 
 export interface Metrics {
@@ -41,6 +82,8 @@ export interface ActivityEntry {
   actor?: string | null;
   timestamp: string;
   detail: string | null;
+  /** The W3C trace id of the operation this entry belongs to (null or absent when none was recorded). */
+  traceId?: string | null;
 }
 
 export interface HealthComponent {

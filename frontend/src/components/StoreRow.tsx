@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router-dom';
 import { api } from '../api/client';
 import { BUSY_STATUSES, type Store, type StoreAction } from '../api/types';
 import { useStoreActions } from '../hooks/useStoreMutations';
@@ -39,7 +40,9 @@ export function StoreRow({ store, now, showOwner = true }: StoreRowProps) {
   return (
     <tr data-store={store.name} aria-busy={busy || undefined}>
       <th scope="row" className="store-name">
-        {store.name}
+        <Link to={`/stores/${encodeURIComponent(store.name)}`} title={`Details of ${store.name}`}>
+          {store.name}
+        </Link>
       </th>
       <td className="owner">
         <span className="engine">{ENGINE_LABEL[store.engine] ?? store.engine}</span>
@@ -156,6 +159,7 @@ export function StoreRow({ store, now, showOwner = true }: StoreRowProps) {
             // The owner column is shown exactly to operators and admins (the signed-in role), who may edit raw values.
             canEditRawValues={showOwner}
             onCancel={() => setDialog(null)}
+            onPreview={(values) => api.upgradePreview(store.name, values)}
             onSubmit={async (values) => {
               await upgrade.mutateAsync(values);
               setDialog(null);

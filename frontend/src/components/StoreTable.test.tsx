@@ -58,8 +58,17 @@ describe('StoreTable', () => {
       'http://good.example.test',
     );
     expect(within(row('broken')).getByText('helm install timed out')).toBeInTheDocument();
-    expect(within(row('broken')).queryByRole('link')).toBeNull();
+    // A FAILED store has no store link; its only link is its name, to its detail view.
+    expect(within(row('broken')).getAllByRole('link').map((a) => a.getAttribute('href'))).toEqual(['/stores/broken']);
     expect(within(row('good')).getByText('3')).toBeInTheDocument();
+  });
+
+  // Proves every row's name links to that store's detail view (/stores/{name}).
+  it('links each store name to its detail view', () => {
+    renderWithProviders(<StoreTable stores={sample} isLoading={false} />);
+    for (const s of sample) {
+      expect(within(row(s.name)).getByRole('link', { name: s.name })).toHaveAttribute('href', `/stores/${s.name}`);
+    }
   });
 
   // Proves Retry only exists for FAILED stores and every action but Cancel is disabled while an operation runs;

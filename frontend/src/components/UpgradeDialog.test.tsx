@@ -82,4 +82,54 @@ describe('UpgradeDialog', () => {
     expect(onSubmit).toHaveBeenCalledWith({ version: '2.21', securityContext: { runAsUser: 0 } });
     expect(await screen.findByText(/values.securityContext: Security contexts are fixed/)).toBeInTheDocument();
   });
+
+  // Proves that with a preview the upgrade is sent only after the diff of current vs proposed values is shown and
+  // confirmed, and Back returns to the form without sending.
+  it('shows the previewed diff before the upgrade is confirmed', async () => {
+    const onPreview = vi.fn().mockResolvedValue({
+      fromRevision: 3,
+      current: { plan: 'small', version: '6.8' },
+      proposed: { plan: 'medium', version: '6.8' },
+    });
+    const { user, onSubmit } = show({ onPreview });
+    await user.selectOptions(screen.getByLabelText('Plan'), 'medium');
+    await user.click(screen.getByRole('button', { name: 'Upgrade' }));
+    expect(onPreview).toHaveBeenCalledWith({ version: '6.8', plan: 'medium' });
+    expect(onSubmit).not.toHaveBeenCalled();
+    const diff = await screen.findByRole('figure', { name: 'Values diff: revision 3 (now) → after the upgrade' });
+    expect([...diff.querySelectorAll('[data-kind="removed"]')].map((e) => e.textContent?.trim())).toEqual(['-removed:   "plan": "small",']);
+    expect([...diff.querySelectorAll('[data-kind="added"]')].map((e) => e.textContent?.trim())).toEqual(['+added:   "plan": "medium",']);
+
+    expect(screen.getByRole('button', { name: 'Confirm upgrade' })).toHaveFocus();
+
+    await user.click(screen.getByRole('button', { name: 'Back' }));
+    expect(screen.getByLabelText('Plan')).toHaveValue('medium');
+    await user.click(screen.getByRole('button', { name: 'Upgrade' }));
+    await user.click(await screen.findByRole('button', { name: 'Confirm upgrade' }));
+    expect(onSubmit).toHaveBeenCalledTimes(1);
+    expect(onSubmit).toHaveBeenCalledWith({ version: '6.8', plan: 'medium' });
+  });
+
+  // Proves values the preview refuses (validated like the upgrade) show at their fields, and nothing is sent.
+  it('shows values the preview refuses at their fields', async () => {
+    const refused = new ApiError(400, 'These values cannot be set', {
+      status: 400,
+      errors: { 'values.plan': ["'huge' is not a plan."] },
+    });
+    const { user, onSubmit } = show({ onPreview: vi.fn().mockRejectedValue(refused) });
+    await user.click(screen.getByRole('button', { name: 'Upgrade' }));
+    expect(await screen.findByText("'huge' is not a plan.")).toBeInTheDocument();
+    expect(screen.getByLabelText('Plan')).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.queryByRole('button', { name: 'Confirm upgrade' })).toBeNull();
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  // Proves a preview that cannot be had (e.g. the API is down) is said, and the upgrade can still be confirmed.
+  it('says when the preview cannot be had', async () => {
+    const { user, onSubmit } = show({ onPreview: vi.fn().mockRejectedValue(new ApiError(0, 'Cannot reach the API')) });
+    await user.click(screen.getByRole('button', { name: 'Upgrade' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('The changes cannot be shown: Cannot reach the API');
+    await user.click(screen.getByRole('button', { name: 'Confirm upgrade' }));
+    expect(onSubmit).toHaveBeenCalledTimes(1);
+  });
 });

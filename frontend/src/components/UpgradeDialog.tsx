@@ -1,7 +1,8 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError, errorMessage } from '../api/client';
-import type { Catalog, Engine } from '../api/types';
+import type { Catalog, Engine, UpgradePreview } from '../api/types';
 import { Modal } from './Modal';
+import { ValuesDiff } from './ValuesDiff';
 
 interface UpgradeDialogProps {
   storeName: string;
@@ -11,8 +12,16 @@ interface UpgradeDialogProps {
   canEditRawValues: boolean;
   /** Sends the values; rejects with the API's error (a 400 names each refused key in `errors`). */
   onSubmit: (values: Record<string, unknown>) => Promise<unknown>;
+  /**
+   * Asks the API what the upgrade would change (POST …/upgrade/preview, validated like the upgrade, changes nothing).
+   * When given, the dialog shows that diff and the upgrade is sent only once it is confirmed.
+   */
+  onPreview?: (values: Record<string, unknown>) => Promise<UpgradePreview>;
   onCancel: () => void;
 }
+
+/** The confirm step: the values diff the API previewed, or why it could not be shown. */
+type Confirming = { values: Record<string, unknown>; preview: UpgradePreview | null; previewError: string | null };
 
 type FieldErrors = Record<string, string[]>;
 
@@ -20,7 +29,7 @@ type FieldErrors = Record<string, string[]>;
  * The upgrade form: version and plan from the operator's catalog (nothing else can be picked), the shop title where
  * the engine has one, and for operators a raw values view. A refused value shows the API's error next to its field.
  */
-export function UpgradeDialog({ storeName, engine, catalog, canEditRawValues, onSubmit, onCancel }: UpgradeDialogProps) {
+export function UpgradeDialog({ storeName, engine, catalog, canEditRawValues, onSubmit, onPreview, onCancel }: UpgradeDialogProps) {
   const engineCatalog = catalog.engines.find((e) => e.engine === engine);
   const settings = engineCatalog?.settings ?? [];
   const [version, setVersion] = useState(engineCatalog?.defaultVersion ?? '');
@@ -30,6 +39,12 @@ export function UpgradeDialog({ storeName, engine, catalog, canEditRawValues, on
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
+  const [confirming, setConfirming] = useState<Confirming | null>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  // The form's button is gone once the diff shows: keyboard focus moves to Confirm.
+  useEffect(() => {
+    if (confirming) confirmRef.current?.focus();
+  }, [confirming]);
   const ids = { version: useId(), plan: useId(), title: useId(), raw: useId() };
 
   async function submit(e: FormEvent) {
@@ -52,23 +67,46 @@ export function UpgradeDialog({ storeName, engine, catalog, canEditRawValues, on
     setSending(true);
     setErrors({});
     setGeneral(null);
+    if (onPreview) {
+      try {
+        setConfirming({ values, preview: await onPreview(values), previewError: null });
+      } catch (err) {
+        // Refused values are refused by the preview exactly as by the upgrade: show them at their fields.
+        if (!showRefusal(err, false)) setConfirming({ values, preview: null, previewError: errorMessage(err) });
+      } finally {
+        setSending(false);
+      }
+      return;
+    }
+    await send(values);
+  }
+
+  async function send(values: Record<string, unknown>) {
+    setSending(true);
     try {
       await onSubmit(values);
     } catch (err) {
-      const fieldErrors = err instanceof ApiError ? err.problem?.errors : undefined;
-      if (fieldErrors && typeof fieldErrors === 'object') {
-        const mapped: FieldErrors = {};
-        for (const [key, messages] of Object.entries(fieldErrors as Record<string, string[]>)) {
-          const field = key === 'values.version' ? 'version' : key === 'values.plan' ? 'plan' : key === 'values.storeTitle' ? 'title' : 'raw';
-          mapped[field] = [...(mapped[field] ?? []), ...(field === 'raw' ? messages.map((m) => `${key}: ${m}`) : messages)];
-        }
-        setErrors(mapped);
-      } else {
-        setGeneral(errorMessage(err));
-      }
+      setConfirming(null);
+      showRefusal(err, true);
     } finally {
       setSending(false);
     }
+  }
+
+  /** Puts the API's per-key errors next to their fields (true), or else, when `always`, the message under the form. */
+  function showRefusal(err: unknown, always: boolean): boolean {
+    const fieldErrors = err instanceof ApiError ? err.problem?.errors : undefined;
+    if (fieldErrors && typeof fieldErrors === 'object') {
+      const mapped: FieldErrors = {};
+      for (const [key, messages] of Object.entries(fieldErrors as Record<string, string[]>)) {
+        const field = key === 'values.version' ? 'version' : key === 'values.plan' ? 'plan' : key === 'values.storeTitle' ? 'title' : 'raw';
+        mapped[field] = [...(mapped[field] ?? []), ...(field === 'raw' ? messages.map((m) => `${key}: ${m}`) : messages)];
+      }
+      setErrors(mapped);
+      return true;
+    }
+    if (always) setGeneral(errorMessage(err));
+    return false;
   }
 
   const describe = (field: string, hint?: string) =>
@@ -79,6 +117,37 @@ export function UpgradeDialog({ storeName, engine, catalog, canEditRawValues, on
         {errors[field].join(' ')}
       </p>
     );
+
+  if (confirming) {
+    const { preview, previewError, values } = confirming;
+    const from = preview?.fromRevision;
+    return (
+      <Modal title={`Upgrade ${storeName}`} onClose={onCancel}>
+        <h3 className="dialog-step">What the upgrade changes</h3>
+        {preview ? (
+          <ValuesDiff
+            before={preview.current}
+            after={preview.proposed}
+            beforeLabel={from === null || from === undefined ? 'now' : `revision ${from} (now)`}
+            afterLabel="after the upgrade"
+          />
+        ) : (
+          <p className="field-error" role="alert">
+            The changes cannot be shown: {previewError}
+          </p>
+        )}
+        <p className="hint">Only the values you may see are shown; secrets never are.</p>
+        <div className="modal-actions">
+          <button type="button" onClick={() => setConfirming(null)}>
+            Back
+          </button>
+          <button ref={confirmRef} type="button" className="primary" disabled={sending} onClick={() => send(values)}>
+            Confirm upgrade
+          </button>
+        </div>
+      </Modal>
+    );
+  }
 
   return (
     <Modal title={`Upgrade ${storeName}`} onClose={onCancel}>

@@ -56,3 +56,40 @@ export function useHealth(details = false) {
     ...pollingOptions(Math.max(config.pollMs * 3, 15000)),
   });
 }
+
+/** One store (its status and `progress`), polled like the list. */
+export function useStore(name: string) {
+  return useQuery({
+    queryKey: queryKeys.store(name),
+    queryFn: ({ signal }) => api.getStore(name, signal),
+    ...pollingOptions(),
+  });
+}
+
+/** The store's Helm revision history, newest first (the API reads it from the cluster with a short cache). */
+export function useRevisions(name: string) {
+  return useQuery({
+    queryKey: queryKeys.revisions(name),
+    queryFn: ({ signal }) => api.revisions(name, signal),
+    ...pollingOptions(),
+  });
+}
+
+/** The values of one revision: a revision never changes, so it is fetched once. */
+export function useRevisionValues(name: string, revision: number | null) {
+  return useQuery({
+    queryKey: queryKeys.revisionValues(name, revision ?? 0),
+    queryFn: ({ signal }) => api.revisionValues(name, revision as number, signal),
+    enabled: revision !== null,
+    staleTime: Infinity,
+  });
+}
+
+/** p50/p95 per operation and the cluster slot queue (GET /api/operations/durations). */
+export function useOperationDurations(window = '24h') {
+  return useQuery({
+    queryKey: queryKeys.durations(window),
+    queryFn: ({ signal }) => api.operationDurations(window, signal),
+    ...pollingOptions(),
+  });
+}

@@ -17,6 +17,9 @@ function useInvalidateAll() {
       qc.invalidateQueries({ queryKey: queryKeys.stores }),
       qc.invalidateQueries({ queryKey: queryKeys.metrics }),
       qc.invalidateQueries({ queryKey: queryKeys.activityAll }),
+      qc.invalidateQueries({ queryKey: ['store'] }),
+      qc.invalidateQueries({ queryKey: ['revisions'] }),
+      qc.invalidateQueries({ queryKey: ['durations'] }),
     ]);
 }
 

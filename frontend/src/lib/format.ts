@@ -69,3 +69,19 @@ export function actionTone(code: string): 'ok' | 'fail' | 'info' {
   if (/(failed|error|timed-out|stuck|drift)$/i.test(code)) return 'fail';
   return 'info';
 }
+
+/** An elapsed time in seconds as "8s", "2m 05s", "1h 03m". */
+export function elapsedText(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** A duration in seconds for a chart or table: "0.42 s", "3.4 s", "2.1 min". */
+export function secondsText(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '—';
+  if (seconds < 1) return `${seconds.toFixed(2)} s`;
+  if (seconds < 120) return `${seconds.toFixed(1)} s`;
+  return `${(seconds / 60).toFixed(1)} min`;
+}

@@ -6,9 +6,12 @@ import type {
   Health,
   Me,
   Metrics,
+  OperationDurations,
   Problem,
+  Revision,
   Role,
   Store,
+  UpgradePreview,
 } from '../api/types';
 import storeActions from './fixtures/store-actions.json';
 
@@ -89,6 +92,39 @@ export function makeStore(overrides: Partial<Store> & { name: string }): Store {
   return overrides.actions ? store : { ...store, actions: actionsFor(store.status, store.revision) };
 }
 
+/** One Helm revision of a store as the fake keeps it: the history row and its tenant-visible values. */
+export interface FakeRevision extends Revision {
+  values: Record<string, unknown>;
+}
+
+export function makeRevision(revision: number, values: Record<string, unknown>, overrides: Partial<Revision> = {}): FakeRevision {
+  return {
+    revision,
+    chart: 'woocommerce-0.3.0',
+    appVersion: '6.8',
+    status: revision === 1 ? 'superseded' : 'deployed',
+    description: revision === 1 ? 'Install complete' : 'Upgrade complete',
+    updatedAt: new Date().toISOString(),
+    values,
+    ...overrides,
+  };
+}
+
+export const emptyDurations: OperationDurations = {
+  since: new Date(Date.now() - 24 * 3600_000).toISOString(),
+  operations: [],
+  queue: { waiting: 0, inUse: 0, capacity: 2 },
+};
+
+/** The API's window rule (1h..7d as Nh/Nd): the fake refuses what the server refuses. */
+const WINDOW = /^(\d+)([hd])$/;
+function windowHours(w: string): number | null {
+  const m = WINDOW.exec(w);
+  if (!m) return null;
+  const hours = Number(m[1]) * (m[2] === 'd' ? 24 : 1);
+  return hours >= 1 && hours <= 168 ? hours : null;
+}
+
 export const zeroMetrics: Metrics = { activeStores: 0, provisioning: 0, failed: 0, upgrades: 0, rollbacks: 0, retries: 0 };
 
 /**
@@ -103,6 +139,9 @@ export function installFakeApi(initial: {
   health?: Health;
   auth?: FakeAuth;
   keys?: ApiKeyInfo[];
+  /** Helm history per store name, any order (the fake serves it newest first). */
+  revisions?: Record<string, FakeRevision[]>;
+  durations?: OperationDurations;
 } = {}) {
   const auth = initial.auth ?? NO_AUTH;
   const state = {
@@ -111,6 +150,8 @@ export function installFakeApi(initial: {
     stores: [...(initial.stores ?? [])],
     metrics: { ...(initial.metrics ?? zeroMetrics) },
     activity: [...(initial.activity ?? [])],
+    revisions: Object.fromEntries(Object.entries(initial.revisions ?? {}).map(([k, v]) => [k, [...v]])) as Record<string, FakeRevision[]>,
+    durations: initial.durations ?? emptyDurations,
     health: initial.health ?? {
       database: { status: 'Healthy', message: null },
       helm: { status: 'Healthy', message: 'v3' },
@@ -178,6 +219,29 @@ export function installFakeApi(initial: {
     if (c.method === 'GET' && c.path === '/api/stores/activity') {
       const store = c.search.get('store');
       return json(store ? state.activity.filter((a) => a.storeName === store) : state.activity);
+    }
+    if (c.method === 'GET' && c.path === '/api/operations/durations') {
+      if (windowHours(c.search.get('window') ?? '24h') === null) {
+        return problem(400, { title: 'Bad window', detail: 'window must be 1h..7d, e.g. 24h or 7d.' });
+      }
+      return json(state.durations);
+    }
+    const sub = c.path.match(/^\/api\/stores\/([^/]+)\/(revisions(?:\/([^/]+)\/values)?|upgrade\/preview)$/);
+    if (sub) {
+      const name = decodeURIComponent(sub[1]);
+      const s = find(name);
+      if (!s || !visible(caller, s)) return problem(404, { detail: `Store '${name}' was not found.` });
+      const history = [...(state.revisions[name] ?? [])].sort((a, b) => b.revision - a.revision);
+      if (c.method === 'GET' && sub[2] === 'revisions') return json(history.map(({ values: _values, ...row }) => row));
+      if (c.method === 'GET' && sub[3] !== undefined) {
+        const rev = history.find((r) => String(r.revision) === sub[3]);
+        return rev ? json({ revision: rev.revision, values: rev.values }) : problem(404, { detail: `Revision ${sub[3]} of '${name}' was not found.` });
+      }
+      if (c.method === 'POST' && sub[2] === 'upgrade/preview') {
+        const current = history[0]?.values ?? {};
+        const asked = ((c.body as { values?: Record<string, unknown> } | undefined)?.values ?? {}) as Record<string, unknown>;
+        return json({ fromRevision: s.revision, current, proposed: { ...current, ...asked } } satisfies UpgradePreview);
+      }
     }
     if (c.method === 'POST' && c.path === '/api/stores') {
       const b = c.body as { storeName: string; userId?: string; engine?: Store['engine'] };
