@@ -58,8 +58,8 @@ public sealed class MultiInstanceTests(ITestOutputHelper output) : IAsyncLifetim
             ["DURABLE_BACKEND"] = "azurite",
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["DURABLE_TASK_HUB"] = "Multi" + Guid.NewGuid().ToString("N")[..8],
-            // Above the dispatcher's 5 s lock-renewal tick, so an activity still running is never handed to the other instance;
-            // after a kill its messages come back after this long.
+            // Well above how long an activity takes to start and renew its message: at 5 s a running install reappeared on
+            // the other instance and ran twice in parallel (README "Scaling"). After a kill its messages come back after this long.
             ["DURABLE_VISIBILITY_TIMEOUT"] = "30s",
             ["FAKE_CLI_STATE"] = Path.Combine(sharedRoot, "fake-cli"),
             ["BOOTSTRAP_ADMIN_KEY"] = "test-admin-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)),
