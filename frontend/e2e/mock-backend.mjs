@@ -176,7 +176,8 @@ const server = http.createServer(async (req, res) => {
     const st = find(decodeURIComponent(sub[1]));
     if (!st || !sees(st)) return problem(res, 404, 'Not Found', `Store '${sub[1]}' was not found.`);
     const history = historyOf(st);
-    if (sub[2] === 'revisions') return send(res, 200, [...history].reverse().map(({ values, ...row }) => row));
+    // A UI aid: marks the revision before the current one as the rollback target (the real API applies its full rule).
+    if (sub[2] === 'revisions') return send(res, 200, [...history].reverse().map(({ values, ...row }, i) => ({ ...row, rollbackTarget: i === 1 })));
     if (sub[3]) {
       const h = history.find((r) => r.revision === Number(sub[3]));
       return h ? send(res, 200, { revision: h.revision, values: h.values }) : problem(res, 404, 'Not Found', `Revision ${sub[3]} was not found.`);

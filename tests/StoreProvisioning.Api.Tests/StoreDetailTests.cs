@@ -81,6 +81,7 @@ public sealed class StoreDetailTests(StoreDetailServer fixture) : IClassFixture<
         var revisions = (await owner.GetJsonAsync($"/api/stores/{name}/revisions")).EnumerateArray().ToList();
         Assert.Equal([2, 1], revisions.Select(r => r.GetProperty("revision").GetInt32()));
         Assert.Equal(["deployed", "superseded"], revisions.Select(r => r.GetProperty("status").GetString()));
+        Assert.Equal([false, true], revisions.Select(r => r.GetProperty("rollbackTarget").GetBoolean())); // where a plain rollback goes
         Assert.Equal("Upgrade complete", revisions[0].GetProperty("description").GetString());
         Assert.StartsWith("woocommerce-", revisions[0].GetProperty("chart").GetString(), StringComparison.Ordinal);
         Assert.False(string.IsNullOrEmpty(revisions[0].GetProperty("appVersion").GetString()));

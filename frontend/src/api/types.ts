@@ -39,6 +39,8 @@ export interface Revision {
   status: string;
   description: string | null;
   updatedAt: string;
+  /** The revision a rollback without a revision goes to, as the API picks it (at most one row). */
+  rollbackTarget: boolean;
 }
 
 /** GET /api/stores/{name}/revisions/{revision}/values: the tenant-visible values of one revision. */

@@ -7,14 +7,14 @@ import { RollbackDialog } from './RollbackDialog';
 const revisions = {
   acme: [
     makeRevision(1, { plan: 'small', version: '6.7' }),
-    makeRevision(2, { plan: 'small', version: '6.8' }),
+    makeRevision(2, { plan: 'small', version: '6.8' }, { rollbackTarget: true }),
     makeRevision(3, { plan: 'medium', version: '6.8' }),
   ],
 };
 
 describe('RollbackDialog', () => {
   // Proves the dialog diffs the current revision's values against the target's before the rollback is confirmed:
-  // the previous revision by default, the one typed otherwise.
+  // the API's rollback target by default, the one typed otherwise.
   it('shows current vs target values before confirming', async () => {
     const fake = installFakeApi({ stores: [makeStore({ name: 'acme', revision: 3 })], revisions });
     const onConfirm = vi.fn();
@@ -34,10 +34,17 @@ describe('RollbackDialog', () => {
     expect(onConfirm).toHaveBeenCalledWith(1);
   });
 
-  // Proves the default target is the newest good revision before the current one (a failed revision is skipped), as
-  // the API picks it.
-  it('diffs against the newest good revision by default', async () => {
-    const withFailed = { acme: [...revisions.acme.slice(0, 2), makeRevision(3, { plan: 'huge', version: '6.8' }, { status: 'failed' }), makeRevision(4, { plan: 'medium', version: '6.8' })] };
+  // Proves the default target is the revision the API's history marks as the rollback target (here revision 2, behind a
+  // failed revision 3): the dialog does not restate the API's rule.
+  it('diffs against the revision the API marks as the rollback target by default', async () => {
+    const withFailed = {
+      acme: [
+        revisions.acme[0],
+        { ...revisions.acme[1], rollbackTarget: true },
+        makeRevision(3, { plan: 'huge', version: '6.8' }, { status: 'failed' }),
+        makeRevision(4, { plan: 'medium', version: '6.8' }),
+      ],
+    };
     installFakeApi({ stores: [makeStore({ name: 'acme', revision: 4 })], revisions: withFailed });
     renderWithProviders(<RollbackDialog storeName="acme" currentRevision={4} onConfirm={() => {}} onCancel={() => {}} />);
     expect(await screen.findByRole('figure', { name: 'Values diff: revision 4 (now) → revision 2' })).toBeInTheDocument();

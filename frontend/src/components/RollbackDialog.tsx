@@ -13,15 +13,10 @@ interface RollbackDialogProps {
   onCancel: () => void;
 }
 
-/**
- * The revision the API rolls back to when none is asked for: the newest good (deployed or superseded) revision before
- * the current one, as RollbackTarget.Choose picks it from the same history. Null when there is none.
- */
-export function defaultRollbackTarget(history: Revision[], current: number): number | null {
-  const good = history.filter((r) => r.revision < current && ['deployed', 'superseded'].includes(r.status.toLowerCase()));
-  return good.length ? Math.max(...good.map((r) => r.revision)) : null;
+/** The revision the API rolls back to when none is asked for: the one its history marks (null when there is none). */
+export function defaultRollbackTarget(history: Revision[]): number | null {
+  return history.find((r) => r.rollbackTarget)?.revision ?? null;
 }
-
 /** The current revision's values against the target's (GET …/revisions/{n}/values, both sides), before confirming. */
 function RollbackDiff({ storeName, current, target }: { storeName: string; current: number; target: number }) {
   const now = useRevisionValues(storeName, current);
@@ -60,7 +55,7 @@ export function RollbackDialog({ storeName, currentRevision, onConfirm, onCancel
   const history = useRevisions(storeName);
   const current = history.data?.length ? Math.max(...history.data.map((r) => r.revision)) : currentRevision;
   const asked = validateRevision(value) === null && value.trim() !== '' ? Number(value) : null;
-  const target = asked ?? (history.data && current !== null ? defaultRollbackTarget(history.data, current) : null);
+  const target = asked ?? (history.data && current !== null ? defaultRollbackTarget(history.data) : null);
 
   function submit(e: FormEvent) {
     e.preventDefault();

@@ -105,6 +105,7 @@ export function makeRevision(revision: number, values: Record<string, unknown>, 
     status: revision === 1 ? 'superseded' : 'deployed',
     description: revision === 1 ? 'Install complete' : 'Upgrade complete',
     updatedAt: new Date().toISOString(),
+    rollbackTarget: false,
     values,
     ...overrides,
   };

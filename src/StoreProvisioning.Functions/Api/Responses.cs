@@ -49,12 +49,18 @@ public sealed record StoreResponse(
 /// <summary>The step of a store's running operation: {"step": "helm upgrade", "index": 4, "of": 4, "startedAt": …}.</summary>
 public sealed record ProgressResponse(string Step, int Index, int Of, string StartedAt);
 
-/// <summary>One row of GET /api/stores/{name}/revisions (helm history, newest first).</summary>
-public sealed record RevisionResponse(int Revision, string? Chart, string? AppVersion, string Status, string? Description, string? UpdatedAt)
+/// <summary>
+/// One row of GET /api/stores/{name}/revisions (helm history, newest first). RollbackTarget marks the revision a rollback
+/// without a revision goes to (<see cref="Lifecycle.RollbackTarget"/>), so clients show it instead of restating the rule.
+/// </summary>
+public sealed record RevisionResponse(int Revision, string? Chart, string? AppVersion, string Status, string? Description, string? UpdatedAt, bool RollbackTarget)
 {
-    public static RevisionResponse From(HelmRevision revision) => new(
-        revision.Revision, revision.Chart, revision.AppVersion, revision.Status, revision.Description,
-        revision.Updated is { } updated ? Wire.Timestamp(updated) : null);
+    public static List<RevisionResponse> ListFrom(IReadOnlyList<HelmRevision> history)
+    {
+        var target = Lifecycle.RollbackTarget.Choose(history, requested: null).Revision;
+        return [.. history.Select(r => new RevisionResponse(
+            r.Revision, r.Chart, r.AppVersion, r.Status, r.Description, r.Updated is { } updated ? Wire.Timestamp(updated) : null, r.Revision == target))];
+    }
 }
 
 /// <summary>GET /api/stores/{name}/revisions/{revision}/values: tenant-visible values only.</summary>

@@ -23,7 +23,7 @@ public sealed class StoreDetailApi(StoreReleases releases, ILogger<StoreDetailAp
         CancellationToken cancellationToken) => Guard(name, async () =>
     {
         var result = await releases.RevisionsAsync(request.Caller(), name, cancellationToken);
-        return result.IsOk ? ApiJson.Ok(result.Value!.Select(RevisionResponse.From).ToList()) : Problems.From(result.Refusal!);
+        return result.IsOk ? ApiJson.Ok(RevisionResponse.ListFrom(result.Value!)) : Problems.From(result.Refusal!);
     });
 
     [Function("GetStoreRevisionValues")]
