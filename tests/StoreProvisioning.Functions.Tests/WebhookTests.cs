@@ -2,8 +2,13 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 using StoreProvisioning.Functions.Notifications;
+using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Functions.Tests.Infrastructure;
+using StoreProvisioning.Identity;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
 
@@ -68,6 +73,41 @@ public sealed class WebhookTests
         Assert.All(rows, a => Assert.DoesNotContain("\"store\"", a.Detail)); // no body echo
         Assert.DoesNotContain(Secret, string.Join("\n", rows.Select(a => a.Detail)));
         Assert.DoesNotContain(Secret, string.Join("\n", h.Logs.Lines));
+    }
+
+    // A cancel makes the store FAILED outside its orchestration: the receiver is told so too (store.failed, the cancel's
+    // operation id, the reason the row records), signed like any other event.
+    [Fact]
+    public async Task A_cancelled_operation_is_announced_as_failed()
+    {
+        using var receiver = new Receiver();
+        await using var h = await Harness.StartAsync(settings: Settings(receiver.Url));
+        h.Fakes.SetBehaviour("stuck", "hang");
+        var stuck = await h.CreateAsync("stuck", user: "u1");
+        await h.Host.Client.ScheduleNewOrchestrationInstanceAsync(
+            OperationLauncher.OrchestratorFor(stuck.Operation!.Value), OperationLauncher.InputFor(stuck, h.Options.OperationDeadline, notify: true),
+            new StartOrchestrationOptions { InstanceId = OperationLauncher.InstanceIdFor(stuck) });
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!h.Fakes.Calls().Any(c => c.Tool == "helm" && c.Argv[0] == "upgrade" && c.End is null))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the install did not reach helm");
+            await Task.Delay(100);
+        }
+
+        var cancelled = await h.Stores.CancelAsync(Callers.Operator, "stuck");
+        Assert.True(cancelled.IsOk, cancelled.Refusal?.Detail);
+        await h.Services.GetRequiredService<OperationCanceller>().StopAsync(h.Host.Client, cancelled.Value!, default);
+
+        var received = Assert.Single(await receiver.WaitForAsync(1));
+        Assert.True(WebhookSignature.Verify(Secret, received.Timestamp, received.Signature, received.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
+        using var body = JsonDocument.Parse(received.Body);
+        Assert.Equal(StoreEvent.Failed, body.RootElement.GetProperty("type").GetString());
+        Assert.Equal("install", body.RootElement.GetProperty("operation").GetString());
+        var row = (await h.Repository.GetAsync("stuck"))!;
+        Assert.Equal(StoreStatus.Failed, row.Status);
+        Assert.Equal(row.OperationId, body.RootElement.GetProperty("operationId").GetString());
+        Assert.Equal(row.Error, body.RootElement.GetProperty("error").GetString());
+        await WaitForAuditAsync(h, "stuck", AuditActions.WebhookDelivered, 1);
     }
 
     // A receiver answering 500 gets the event again after the backoff; the second attempt is delivered. Each attempt

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using StoreProvisioning.Functions.Activities;
 using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Stores;
@@ -22,6 +23,20 @@ public static class StoreEvents
 
         _ = context.CallSubOrchestratorAsync(
             nameof(NotifyWebhookOrchestrator), evt, new SubOrchestrationOptions { InstanceId = $"notify-{input.StoreName}-{input.OperationId}" });
+    }
+
+    /// <summary>
+    /// From outside an orchestration (a cancel): announces that the store is FAILED by the cancel recorded on its row
+    /// (<paramref name="store"/> as the cancel left it: its operation id is the cancel's), delivered like any other event.
+    /// </summary>
+    public static Task AnnounceCancelAsync(DurableTaskClient client, Store store, StoreOperation cancelled, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var operationId = store.OperationId ?? throw new InvalidOperationException($"The cancelled store {store.Name} has no operation id.");
+        var evt = new StoreEvent(
+            $"{operationId}:{StoreEvent.Failed}", StoreEvent.Failed, store.Name, store.Engine.Name(), cancelled.Name(), operationId,
+            store.Revision, store.Error, now);
+        return client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(NotifyWebhookOrchestrator), evt, new StartOrchestrationOptions($"notify-{store.Name}-{operationId}"), cancellationToken);
     }
 
     /// <summary>The event for an outcome: READY, FAILED or deleted; null when the store moved on.</summary>

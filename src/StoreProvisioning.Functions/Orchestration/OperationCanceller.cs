@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using StoreProvisioning.Application;
 using StoreProvisioning.Cluster;
 using StoreProvisioning.Configuration;
+using StoreProvisioning.Functions.Notifications;
 using StoreProvisioning.Persistence;
 
 namespace StoreProvisioning.Functions.Orchestration;
@@ -10,10 +11,12 @@ namespace StoreProvisioning.Functions.Orchestration;
 /// <summary>
 /// Stops an operation the store row has just recorded as cancelled: terminates its orchestration (and any re-drive of
 /// it), then stops the helm/kubectl processes running for the store (SIGTERM, SIGKILL after TERMINATION_GRACE), then
-/// gives back its cluster slot (or its place in the queue) and wakes the operation that admits.
+/// gives back its cluster slot (or its place in the queue) and wakes the operation that admits, and last announces the
+/// FAILED store to the webhook (NOTIFY_WEBHOOK_URL), as an operation's own outcome is.
 /// Best effort by design: the new operation id on the row already fences off anything the old operation still reports.
 /// </summary>
-public sealed class OperationCanceller(CliRunner runner, ClusterSlotQueue slots, StoreProvisioningOptions options, ILogger<OperationCanceller> logger)
+public sealed class OperationCanceller(
+    CliRunner runner, ClusterSlotQueue slots, StoreProvisioningOptions options, TimeProvider clock, ILogger<OperationCanceller> logger)
 {
     public async Task StopAsync(DurableTaskClient client, Cancellation cancelled, CancellationToken cancellationToken)
     {
@@ -42,5 +45,18 @@ public sealed class OperationCanceller(CliRunner runner, ClusterSlotQueue slots,
         // Only now: the slot is free once no process of the cancelled operation runs any more.
         var admitted = await slots.ReleaseAsync(cancelled.CancelledOperationId, options.ProvisionConcurrency, cancellationToken).ConfigureAwait(false);
         await ClusterSlot.WakeAsync(client, admitted, cancelled.CancelledOperationId, cancellationToken).ConfigureAwait(false);
+
+        if (options.NotifyWebhookUrl is not null)
+        {
+            try
+            {
+                await StoreEvents.AnnounceCancelAsync(client, store, cancelled.CancelledOperation, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A receiver never blocks or fails an operation; neither does a delivery that could not be started.
+                logger.LogWarning(ex, "Could not start the webhook delivery of store {Store}'s cancel", store.Name);
+            }
+        }
     }
 }
