@@ -110,6 +110,29 @@ public sealed class WebhookTests
         await WaitForAuditAsync(h, "stuck", AuditActions.WebhookDelivered, 1);
     }
 
+    // A READY store whose release disappeared is failed by the reconciler, outside any operation: the receiver is told
+    // (store.failed with the row's reason), after the store.ready of its install.
+    [Fact]
+    public async Task A_store_the_reconciler_fails_is_announced()
+    {
+        using var receiver = new Receiver();
+        await using var h = await Harness.StartAsync(settings: Settings(receiver.Url));
+        Assert.Equal(StoreStatus.Ready, (await h.ProvisionAsync("acme"))!.Status);
+        await receiver.WaitForAsync(1);
+
+        File.Delete(Path.Combine(h.Fakes.State, "releases", "store-acme", "acme.json"));
+        await h.Services.GetRequiredService<StoreProvisioning.Functions.Reconciliation.StoreReconciler>().RunAsync(h.Host.Client, CancellationToken.None);
+
+        var received = await receiver.WaitForAsync(2);
+        var types = received.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("type").GetString()).ToList();
+        Assert.Equal([StoreEvent.Ready, StoreEvent.Failed], types);
+        using var failed = JsonDocument.Parse(received[1].Body);
+        var row = (await h.Repository.GetAsync("acme"))!;
+        Assert.Equal(StoreStatus.Failed, row.Status);
+        Assert.Equal(row.Error, failed.RootElement.GetProperty("error").GetString());
+        Assert.True(WebhookSignature.Verify(Secret, received[1].Timestamp, received[1].Signature, received[1].Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
+    }
+
     // A receiver answering 500 gets the event again after the backoff; the second attempt is delivered. Each attempt
     // is its own audit row.
     [Fact]

@@ -26,17 +26,20 @@ public static class StoreEvents
     }
 
     /// <summary>
-    /// From outside an orchestration (a cancel): announces that the store is FAILED by the cancel recorded on its row
-    /// (<paramref name="store"/> as the cancel left it: its operation id is the cancel's), delivered like any other event.
+    /// From outside an orchestration: announces that the store is FAILED by what <paramref name="failedBy"/> recorded on
+    /// its row (a cancel, or the reconciler failing an interrupted operation or a drifted release). <paramref name="store"/>
+    /// is the row as that change left it; the event carries its operation id, so the delivery's check against the row holds.
     /// </summary>
-    public static Task AnnounceCancelAsync(DurableTaskClient client, Store store, StoreOperation cancelled, DateTimeOffset now, CancellationToken cancellationToken)
+    public static Task AnnounceFailedAsync(
+        DurableTaskClient client, Store store, StoreOperation operation, string failedBy, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var operationId = store.OperationId ?? throw new InvalidOperationException($"The cancelled store {store.Name} has no operation id.");
+        var operationId = store.OperationId ?? throw new InvalidOperationException($"The failed store {store.Name} has no operation id.");
         var evt = new StoreEvent(
-            $"{operationId}:{StoreEvent.Failed}", StoreEvent.Failed, store.Name, store.Engine.Name(), cancelled.Name(), operationId,
+            $"{operationId}:{StoreEvent.Failed}", StoreEvent.Failed, store.Name, store.Engine.Name(), operation.Name(), operationId,
             store.Revision, store.Error, now);
+        // Its own instance id: the operation's orchestration may already have announced this operation id (e.g. READY).
         return client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(NotifyWebhookOrchestrator), evt, new StartOrchestrationOptions($"notify-{store.Name}-{operationId}"), cancellationToken);
+            nameof(NotifyWebhookOrchestrator), evt, new StartOrchestrationOptions($"notify-{store.Name}-{operationId}-{failedBy}"), cancellationToken);
     }
 
     /// <summary>The event for an outcome: READY, FAILED or deleted; null when the store moved on.</summary>

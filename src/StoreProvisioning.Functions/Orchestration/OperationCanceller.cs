@@ -50,7 +50,7 @@ public sealed class OperationCanceller(
         {
             try
             {
-                await StoreEvents.AnnounceCancelAsync(client, store, cancelled.CancelledOperation, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                await StoreEvents.AnnounceFailedAsync(client, store, cancelled.CancelledOperation, "cancel", clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -5,6 +5,7 @@ using StoreProvisioning.Catalog;
 using StoreProvisioning.Cluster;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Functions.Observability;
+using StoreProvisioning.Functions.Notifications;
 using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Lifecycle;
 using StoreProvisioning.Persistence;
@@ -167,6 +168,24 @@ public sealed class StoreReconciler(
         return ClusterSnapshot.IsolationDrift(snapshot.Namespace(store.Namespace), store.Namespace, store.Id, expected);
     }
 
+    /// <summary>A store the reconciler failed is announced to the webhook like an operation's own failure; never fails the pass.</summary>
+    private async Task AnnounceFailedAsync(DurableTaskClient client, Store failed, StoreOperation operation, CancellationToken cancellationToken)
+    {
+        if (options.NotifyWebhookUrl is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await StoreEvents.AnnounceFailedAsync(client, failed, operation, "reconciler", clock.GetUtcNow(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Could not start the webhook delivery of store {Store}'s failure", failed.Name);
+        }
+    }
+
     private async Task<bool> ActAsync(DurableTaskClient client, Store store, ReconcileAction action, CancellationToken cancellationToken)
     {
         switch (action.Verdict)
@@ -176,6 +195,11 @@ public sealed class StoreReconciler(
                 var failed = store.Status == StoreStatus.Ready
                     ? await repository.FlagDriftAsync(store.Name, store.OperationId, action.Reason!, new ActivityDraft(AuditActions.ReconcileDrift, action.Reason), cancellationToken)
                     : await repository.FailAsync(store.Name, store.OperationId, action.Reason!, new ActivityDraft(AuditActions.ReconcileFailed, action.Reason), cancellationToken: cancellationToken);
+                if (failed is { Applied: true, Store: { } now })
+                {
+                    await AnnounceFailedAsync(client, now, now.FailedOperation ?? store.Operation ?? StoreOperation.Install, cancellationToken);
+                }
+
                 return failed.Applied;
 
             case ReconcileVerdict.Redrive:
