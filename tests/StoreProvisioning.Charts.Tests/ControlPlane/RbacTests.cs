@@ -269,6 +269,7 @@ public class RbacTests
         yield return (nameof(HelmArguments.Uninstall), HelmArguments.Uninstall("acme", "store-acme", t));
         yield return (nameof(HelmArguments.Status), HelmArguments.Status("acme", "store-acme"));
         yield return (nameof(HelmArguments.History), HelmArguments.History("acme", "store-acme"));
+        yield return (nameof(HelmArguments.GetValues), HelmArguments.GetValues("acme", "store-acme", 1));
         yield return (nameof(HelmArguments.ListManaged), HelmArguments.ListManaged());
         yield return (nameof(HelmArguments.Version), HelmArguments.Version());
         yield return (nameof(HelmArguments.VersionAndCommit), HelmArguments.VersionAndCommit());
@@ -321,7 +322,7 @@ public class RbacTests
                 Chart("get", "delete");
                 if (args.Contains("--wait")) Chart("list", "watch");
                 break;
-            case "status" or "history":
+            case "status" or "history" or "get": // get values: reads the release record, like status
                 Releases("get", "list");
                 break;
             case "list":
