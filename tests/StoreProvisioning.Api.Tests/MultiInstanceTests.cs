@@ -18,6 +18,7 @@ public sealed class MultiInstanceTests(ITestOutputHelper output) : IAsyncLifetim
     private Azurite? azurite;
     private string? why;
     private string? database;
+    private string? databaseConnection;
     private string? sharedRoot;
     private readonly List<TestServerProcess> servers = [];
 
@@ -49,12 +50,13 @@ public sealed class MultiInstanceTests(ITestOutputHelper output) : IAsyncLifetim
             await create.ExecuteNonQueryAsync();
         }
 
+        databaseConnection = new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString;
         sharedRoot = Path.Combine(Path.GetTempPath(), "multi-instance-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path.Combine(sharedRoot, "fake-cli"));
         var settings = new Dictionary<string, string>
         {
             ["STORE_DATABASE"] = "postgres",
-            ["POSTGRES_CONNECTION"] = new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString,
+            ["POSTGRES_CONNECTION"] = databaseConnection,
             ["DURABLE_BACKEND"] = "azurite",
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["DURABLE_TASK_HUB"] = "Multi" + Guid.NewGuid().ToString("N")[..8],
@@ -202,7 +204,7 @@ public sealed class MultiInstanceTests(ITestOutputHelper output) : IAsyncLifetim
     private async Task<List<string>> QueueRowsAsync()
     {
         var rows = new List<string>();
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("TEST_POSTGRES_CONNECTION")) { Database = database }.ConnectionString);
+        await using var connection = new NpgsqlConnection(databaseConnection);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT store_name FROM cluster_slots", connection);
         await using var reader = await command.ExecuteReaderAsync();

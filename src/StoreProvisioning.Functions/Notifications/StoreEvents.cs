@@ -1,5 +1,7 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using StoreProvisioning.Configuration;
 using StoreProvisioning.Functions.Activities;
 using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Stores;
@@ -27,19 +29,34 @@ public static class StoreEvents
 
     /// <summary>
     /// From outside an orchestration: announces that the store is FAILED by what <paramref name="failedBy"/> recorded on
-    /// its row (a cancel, or the reconciler failing an interrupted operation or a drifted release). <paramref name="store"/>
-    /// is the row as that change left it; the event carries its operation id, so the delivery's check against the row holds.
+    /// its row (a cancel, or the reconciler failing an interrupted operation or a drifted release), when NOTIFY_WEBHOOK_URL
+    /// is set. <paramref name="store"/> is the row as that change left it; the event carries its operation id, so the
+    /// delivery's check against the row holds. Never throws for a delivery it could not start: a receiver never fails
+    /// the change that is being announced.
     /// </summary>
-    public static Task AnnounceFailedAsync(
-        DurableTaskClient client, Store store, StoreOperation operation, string failedBy, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task AnnounceFailedAsync(
+        DurableTaskClient client, StoreProvisioningOptions options, ILogger logger,
+        Store store, StoreOperation operation, string failedBy, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var operationId = store.OperationId ?? throw new InvalidOperationException($"The failed store {store.Name} has no operation id.");
-        var evt = new StoreEvent(
-            $"{operationId}:{StoreEvent.Failed}", StoreEvent.Failed, store.Name, store.Engine.Name(), operation.Name(), operationId,
-            store.Revision, store.Error, now);
-        // Its own instance id: the operation's orchestration may already have announced this operation id (e.g. READY).
-        return client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(NotifyWebhookOrchestrator), evt, new StartOrchestrationOptions($"notify-{store.Name}-{operationId}-{failedBy}"), cancellationToken);
+        if (options.NotifyWebhookUrl is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var operationId = store.OperationId ?? throw new InvalidOperationException($"The failed store {store.Name} has no operation id.");
+            var evt = new StoreEvent(
+                $"{operationId}:{StoreEvent.Failed}", StoreEvent.Failed, store.Name, store.Engine.Name(), operation.Name(), operationId,
+                store.Revision, store.Error, now);
+            // Its own instance id: the operation's orchestration may already have announced this operation id (e.g. READY).
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                nameof(NotifyWebhookOrchestrator), evt, new StartOrchestrationOptions($"notify-{store.Name}-{operationId}-{failedBy}"), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Could not start the webhook delivery of store {Store}'s failure ({FailedBy})", store.Name, failedBy);
+        }
     }
 
     /// <summary>The event for an outcome: READY, FAILED or deleted; null when the store moved on.</summary>

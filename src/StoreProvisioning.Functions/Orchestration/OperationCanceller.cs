@@ -46,17 +46,7 @@ public sealed class OperationCanceller(
         var admitted = await slots.ReleaseAsync(cancelled.CancelledOperationId, options.ProvisionConcurrency, cancellationToken).ConfigureAwait(false);
         await ClusterSlot.WakeAsync(client, admitted, cancelled.CancelledOperationId, cancellationToken).ConfigureAwait(false);
 
-        if (options.NotifyWebhookUrl is not null)
-        {
-            try
-            {
-                await StoreEvents.AnnounceFailedAsync(client, store, cancelled.CancelledOperation, "cancel", clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // A receiver never blocks or fails an operation; neither does a delivery that could not be started.
-                logger.LogWarning(ex, "Could not start the webhook delivery of store {Store}'s cancel", store.Name);
-            }
-        }
+        await StoreEvents.AnnounceFailedAsync(
+            client, options, logger, store, cancelled.CancelledOperation, "cancel", clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -168,24 +168,6 @@ public sealed class StoreReconciler(
         return ClusterSnapshot.IsolationDrift(snapshot.Namespace(store.Namespace), store.Namespace, store.Id, expected);
     }
 
-    /// <summary>A store the reconciler failed is announced to the webhook like an operation's own failure; never fails the pass.</summary>
-    private async Task AnnounceFailedAsync(DurableTaskClient client, Store failed, StoreOperation operation, CancellationToken cancellationToken)
-    {
-        if (options.NotifyWebhookUrl is null)
-        {
-            return;
-        }
-
-        try
-        {
-            await StoreEvents.AnnounceFailedAsync(client, failed, operation, "reconciler", clock.GetUtcNow(), cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogWarning(ex, "Could not start the webhook delivery of store {Store}'s failure", failed.Name);
-        }
-    }
-
     private async Task<bool> ActAsync(DurableTaskClient client, Store store, ReconcileAction action, CancellationToken cancellationToken)
     {
         switch (action.Verdict)
@@ -197,7 +179,8 @@ public sealed class StoreReconciler(
                     : await repository.FailAsync(store.Name, store.OperationId, action.Reason!, new ActivityDraft(AuditActions.ReconcileFailed, action.Reason), cancellationToken: cancellationToken);
                 if (failed is { Applied: true, Store: { } now })
                 {
-                    await AnnounceFailedAsync(client, now, now.FailedOperation ?? store.Operation ?? StoreOperation.Install, cancellationToken);
+                    await StoreEvents.AnnounceFailedAsync(
+                        client, options, logger, now, now.FailedOperation ?? store.Operation ?? StoreOperation.Install, "reconciler", clock.GetUtcNow(), cancellationToken);
                 }
 
                 return failed.Applied;
