@@ -18,6 +18,8 @@ port="${BENCH_PORT:-7391}"
 burst="${BENCH_BURST:-500}"
 only="${BENCH_ONLY:-makespan latency burst}"
 latency_stores="${BENCH_LATENCY_STORES:-40}"
+# The fake CLIs' python is started directly, not through a pyenv shim (whose start costs ~10x the interpreter's).
+source scripts/direct-python.sh
 rm -rf "$work" && mkdir -p "$work/fakes"
 # A copy of the fakes, so editing tests/fakes while the benchmark runs cannot change it.
 cp tests/fakes/helm tests/fakes/kubectl "$work/fakes/"

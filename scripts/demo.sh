@@ -38,6 +38,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 1
 fi
 
+# The fake CLIs' python is started directly, not through a pyenv shim.
+source scripts/direct-python.sh
+
 busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for port in "$api_port" $([ "$dashboard" = 1 ] && echo "$ui_port"); do
   if busy "$port"; then

@@ -11,14 +11,8 @@ step() { printf '\n==> %s\n' "$*"; }
 step "Tools: helm 3, helm 4, kubectl into .tools/"
 scripts/install-tools.sh
 
-# The fake helm/kubectl are python scripts started hundreds of times. Through a pyenv shim every start first runs
-# several bash scripts (about ten times the interpreter's own start, and far worse on a busy machine), so the tests
-# put the interpreter the shim resolves to first on PATH: the same python, started directly.
-if real_python=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) && [ -x "$real_python" ]; then
-  mkdir -p .tools/python-bin
-  ln -sf "$real_python" .tools/python-bin/python3
-  export PATH="$PWD/.tools/python-bin:$PATH"
-fi
+# The fake CLIs' python is started directly, not through a pyenv shim.
+source scripts/direct-python.sh
 
 step "Build (warnings are errors)"
 dotnet build Functions.sln --configuration Release
