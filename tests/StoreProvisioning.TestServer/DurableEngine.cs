@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using DurableTask.AzureStorage;
+using DurableTask.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Testing;
+using Microsoft.DurableTask.Testing.Sidecar;
 using Microsoft.DurableTask.Worker;
 using StoreProvisioning.Functions.Hosting;
 
@@ -18,40 +19,42 @@ namespace StoreProvisioning.TestServer;
 /// (or any storage account) at <c>AzureWebJobsStorage</c> (default <c>UseDevelopmentStorage=true</c>). Orchestrations
 /// survive kill -9 and resume after a restart.</item>
 /// </list>
-/// In both, the worker and the client live in the web app's own service provider, so activities get the same
-/// singletons (database, runner, concurrency limiter) as the HTTP functions.
+/// In both, the service is served to the worker and the client by the in-process host's gRPC sidecar
+/// (<see cref="GrpcSidecarHost"/>) with the Functions host's activity and orchestrator concurrency
+/// (<see cref="HostConcurrencyLimits"/>), and the worker and the client live in the web app's own service provider, so
+/// activities get the same singletons (database, runner, concurrency limiter) as the HTTP functions.
 /// </summary>
 public static class DurableEngine
 {
     public static IServiceCollection AddDurableEngine(this IServiceCollection services, IConfiguration configuration, System.Reflection.Assembly functionsAssembly)
     {
         var backend = (configuration["DURABLE_BACKEND"] ?? "memory").Trim().ToLowerInvariant();
-        void Register(DurableTaskRegistry registry) => DurableTasks.Register(registry);
-
-        switch (backend)
+        Func<IServiceProvider, IOrchestrationService> storage = backend switch
         {
-            case "memory" or "inmemory" or "in-memory" or "":
-                services.AddInMemoryDurableTask(Register, new InMemoryDurableTaskOptions { Port = FreeLoopbackPort() });
-                break;
-            case "azurite" or "azurestorage" or "azure-storage":
-                var address = $"http://localhost:{FreeLoopbackPort()}";
-                services.AddSingleton(sp => CreateAzureStorageService(configuration, sp.GetRequiredService<ILoggerFactory>()));
-                services.AddHostedService(sp => new GrpcSidecarHost(address, sp.GetRequiredService<AzureStorageOrchestrationService>(), sp.GetRequiredService<ILoggerFactory>()));
-                services.AddDurableTaskWorker(worker =>
-                {
-                    worker.UseGrpc(address);
-                    worker.AddTasks(Register);
-                });
-                services.AddDurableTaskClient(client =>
-                {
-                    client.UseGrpc(address);
-                    client.RegisterDirectly();
-                });
-                break;
-            default:
-                throw new InvalidOperationException($"DURABLE_BACKEND='{backend}' is not known; use 'memory' (default) or 'azurite'.");
-        }
+            "memory" or "inmemory" or "in-memory" or "" => sp => new InMemoryOrchestrationService(sp.GetRequiredService<ILoggerFactory>()),
+            "azurite" or "azurestorage" or "azure-storage" => sp => CreateAzureStorageService(configuration, sp.GetRequiredService<ILoggerFactory>()),
+            _ => throw new InvalidOperationException($"DURABLE_BACKEND='{backend}' is not known; use 'memory' (default) or 'azurite'."),
+        };
 
+        // The host's activity and orchestrator concurrency (host.json next to the build output, app settings over it).
+        var concurrency = HostConcurrency.From(configuration, Path.Combine(AppContext.BaseDirectory, "host.json"));
+        var address = $"http://localhost:{FreeLoopbackPort()}";
+        services.AddSingleton<IOrchestrationService>(storage);
+        services.AddHostedService(sp =>
+        {
+            var service = sp.GetRequiredService<IOrchestrationService>();
+            return new GrpcSidecarHost(address, new HostConcurrencyLimits(service, concurrency), (IOrchestrationServiceClient)service, sp.GetRequiredService<ILoggerFactory>());
+        });
+        services.AddDurableTaskWorker(worker =>
+        {
+            worker.UseGrpc(address);
+            worker.AddTasks(registry => DurableTasks.Register(registry));
+        });
+        services.AddDurableTaskClient(client =>
+        {
+            client.UseGrpc(address);
+            client.RegisterDirectly();
+        });
         return services;
     }
 

@@ -7,9 +7,11 @@ namespace StoreProvisioning.TestServer;
 /// <summary>
 /// Serves the in-process host's public <see cref="TaskHubGrpcServer"/> (the durable "sidecar" the worker and client
 /// talk to over gRPC) on its own HTTP/2 loopback port, over any DurableTask.Core orchestration service — here
-/// DurableTask.AzureStorage's, so the test server runs on the storage provider Durable Functions uses under func.
+/// the in-memory one or DurableTask.AzureStorage's (the storage provider Durable Functions uses under func). The worker
+/// takes work items from <paramref name="service"/>; the client (start, query, raise, terminate) goes to
+/// <paramref name="client"/>, which may be the same storage without the work-item limits.
 /// </summary>
-public sealed class GrpcSidecarHost(string address, IOrchestrationService service, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+public sealed class GrpcSidecarHost(string address, IOrchestrationService service, IOrchestrationServiceClient client, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
     private WebApplication? sidecar;
 
@@ -25,7 +27,7 @@ public sealed class GrpcSidecarHost(string address, IOrchestrationService servic
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(service);
-        builder.Services.AddSingleton((IOrchestrationServiceClient)service);
+        builder.Services.AddSingleton(client);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         sidecar = builder.Build();
         sidecar.MapGrpcService<TaskHubGrpcServer>();

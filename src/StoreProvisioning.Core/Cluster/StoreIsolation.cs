@@ -17,29 +17,60 @@ public sealed record IsolationResult(string? Refusal)
 /// (`helm template`), and applies the render (`kubectl apply`, in the two <see cref="PlatformApplyPhases"/>). Creates the namespace on first use and repairs drift on
 /// every later use; applying the same render again changes nothing. CLI failures throw <see cref="CliCommandException"/>.
 /// </summary>
-public class StoreIsolation(HelmCli helm, KubectlCli kubectl, StoreCatalog catalog, StoreProvisioningOptions options)
+public class StoreIsolation(HelmCli helm, KubectlCli kubectl, ApiServerAddresses apiServer, StoreCatalog catalog, StoreProvisioningOptions options)
 {
     /// <param name="adoptUnlabelled">See <see cref="NamespaceOwnership.Decide"/>: true for an existing store's upgrade or retry.</param>
     public virtual async Task<IsolationResult> ApplyAsync(Store store, bool adoptUnlabelled, CancellationToken cancellationToken)
     {
-        using (var current = await kubectl.GetNamespaceAsync(store.Namespace, cancellationToken).ConfigureAwait(false))
+        // The render reads nothing of the namespace, so it runs beside the ownership read (one launch less per store);
+        // a refused namespace discards it.
+        var plan = catalog.FindPlan(store.Plan);
+        var render = plan is null ? null : RenderAsync(store, plan, cancellationToken);
+        string? refusal;
+        try
         {
+            using var current = await kubectl.GetNamespaceAsync(store.Namespace, cancellationToken).ConfigureAwait(false);
             var (claim, reason) = NamespaceOwnership.Decide(current?.RootElement, store.Id, store.Name, adoptUnlabelled);
-            if (claim is NamespaceClaim.Foreign or NamespaceClaim.Terminating)
-            {
-                return new IsolationResult(reason);
-            }
+            refusal = claim is NamespaceClaim.Foreign or NamespaceClaim.Terminating ? reason : null;
+        }
+        catch
+        {
+            await DiscardAsync(render).ConfigureAwait(false);
+            throw;
         }
 
-        if (catalog.FindPlan(store.Plan) is not { } plan)
+        if (refusal is not null)
+        {
+            await DiscardAsync(render).ConfigureAwait(false);
+            return new IsolationResult(refusal);
+        }
+
+        if (plan is null)
         {
             return new IsolationResult($"plan '{store.Plan}' is not in the catalog (CATALOG_PATH); plans: {string.Join(", ", catalog.Plans.Select(p => p.Name))}");
         }
 
-        var phases = PlatformApplyPhases.Split(await RenderAsync(store, plan, cancellationToken).ConfigureAwait(false));
+        var phases = PlatformApplyPhases.Split(await render!.ConfigureAwait(false));
         await kubectl.ApplyAsync(phases.Access, cancellationToken, store.Namespace).ConfigureAwait(false);
         await ApplyContentsAsync(store, phases, cancellationToken).ConfigureAwait(false);
         return new IsolationResult(null);
+    }
+
+    // Waits for a render that is no longer wanted, so no helm outlives the step; its failure no longer matters.
+    private static async Task DiscardAsync(Task<string>? render)
+    {
+        if (render is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await render.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is CliCommandException or OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>How long to wait before each repeat of the second apply while a fresh RoleBinding is not yet in force.</summary>
@@ -69,9 +100,7 @@ public class StoreIsolation(HelmCli helm, KubectlCli kubectl, StoreCatalog catal
     /// <summary>The platform chart rendered for this store (plan file first, then the control plane's values).</summary>
     public async Task<string> RenderAsync(Store store, CatalogPlan plan, CancellationToken cancellationToken)
     {
-        var apiServerCidrs = options.ApiServerCidrs.Count > 0 || !options.IsolationEnabled
-            ? options.ApiServerCidrs
-            : await kubectl.GetApiServerCidrsAsync(cancellationToken).ConfigureAwait(false);
+        var apiServerCidrs = await apiServer.GetAsync(cancellationToken).ConfigureAwait(false);
         using var values = PrivateValuesFile.Write("platform-values.json", PlatformValues.Build(store, options, apiServerCidrs));
         return await helm.TemplateAsync(store.Release, options.PlatformChartPath, store.Namespace, [plan.NamespaceValuesFile, values.Path], null, cancellationToken)
             .ConfigureAwait(false);

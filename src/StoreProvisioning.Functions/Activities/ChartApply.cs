@@ -43,32 +43,42 @@ public sealed class ChartApply(
         using var slot = await limiter.AcquireAsync(input.OperationId, cancellationToken);
         try
         {
-            // Observe the release first: an interrupted run may have left it locked in pending-*.
-            var status = await helm.StatusAsync(store!.Release, store.Namespace, cancellationToken);
-            if (status is { IsPending: true })
-            {
-                status = await RecoverAsync(store, input, status, cancellationToken);
-            }
-
             // The plan's sizing, the chosen (or default) catalog version, the accepted settings: the chart values.
-            var (chartValues, notInCatalog) = ChartOverrides.Build(store.Engine, catalog, store.Plan, overrides);
+            var (chartValues, notInCatalog) = ChartOverrides.Build(store!.Engine, catalog, store.Plan, overrides);
             if (notInCatalog is not null)
             {
                 return await RefuseAsync(store, input, operation, notInCatalog, clock);
             }
 
-            // A release that does not exist yet needs credentials even on "upgrade"; an existing one keeps its Secret.
-            var credentials = operation == StoreOperation.Install || status is null
-                ? StoreCredentials.Generate(store.Engine, options.HostFor(store.Name))
-                : null;
-            using var storeValues = PrivateValuesFile.Write(
-                "store-values.json", StoreValues.Build(store.Name, options.HostFor(store.Name), options.UrlFor(store.Name), credentials));
             using var overridesFile = PrivateValuesFile.Write("overrides.json", chartValues!.ToJsonString());
-            IReadOnlyList<string> files = [storeValues.Path, overridesFile.Path];
             var chart = Path.Combine(options.ChartsRoot, store.Engine.Name());
 
+            // A first install generates credentials whatever the release holds, so its render (defence in depth, below)
+            // runs beside the status read: one launch less per store. An upgrade reads the status first, since only a
+            // release that does not exist yet gets credentials; an existing one keeps its Secret.
+            var credentials = operation == StoreOperation.Install ? StoreCredentials.Generate(store.Engine, options.HostFor(store.Name)) : null;
+            using var installValues = credentials is null ? null : WriteStoreValues(store, credentials);
+            var earlyRender = installValues is null ? null : RenderAsync(store, chart, [installValues.Path, overridesFile.Path], credentials, cancellationToken);
+
+            // Observe the release first: an interrupted run may have left it locked in pending-*.
+            var statusRead = helm.StatusAsync(store.Release, store.Namespace, cancellationToken);
+            await Task.WhenAll(statusRead, earlyRender ?? Task.CompletedTask);
+            var status = await statusRead;
+            if (status is { IsPending: true })
+            {
+                status = await RecoverAsync(store, input, status, cancellationToken);
+            }
+
+            if (credentials is null && status is null)
+            {
+                credentials = StoreCredentials.Generate(store.Engine, options.HostFor(store.Name));
+            }
+
+            using var upgradeValues = installValues is null ? WriteStoreValues(store, credentials) : null;
+            IReadOnlyList<string> files = [(installValues ?? upgradeValues)!.Path, overridesFile.Path];
+
             // Defence in depth: render the release with the same values and refuse anything outside the store's namespace.
-            var manifests = await helm.TemplateAsync(store.Release, chart, store.Namespace, files, credentials?.Secrets, cancellationToken);
+            var manifests = earlyRender is not null ? await earlyRender : await RenderAsync(store, chart, files, credentials, cancellationToken);
             if (RenderGuard.Check(manifests, store.Namespace) is { } refusal)
             {
                 return await RefuseAsync(store, input, operation, refusal, clock);
@@ -90,6 +100,12 @@ public sealed class ChartApply(
             return await results.FailAsync(store!, input, operation, ex, clock);
         }
     }
+
+    private PrivateValuesFile WriteStoreValues(Store store, StoreCredentials? credentials) =>
+        PrivateValuesFile.Write("store-values.json", StoreValues.Build(store.Name, options.HostFor(store.Name), options.UrlFor(store.Name), credentials));
+
+    private Task<string> RenderAsync(Store store, string chart, IReadOnlyList<string> files, StoreCredentials? credentials, CancellationToken cancellationToken) =>
+        helm.TemplateAsync(store.Release, chart, store.Namespace, files, credentials?.Secrets, cancellationToken);
 
     /// <summary>FAILED before anything is applied: the render guard or the catalog refused the release.</summary>
     private async Task<StepOutcome> RefuseAsync(Store store, StoreOperationInput input, StoreOperation operation, string refusal, Stopwatch clock)

@@ -51,6 +51,7 @@ public static class ServiceRegistration
         services.AddHostedService<CliProcessShutdown>();
         services.AddSingleton<HelmCli>();
         services.AddSingleton<KubectlCli>();
+        services.AddSingleton<ApiServerAddresses>();
         services.AddSingleton<StoreIsolation>();
         services.AddSingleton(sp => new ClusterWorkLimiter(sp.GetRequiredService<StoreProvisioningOptions>().ProvisionConcurrency));
         services.AddSingleton<OperationLauncher>();
