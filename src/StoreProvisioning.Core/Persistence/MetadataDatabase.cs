@@ -30,9 +30,6 @@ public abstract class MetadataDatabase
     /// </summary>
     internal abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
-    /// <summary>A read-only transaction whose statements all see one snapshot.</summary>
-    internal abstract Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken);
-
     /// <summary>
     /// Serializes creates across every instance for the rest of the transaction, so the name and cap checks and the
     /// insert are one step. SQLite's write transaction already holds the file's only write lock.

@@ -196,9 +196,6 @@ public sealed class PostgresDatabase : MetadataDatabase, IAsyncDisposable
     internal override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
 
-    internal override async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-
     internal override Task LockCreatesAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Sql.ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({CreateLockKey})", cancellationToken);
 

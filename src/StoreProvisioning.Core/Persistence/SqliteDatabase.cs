@@ -156,9 +156,6 @@ public sealed class SqliteDatabase : MetadataDatabase
 
     internal override Task LockClusterSlotsAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    internal override Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
-
     internal override Task LockCreatesAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
     internal override string InsertionOrder => "rowid";
