@@ -69,6 +69,10 @@ public sealed class MultiInstanceTests(ITestOutputHelper output) : IAsyncLifetim
             ["MAX_STORES_PER_USER"] = "3",
             ["FAKE_HELM_DELAY_SECONDS"] = "2",
             ["RECONCILE_INTERVAL"] = "5s",
+            // One activity at a time per instance (the host.json setting, through its app-setting override): two installs
+            // at once then need both instances, so reaching PROVISION_CONCURRENCY shows the bound is cluster-wide. With
+            // host.json's 6, one instance can take every activity and the other would never run helm.
+            ["AzureFunctionsJobHost__extensions__durableTask__maxConcurrentActivityFunctions"] = "1",
         };
 
         // One after the other: the first creates the schema, the second finds it migrated.
