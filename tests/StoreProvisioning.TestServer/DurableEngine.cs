@@ -26,7 +26,7 @@ namespace StoreProvisioning.TestServer;
 /// </summary>
 public static class DurableEngine
 {
-    public static IServiceCollection AddDurableEngine(this IServiceCollection services, IConfiguration configuration, System.Reflection.Assembly functionsAssembly)
+    public static IServiceCollection AddDurableEngine(this IServiceCollection services, IConfiguration configuration)
     {
         var backend = (configuration["DURABLE_BACKEND"] ?? "memory").Trim().ToLowerInvariant();
         Func<IServiceProvider, IOrchestrationService> storage = backend switch

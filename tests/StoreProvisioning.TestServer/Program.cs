@@ -22,7 +22,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 // Exactly the app's registration (as Program.cs of the function app), then what the Functions host would provide.
 builder.Services.AddStoreProvisioning(builder.Configuration);
 builder.Services.AddMvcCore(); // executes the functions' IActionResult values, as ASP.NET Core integration does
-builder.Services.AddDurableEngine(builder.Configuration, functionsAssembly);
+builder.Services.AddDurableEngine(builder.Configuration);
 
 var timers = FunctionCatalog.TimerFunctions(functionsAssembly);
 if (timers.Count > 0)

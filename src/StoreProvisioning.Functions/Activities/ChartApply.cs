@@ -53,12 +53,12 @@ public sealed class ChartApply(
             using var overridesFile = PrivateValuesFile.Write("overrides.json", chartValues!.ToJsonString());
             var chart = Path.Combine(options.ChartsRoot, store.Engine.Name());
 
-            // A first install generates credentials whatever the release holds, so its render (defence in depth, below)
-            // runs beside the status read: one launch less per store. An upgrade reads the status first, since only a
-            // release that does not exist yet gets credentials; an existing one keeps its Secret.
-            var credentials = operation == StoreOperation.Install ? StoreCredentials.Generate(store.Engine, options.HostFor(store.Name)) : null;
-            using var installValues = credentials is null ? null : WriteStoreValues(store, credentials);
-            var earlyRender = installValues is null ? null : RenderAsync(store, chart, [installValues.Path, overridesFile.Path], credentials, cancellationToken);
+            // An install's credentials are fresh whatever the release holds, so its render (defence in depth, below)
+            // runs beside the status read: one launch less per store. An upgrade learns from the status whether the
+            // release exists: only one that does not yet gets credentials; an existing one keeps its Secret.
+            var installCredentials = operation == StoreOperation.Install ? NewCredentials(store) : null;
+            using var installValues = installCredentials is null ? null : WriteStoreValues(store, installCredentials);
+            var earlyRender = installValues is null ? null : RenderAsync(store, chart, [installValues.Path, overridesFile.Path], installCredentials, cancellationToken);
 
             // Observe the release first: an interrupted run may have left it locked in pending-*.
             var statusRead = helm.StatusAsync(store.Release, store.Namespace, cancellationToken);
@@ -69,11 +69,7 @@ public sealed class ChartApply(
                 status = await RecoverAsync(store, input, status, cancellationToken);
             }
 
-            if (credentials is null && status is null)
-            {
-                credentials = StoreCredentials.Generate(store.Engine, options.HostFor(store.Name));
-            }
-
+            var credentials = installCredentials ?? (status is null ? NewCredentials(store) : null);
             using var upgradeValues = installValues is null ? WriteStoreValues(store, credentials) : null;
             IReadOnlyList<string> files = [(installValues ?? upgradeValues)!.Path, overridesFile.Path];
 
@@ -100,6 +96,8 @@ public sealed class ChartApply(
             return await results.FailAsync(store!, input, operation, ex, clock);
         }
     }
+
+    private StoreCredentials NewCredentials(Store store) => StoreCredentials.Generate(store.Engine, options.HostFor(store.Name));
 
     private PrivateValuesFile WriteStoreValues(Store store, StoreCredentials? credentials) =>
         PrivateValuesFile.Write("store-values.json", StoreValues.Build(store.Name, options.HostFor(store.Name), options.UrlFor(store.Name), credentials));
