@@ -160,6 +160,22 @@ public sealed class FaultTests
         Assert.Equal(StoreStatus.Ready, (await h.RetryAsync("acme"))!.Status);
     }
 
+    // An install whose helm deployed the release but printed something unreadable is not failed on that account: the
+    // release is read back with `helm status`, and the store is READY at the revision helm reports there.
+    [Fact]
+    public async Task Unreadable_install_output_is_read_back_with_helm_status()
+    {
+        await using var h = await Harness.StartAsync();
+        h.Fakes.SetBehaviour("acme", "upgrade:garbage");
+
+        var store = await h.ProvisionAsync("acme");
+
+        Assert.Equal(StoreStatus.Ready, store!.Status);
+        Assert.Equal(1, store.Revision);
+        var helm = h.Fakes.Calls().Where(c => c.Tool == "helm" && c.Argv[0] is "upgrade" or "status").Select(c => c.Argv[0]).ToList();
+        Assert.Equal(["status", "upgrade", "status"], helm);
+    }
+
     // A helm or kubectl executable that does not exist fails the store with an install hint, instead of crashing the orchestration.
     [Theory]
     [InlineData("HELM_PATH", "helm")]
@@ -273,7 +289,7 @@ public sealed class FaultTests
     /// <summary>A helm whose install throws something no activity expects.</summary>
     private sealed class ExplodingHelm(CliRunner runner, StoreProvisioningOptions options) : HelmCli(runner, options)
     {
-        public override Task UpgradeInstallAsync(
+        public override Task<HelmReleaseStatus?> UpgradeInstallAsync(
             string release, string chartPath, string ns, IReadOnlyList<string> valuesFiles, bool rollbackOnFailure,
             IReadOnlyCollection<string> secrets, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("chart cache corrupted");

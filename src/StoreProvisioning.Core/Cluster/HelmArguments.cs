@@ -9,11 +9,17 @@ public static class HelmArguments
     /// <summary>The release label (and label selector) that marks what the control plane manages.</summary>
     public const string ManagedSelector = NamespaceOwnership.ManagedByLabel + "=" + NamespaceOwnership.ManagedBy;
 
-    /// <summary>Install or upgrade in one step: `helm upgrade --install` with values files (never --set: secrets stay out of argv).</summary>
+    /// <summary>
+    /// Install or upgrade in one step: `helm upgrade --install` with values files (never --set: secrets stay out of argv),
+    /// printing the release it wrote as JSON (the shape of `helm status -o json`), so no second call reads it back.
+    /// </summary>
     public static IReadOnlyList<string> UpgradeInstall(
         int helmMajor, string release, string chartPath, string ns, TimeSpan timeout, IReadOnlyList<string> valuesFiles, bool rollbackOnFailure)
     {
-        var args = new List<string> { "upgrade", "--install", release, chartPath, "--namespace", ns, "--wait", "--timeout", Duration(timeout), "--labels", ManagedSelector };
+        var args = new List<string>
+        {
+            "upgrade", "--install", release, chartPath, "--namespace", ns, "--wait", "--timeout", Duration(timeout), "--labels", ManagedSelector, "--output", "json",
+        };
         if (rollbackOnFailure)
         {
             args.Add(helmMajor >= 4 ? "--rollback-on-failure" : "--atomic");

@@ -10,14 +10,27 @@ public class HelmCli(CliRunner runner, StoreProvisioningOptions options)
     private readonly SemaphoreSlim versionLock = new(1, 1);
     private int? major;
 
-    /// <summary>`helm upgrade --install`; throws <see cref="CliCommandException"/> when helm fails or times out.</summary>
-    public virtual async Task UpgradeInstallAsync(
+    /// <summary>
+    /// `helm upgrade --install`; throws <see cref="CliCommandException"/> when helm fails or times out. Returns the
+    /// release as helm wrote it (status and revision), or null when helm succeeded but printed something unreadable:
+    /// the caller then asks `helm status`, so odd output never turns a deployed release into a failed store.
+    /// </summary>
+    public virtual async Task<HelmReleaseStatus?> UpgradeInstallAsync(
         string release, string chartPath, string ns, IReadOnlyList<string> valuesFiles, bool rollbackOnFailure,
         IReadOnlyCollection<string> secrets, CancellationToken cancellationToken)
     {
         var helmMajor = await MajorVersionAsync(cancellationToken).ConfigureAwait(false);
         var args = HelmArguments.UpgradeInstall(helmMajor, release, chartPath, ns, options.HelmTimeout, valuesFiles, rollbackOnFailure);
-        await runner.RunCheckedAsync(Long(args, secrets, ns), cancellationToken).ConfigureAwait(false);
+        var request = Long(args, secrets, ns);
+        var result = await runner.RunCheckedAsync(request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return ReadJson(request, result, ReadRelease);
+        }
+        catch (CliCommandException ex) when (ex.Failure == CliFailure.UnreadableOutput)
+        {
+            return null;
+        }
     }
 
     /// <summary>`helm template`: the chart rendered offline with these values files; the manifests as text.</summary>
@@ -71,11 +84,14 @@ public class HelmCli(CliRunner runner, StoreProvisioningOptions options)
             throw Failed(request, result);
         }
 
-        return ReadJson(request, result, root => new HelmReleaseStatus(
-            root.GetProperty("info").GetProperty("status").GetString() ?? "unknown",
-            root.GetProperty("version").GetInt32(),
-            root.GetProperty("info").TryGetProperty("description", out var d) ? d.GetString() : null));
+        return ReadJson(request, result, ReadRelease);
     }
+
+    /// <summary>A release as `helm status -o json` and `helm upgrade -o json` print it (status, revision, description).</summary>
+    private static HelmReleaseStatus ReadRelease(JsonElement root) => new(
+        root.GetProperty("info").GetProperty("status").GetString() ?? "unknown",
+        root.GetProperty("version").GetInt32(),
+        root.GetProperty("info").TryGetProperty("description", out var d) ? d.GetString() : null);
 
     /// <summary>The release's revisions, oldest first; empty when helm has no such release.</summary>
     public virtual async Task<IReadOnlyList<HelmRevision>> HistoryAsync(string release, string ns, CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ namespace StoreProvisioning.Functions.Activities;
 /// `helm upgrade --install` of the store's chart under a cluster slot, shared by <see cref="InstallRelease"/> and
 /// <see cref="UpgradeRelease"/>: unlock a release an interrupted run left pending, generate credentials when the
 /// release does not exist yet (they travel only in a private values file and are redacted from helm's output), apply,
-/// and record the result through <see cref="ReleaseResults"/>. The chart values come from the catalog (the store's plan,
+/// and record the release helm reports writing through <see cref="ReleaseResults"/>. The chart values come from the catalog (the store's plan,
 /// the chosen or default version) and the accepted settings (<see cref="ChartOverrides"/>); before helm applies
 /// anything, the release is rendered with the same values and refused when it reaches outside its namespace
 /// (<see cref="RenderGuard"/>).
@@ -80,7 +80,7 @@ public sealed class ChartApply(
                 return await RefuseAsync(store, input, operation, refusal, clock);
             }
 
-            await helm.UpgradeInstallAsync(
+            var written = await helm.UpgradeInstallAsync(
                 store.Release,
                 chart,
                 store.Namespace,
@@ -89,7 +89,7 @@ public sealed class ChartApply(
                 credentials?.Secrets ?? [],
                 cancellationToken);
 
-            return await results.RecordAsync(store, input, operation, operation == StoreOperation.Install ? "installed" : "upgraded", clock, cancellationToken);
+            return await results.RecordAsync(store, input, operation, operation == StoreOperation.Install ? "installed" : "upgraded", written, clock, cancellationToken);
         }
         catch (CliCommandException ex)
         {

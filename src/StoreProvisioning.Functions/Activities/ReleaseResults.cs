@@ -13,10 +13,15 @@ namespace StoreProvisioning.Functions.Activities;
 /// </summary>
 public sealed class ReleaseResults(StoreRepository repository, HelmCli helm, KubectlCli kubectl, ILogger<ReleaseResults> logger)
 {
-    /// <summary>Reads back `helm status`: READY at its revision only when helm says deployed, FAILED otherwise.</summary>
-    public async Task<StepOutcome> RecordAsync(Store store, StoreOperationInput input, StoreOperation operation, string what, Stopwatch clock, CancellationToken cancellationToken)
+    /// <summary>
+    /// READY at the release's revision only when helm says deployed, FAILED otherwise. <paramref name="reported"/> is the
+    /// release as the helm command itself printed it; when the command prints none (rollback) or it was unreadable,
+    /// `helm status` is asked.
+    /// </summary>
+    public async Task<StepOutcome> RecordAsync(
+        Store store, StoreOperationInput input, StoreOperation operation, string what, HelmReleaseStatus? reported, Stopwatch clock, CancellationToken cancellationToken)
     {
-        var after = await helm.StatusAsync(store.Release, store.Namespace, cancellationToken);
+        var after = reported ?? await helm.StatusAsync(store.Release, store.Namespace, cancellationToken);
         if (after is not { IsDeployed: true })
         {
             var reason = $"{OperationWords.Title(operation)} failed: helm reports the release {(after is null ? "missing" : after.Status)} instead of deployed";

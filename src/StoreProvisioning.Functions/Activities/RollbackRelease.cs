@@ -38,7 +38,7 @@ public sealed class RollbackRelease(StepTelemetry telemetry, StoreRepository rep
             }
 
             await helm.RollbackAsync(store.Release, target.Value, store.Namespace, cancellationToken);
-            return await results.RecordAsync(store, input, StoreOperation.Rollback, $"rolled back to revision {target}", clock, cancellationToken);
+            return await results.RecordAsync(store, input, StoreOperation.Rollback, $"rolled back to revision {target}", reported: null, clock, cancellationToken);
         }
         catch (CliCommandException ex)
         {

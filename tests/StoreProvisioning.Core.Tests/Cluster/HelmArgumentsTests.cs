@@ -6,13 +6,13 @@ public class HelmArgumentsTests
 {
     private static readonly TimeSpan TenMinutes = TimeSpan.FromMinutes(10);
 
-    // helm 3 install/upgrade with rollback-on-failure: exact argv, --atomic, one --values per file, in order.
+    // helm 3 install/upgrade with rollback-on-failure: exact argv (the written release printed as JSON), --atomic, one --values per file, in order.
     [Fact]
     public void UpgradeInstall_helm3_uses_atomic()
     {
         var args = HelmArguments.UpgradeInstall(3, "acme", "/charts/woocommerce", "store-acme", TenMinutes, ["/tmp/a/values.json", "/tmp/b/overrides.json"], rollbackOnFailure: true);
         Assert.Equal(
-            ["upgrade", "--install", "acme", "/charts/woocommerce", "--namespace", "store-acme", "--wait", "--timeout", "600s", "--labels", "app.kubernetes.io/managed-by=store-provisioning", "--atomic",
+            ["upgrade", "--install", "acme", "/charts/woocommerce", "--namespace", "store-acme", "--wait", "--timeout", "600s", "--labels", "app.kubernetes.io/managed-by=store-provisioning", "--output", "json", "--atomic",
              "--values", "/tmp/a/values.json", "--values", "/tmp/b/overrides.json"],
             args);
     }
@@ -34,7 +34,7 @@ public class HelmArgumentsTests
     {
         var args = HelmArguments.UpgradeInstall(major, "acme", "/charts/medusa", "store-acme", TimeSpan.FromSeconds(90), ["/tmp/v.json"], rollbackOnFailure: true);
         Assert.Equal(
-            ["upgrade", "--install", "acme", "/charts/medusa", "--namespace", "store-acme", "--wait", "--timeout", "90s", "--labels", "app.kubernetes.io/managed-by=store-provisioning", "--rollback-on-failure",
+            ["upgrade", "--install", "acme", "/charts/medusa", "--namespace", "store-acme", "--wait", "--timeout", "90s", "--labels", "app.kubernetes.io/managed-by=store-provisioning", "--output", "json", "--rollback-on-failure",
              "--values", "/tmp/v.json"],
             args);
         Assert.DoesNotContain("--atomic", args);
@@ -47,7 +47,7 @@ public class HelmArgumentsTests
     public void UpgradeInstall_without_rollback_flag(int major)
     {
         var args = HelmArguments.UpgradeInstall(major, "acme", "/c", "store-acme", TenMinutes, [], rollbackOnFailure: false);
-        Assert.Equal(["upgrade", "--install", "acme", "/c", "--namespace", "store-acme", "--wait", "--timeout", "600s", "--labels", "app.kubernetes.io/managed-by=store-provisioning"], args);
+        Assert.Equal(["upgrade", "--install", "acme", "/c", "--namespace", "store-acme", "--wait", "--timeout", "600s", "--labels", "app.kubernetes.io/managed-by=store-provisioning", "--output", "json"], args);
     }
 
     // The reconciler's one helm call: every managed release (the label every install and upgrade sets), all

@@ -45,7 +45,7 @@ public sealed class HelmCliTests : IDisposable
         var calls = fake.Calls();
         Assert.Single(calls, c => c.Argv[0] == "version");
         Assert.Equal(
-            ["upgrade", "--install", "acme", "/charts/woocommerce", "--namespace", "store-acme", "--wait", "--timeout", "90s", "--labels", "app.kubernetes.io/managed-by=store-provisioning", "--rollback-on-failure", "--values", "/tmp/v.json"],
+            ["upgrade", "--install", "acme", "/charts/woocommerce", "--namespace", "store-acme", "--wait", "--timeout", "90s", "--labels", "app.kubernetes.io/managed-by=store-provisioning", "--output", "json", "--rollback-on-failure", "--values", "/tmp/v.json"],
             calls.Last().Argv);
     }
 
@@ -57,6 +57,21 @@ public sealed class HelmCliTests : IDisposable
         await helm.UpgradeInstallAsync("acme", "/charts/medusa", "store-acme", ["/tmp/v.json"], rollbackOnFailure: true, [], CancellationToken.None);
         Assert.Contains("--atomic", fake.Calls().Last().Argv);
         Assert.DoesNotContain("--rollback-on-failure", fake.Calls().Last().Argv);
+    }
+
+    // A successful install returns the release helm printed (status, revision, description); output that is not that
+    // JSON is no release (null), so the caller asks `helm status` instead of failing a deployed store.
+    [Theory]
+    [InlineData("""{"name":"acme","info":{"status":"deployed","description":"Install complete"},"version":1}""", "deployed", 1)]
+    [InlineData("""{"name":"acme","info":{"status":"failed","description":"Upgrade failed"},"version":7}""", "failed", 7)]
+    [InlineData("Release \"acme\" has been upgraded. Happy Helming!", null, 0)]
+    [InlineData("", null, 0)]
+    public async Task UpgradeInstall_returns_the_release_helm_printed(string stdout, string? status, int revision)
+    {
+        var (helm, _) = Helm("v3.17.3", ("upgrade", 0, stdout, string.Empty));
+        var written = await helm.UpgradeInstallAsync("acme", "/charts/medusa", "store-acme", [], false, [], CancellationToken.None);
+        Assert.Equal(status, written?.Status);
+        Assert.Equal(revision, written?.Revision ?? 0);
     }
 
     // A failing install throws an ExitCode failure whose message holds helm's stderr with secrets redacted.
