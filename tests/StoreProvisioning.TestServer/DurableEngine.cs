@@ -26,6 +26,9 @@ namespace StoreProvisioning.TestServer;
 /// </summary>
 public static class DurableEngine
 {
+    /// <summary>The app's host.json, copied next to the build output.</summary>
+    private static string HostJsonPath => Path.Combine(AppContext.BaseDirectory, "host.json");
+
     public static IServiceCollection AddDurableEngine(this IServiceCollection services, IConfiguration configuration)
     {
         var backend = (configuration["DURABLE_BACKEND"] ?? "memory").Trim().ToLowerInvariant();
@@ -37,7 +40,7 @@ public static class DurableEngine
         };
 
         // The host's activity and orchestrator concurrency (host.json next to the build output, app settings over it).
-        var concurrency = HostConcurrency.From(configuration, Path.Combine(AppContext.BaseDirectory, "host.json"));
+        var concurrency = HostConcurrency.From(configuration, HostJsonPath);
         var address = $"http://localhost:{FreeLoopbackPort()}";
         services.AddSingleton<IOrchestrationService>(storage);
         services.AddHostedService(sp =>
@@ -63,7 +66,8 @@ public static class DurableEngine
     /// its queue message's visibility timeout, so a restarted server resumes an interrupted activity only then:
     /// DURABLE_VISIBILITY_TIMEOUT (default 10s here; the provider's and Durable Functions' default is 5 minutes) sets
     /// both WorkItemQueueVisibilityTimeout and ControlQueueVisibilityTimeout. DURABLE_TASK_HUB names the hub
-    /// (default TestServerHub); DURABLE_POLLING_INTERVAL caps queue polling (default 1s; provider default 30s).
+    /// (default TestServerHub). Queue polling backs off to at most host.json's maxQueuePollingInterval
+    /// (<see cref="HostQueuePolling"/>), as under the host. One partition (the host's default is 4).
     /// </summary>
     public static AzureStorageOrchestrationService CreateAzureStorageService(IConfiguration configuration, ILoggerFactory loggerFactory)
     {
@@ -76,7 +80,7 @@ public static class DurableEngine
             PartitionCount = 1,
             WorkItemQueueVisibilityTimeout = visibility,
             ControlQueueVisibilityTimeout = visibility,
-            MaxQueuePollingInterval = Duration(configuration, "DURABLE_POLLING_INTERVAL", TimeSpan.FromSeconds(1)),
+            MaxQueuePollingInterval = HostQueuePolling.From(configuration, HostJsonPath),
             LoggerFactory = loggerFactory,
         };
         return new AzureStorageOrchestrationService(settings);
