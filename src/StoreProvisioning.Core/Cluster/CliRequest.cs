@@ -7,13 +7,18 @@ namespace StoreProvisioning.Cluster;
 /// <param name="StandardInput">Optional text piped to stdin (e.g. a manifest for kubectl apply -f -).</param>
 /// <param name="Secrets">Values that must never leave the process: redacted from captured output and error messages.</param>
 /// <param name="Scope">The store namespace the command works on, so an operator's cancel can stop it (<see cref="CliRunner.CancelScopeAsync"/>).</param>
+/// <param name="IsAnswer">
+/// Which non-zero exits answer the question instead of failing (helm's "release: not found" when asked about a release
+/// not installed yet): their span is not an error, so a trace shows only what went wrong.
+/// </param>
 public sealed record CliRequest(
     string Executable,
     IReadOnlyList<string> Arguments,
     TimeSpan Timeout,
     string? StandardInput = null,
     IReadOnlyCollection<string>? Secrets = null,
-    string? Scope = null)
+    string? Scope = null,
+    Func<CliResult, bool>? IsAnswer = null)
 {
     /// <summary>How the command reads in messages: program name and arguments (arguments never hold secrets).</summary>
     public string Display => string.Join(' ', [Path.GetFileName(Executable), .. Arguments]);

@@ -40,7 +40,7 @@ public class CliRunner(TimeSpan terminationGrace, ILogger<CliRunner> logger)
         try
         {
             var result = await RunProcessAsync(request, cancellationToken).ConfigureAwait(false);
-            CliSpan.Exited(span, result.ExitCode);
+            CliSpan.Exited(span, result.ExitCode, answered: !result.Succeeded && request.IsAnswer?.Invoke(result) == true);
             return result;
         }
         catch (Exception ex)

@@ -72,7 +72,7 @@ public class HelmCli(CliRunner runner, StoreProvisioningOptions options)
     /// <summary>The release's status, or null when helm has no such release.</summary>
     public virtual async Task<HelmReleaseStatus?> StatusAsync(string release, string ns, CancellationToken cancellationToken)
     {
-        var request = Short(HelmArguments.Status(release, ns)) with { Scope = ns };
+        var request = Short(HelmArguments.Status(release, ns)) with { Scope = ns, IsAnswer = IsNotFound };
         var result = await runner.RunAsync(request, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
@@ -96,7 +96,7 @@ public class HelmCli(CliRunner runner, StoreProvisioningOptions options)
     /// <summary>The release's revisions, oldest first; empty when helm has no such release.</summary>
     public virtual async Task<IReadOnlyList<HelmRevision>> HistoryAsync(string release, string ns, CancellationToken cancellationToken)
     {
-        var request = Short(HelmArguments.History(release, ns)) with { Scope = ns };
+        var request = Short(HelmArguments.History(release, ns)) with { Scope = ns, IsAnswer = IsNotFound };
         var result = await runner.RunAsync(request, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
@@ -126,7 +126,7 @@ public class HelmCli(CliRunner runner, StoreProvisioningOptions options)
     /// </summary>
     public virtual async Task<System.Text.Json.Nodes.JsonObject?> GetValuesAsync(string release, string ns, int revision, CancellationToken cancellationToken)
     {
-        var request = Short(HelmArguments.GetValues(release, ns, revision)) with { Scope = ns };
+        var request = Short(HelmArguments.GetValues(release, ns, revision)) with { Scope = ns, IsAnswer = IsNotFound };
         var result = await runner.RunAsync(request, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {

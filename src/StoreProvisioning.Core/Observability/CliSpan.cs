@@ -6,7 +6,8 @@ namespace StoreProvisioning.Observability;
 /// <summary>
 /// The span of one helm or kubectl run (<see cref="CliRunner.RunAsync"/>): named "{tool} {subcommand}" (e.g.
 /// "helm upgrade"), with the command line exactly as the runner's log lines show it (secrets redacted the same way),
-/// the exit code, and status error when the command did not exit 0 or could not run to completion.
+/// the exit code, and status error when the command did not exit 0 (unless that exit is an answer, see
+/// <see cref="CliRequest.IsAnswer"/>) or could not run to completion.
 /// </summary>
 public static class CliSpan
 {
@@ -30,10 +31,11 @@ public static class CliSpan
         return span;
     }
 
-    public static void Exited(Activity? span, int exitCode)
+    /// <param name="answered">The non-zero exit answers the question (e.g. no such release): not an error.</param>
+    public static void Exited(Activity? span, int exitCode, bool answered = false)
     {
         span?.SetTag(ExitCodeAttribute, exitCode);
-        if (exitCode != 0)
+        if (exitCode != 0 && !answered)
         {
             Tracing.Fail(span, $"exited with code {exitCode}");
         }

@@ -79,6 +79,21 @@ public sealed class CliSpanTests : IDisposable
         Assert.DoesNotContain("tok-SECRET-1234", string.Join(' ', span.TagObjects.Select(t => t.Value)) + span.StatusDescription);
     }
 
+    // A non-zero exit the caller declares an answer (helm's "release: not found") keeps its exit code but is no error
+    // span; the same exit with other output still is.
+    [Theory]
+    [InlineData("Error: release: not found", ActivityStatusCode.Unset)]
+    [InlineData("Error: Kubernetes cluster unreachable", ActivityStatusCode.Error)]
+    public async Task Exit_that_answers_the_question_is_not_an_error_span(string stderr, ActivityStatusCode status)
+    {
+        var helm = Scripts.Bash(dir, "helm", $"echo '{stderr}' >&2\nexit 1\n");
+        var span = await CliSpanOf(r => r.RunAsync(new CliRequest(
+            helm, ["status", "acme"], TimeSpan.FromSeconds(20), IsAnswer: result => result.StandardError.Contains("release: not found", StringComparison.Ordinal))));
+
+        Assert.Equal(1, span.GetTagItem(CliSpan.ExitCodeAttribute));
+        Assert.Equal(status, span.Status);
+    }
+
     // A program that cannot start still leaves an error span.
     [Fact]
     public async Task Missing_program_is_an_error_span()
