@@ -155,10 +155,13 @@ public class CliRunner(TimeSpan terminationGrace, ILogger<CliRunner> logger)
         var display = request.Display;
         logger.LogInformation("Running {Command} (pid {Pid}, timeout {Timeout})", display, running.ProcessId, request.Timeout);
         var timedOut = false;
-        var deadline = Task.Delay(request.Timeout, CancellationToken.None);
+        using var deadlineTimer = new CancellationTokenSource();
+        var deadline = Task.Delay(request.Timeout, deadlineTimer.Token);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shuttingDown.Token, operatorCancel);
         var cancelled = Task.Delay(Timeout.Infinite, stop.Token);
         var first = await Task.WhenAny(running.Task, deadline, cancelled).ConfigureAwait(false);
+        // Decided: free the deadline's timer now instead of leaving it armed for the rest of the timeout (10 minutes for helm).
+        await deadlineTimer.CancelAsync().ConfigureAwait(false);
         if (first != running.Task)
         {
             timedOut = first == deadline;
