@@ -137,7 +137,7 @@ public sealed class ConcurrencyAndIdempotencyTests
         Assert.True(cancelled.IsOk, cancelled.Refusal?.Detail);
         await h.Services.GetRequiredService<OperationCanceller>().StopAsync(h.Host.Client, cancelled.Value!, default);
 
-        Assert.Equal(StoreStatus.Ready, (await nextRun)!.Status); // well before the one-minute recheck
+        Assert.Equal(StoreStatus.Ready, (await nextRun)!.Status); // well before the five-minute recheck
     }
 
     // A claim left by an operation that ended without releasing it (crash, terminated, store gone) is released by the
@@ -152,6 +152,31 @@ public sealed class ConcurrencyAndIdempotencyTests
         var run = h.RunAsync(waiting, wait: TimeSpan.FromSeconds(30));
         await WaitUntilAsync(async () => (await queue.ListAsync(1)).Count == 2);
         Assert.False(run.IsCompleted);
+
+        await h.Services.GetRequiredService<StoreProvisioning.Functions.Reconciliation.StoreReconciler>().RunAsync(h.Host.Client, default);
+
+        Assert.Equal(StoreStatus.Ready, (await run)!.Status);
+        Assert.Empty(await queue.ListAsync(1));
+    }
+
+    // A wake-up that never arrived (the releasing side died between giving the slot back and telling the next operation)
+    // is repaired by the reconciler's next pass: the operation that now holds the slot but still waits for it is told
+    // again, minutes before its own recheck.
+    [Fact]
+    public async Task Reconciler_wakes_an_admitted_operation_whose_wake_up_was_lost()
+    {
+        await using var h = await Harness.StartAsync(settings: new Dictionary<string, string?> { ["PROVISION_CONCURRENCY"] = "1" });
+        var queue = h.Services.GetRequiredService<ClusterSlotQueue>();
+        var holder = await h.CreateAsync("holder", user: "u1"); // in flight, so its claim is not stale
+        Assert.True(await queue.ClaimAsync(holder.OperationId!, holder.Name, OperationLauncher.InstanceIdFor(holder), 1));
+        var waiting = await h.CreateAsync("waiting", user: "u2");
+        var run = h.RunAsync(waiting, wait: TimeSpan.FromSeconds(30));
+        await WaitUntilAsync(async () => (await queue.ListAsync(1)).Count == 2);
+
+        // The holder gives its slot back and the event to the operation it admitted is lost.
+        Assert.Equal(new[] { OperationLauncher.InstanceIdFor(waiting) }, await queue.ReleaseAsync(holder.OperationId!, 1));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.False(run.IsCompleted, "nothing told the waiting operation, yet it went on");
 
         await h.Services.GetRequiredService<StoreProvisioning.Functions.Reconciliation.StoreReconciler>().RunAsync(h.Host.Client, default);
 

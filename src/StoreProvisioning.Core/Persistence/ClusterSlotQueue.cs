@@ -58,6 +58,13 @@ public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clo
             cancellationToken,
             ("@s0", InFlight[0]), ("@s1", InFlight[1]), ("@s2", InFlight[2]));
 
+    /// <summary>The claims that hold a slot now (the first <paramref name="concurrency"/> in line), in order.</summary>
+    public async Task<IReadOnlyList<SlotClaim>> AdmittedAsync(int concurrency, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await metadata.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await HoldersAsync(connection, concurrency, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The queue in order: operation id, store, whether it holds a slot.</summary>
     public async Task<IReadOnlyList<SlotClaim>> ListAsync(int concurrency, CancellationToken cancellationToken = default)
     {

@@ -15,8 +15,12 @@ public static class ClusterSlot
     /// <summary>The event a releasing operation (or the reconciler, or a cancel) sends to an operation it admitted.</summary>
     public const string GrantedEvent = "ClusterSlotGranted";
 
-    /// <summary>A queued operation asks again this often even without the event (a lost event still gets through).</summary>
-    public static readonly TimeSpan Recheck = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// A queued operation asks again this often even without the event: the last resort for a lost wake-up, which the
+    /// reconciler's pass repairs first (<see cref="StillWaitingAsync"/>). Long, because in a burst every queued
+    /// operation's recheck is an activity and two orchestrator episodes.
+    /// </summary>
+    public static readonly TimeSpan Recheck = TimeSpan.FromMinutes(5);
 
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(2)));
 
@@ -79,6 +83,27 @@ public static class ClusterSlot
         {
             context.SendEvent(instanceId, GrantedEvent, input.OperationId);
         }
+    }
+
+    /// <summary>
+    /// Of these orchestration instances (operations that hold a slot), those still waiting for it: running, with the
+    /// slot as their reported step. Their wake-up was lost (e.g. the releasing side died between the release and the
+    /// event, or a retried release admitted nobody the second time).
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> StillWaitingAsync(DurableTaskClient client, IEnumerable<string> instanceIds, CancellationToken cancellationToken)
+    {
+        var waiting = new List<string>();
+        foreach (var instanceId in instanceIds)
+        {
+            var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+            if (instance is { IsRunning: true, SerializedCustomStatus: not null }
+                && instance.ReadCustomStatusAs<OperationProgress>()?.Step == OperationSteps.StepNames[OperationSteps.ClusterSlotStep])
+            {
+                waiting.Add(instanceId);
+            }
+        }
+
+        return waiting;
     }
 
     /// <summary>From outside an orchestration (a cancel, the reconciler): tells the operations a release admitted.</summary>

@@ -78,7 +78,7 @@ public sealed class StoreReconciler(
             }
         }
 
-        succeeded &= await ReleaseStaleSlotsAsync(client, cancellationToken);
+        succeeded &= await KeepSlotQueueMovingAsync(client, cancellationToken);
         if (acted > 0)
         {
             logger.LogInformation("Reconciler acted on {Count} store(s)", acted);
@@ -87,18 +87,29 @@ public sealed class StoreReconciler(
         return (acted, succeeded);
     }
 
-    // Claims of operations that ended without releasing (terminated, crashed, superseded) would block the queue.
-    private async Task<bool> ReleaseStaleSlotsAsync(DurableTaskClient client, CancellationToken cancellationToken)
+    // Keeps the cluster slot queue moving: claims of operations that ended without releasing (terminated, crashed,
+    // superseded) would block it, and an admitted operation whose wake-up was lost would wait for its own recheck.
+    // At most PROVISION_CONCURRENCY instance reads per pass, whatever the length of the queue.
+    private async Task<bool> KeepSlotQueueMovingAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
         try
         {
             var admitted = await slots.ReleaseStaleAsync(options.ProvisionConcurrency, cancellationToken);
             await ClusterSlot.WakeAsync(client, admitted, "reconciler", cancellationToken);
+            var holders = (await slots.AdmittedAsync(options.ProvisionConcurrency, cancellationToken)).Select(c => c.InstanceId).Except(admitted, StringComparer.Ordinal);
+            var lost = await ClusterSlot.StillWaitingAsync(client, holders, cancellationToken);
+            if (lost.Count > 0)
+            {
+                // Also true for a wake-up still on its way: a second event is harmless (the operation re-claims and goes on).
+                logger.LogInformation("Reconciler told {Count} operation(s) holding a cluster slot but still waiting for it (a wake-up lost or on its way)", lost.Count);
+                await ClusterSlot.WakeAsync(client, lost, "reconciler", cancellationToken);
+            }
+
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "Reconciler could not release stale cluster slots; it will try again next pass");
+            logger.LogWarning(ex, "Reconciler could not check the cluster slot queue; it will try again next pass");
             return false;
         }
     }

@@ -37,6 +37,7 @@ public class ClusterSlotQueueTests
         Assert.False(await queue.ClaimAsync(stores[3].OperationId!, "d", "inst-d-redrive", 2)); // same place, behind c
         Assert.Equal(["a", "b", "c", "d"], (await queue.ListAsync(2)).Select(c => c.StoreName));
         Assert.Equal("inst-d-redrive", (await queue.ListAsync(2))[3].InstanceId);
+        Assert.Equal(["inst-a", "inst-b"], (await queue.AdmittedAsync(2)).Select(c => c.InstanceId)); // only the holders
     }
 
     // Releasing a slot admits exactly the next claim in order and names its instance; releasing again admits nobody.
