@@ -44,4 +44,10 @@ public sealed record ActivityDraft(string Action, string? Detail = null, TimeSpa
 
     /// <summary>Who made the request this row records (the caller's user id); <see cref="SystemActor"/> when unset.</summary>
     public string? Actor { get; init; }
+
+    /// <summary>
+    /// The trace the row belongs to when it is not the current span's (a webhook delivery runs outside its operation's
+    /// trace); when unset, the current span's.
+    /// </summary>
+    public string? TraceId { get; init; }
 }

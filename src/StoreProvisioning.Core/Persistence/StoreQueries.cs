@@ -124,6 +124,17 @@ public class StoreQueries(MetadataDatabase database)
         return entries;
     }
 
+    /// <summary>The trace id the operation's audit rows carry (its first row that has one), or null.</summary>
+    public async Task<string?> TraceIdOfOperationAsync(string storeName, string operationId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Sql.Command(
+            connection,
+            "SELECT trace_id FROM activity WHERE store_name = @store AND operation_id = @op AND trace_id IS NOT NULL ORDER BY id LIMIT 1",
+            ("@store", storeName), ("@op", operationId));
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
     /// <summary>
     /// Counts by status, and cumulative accepted requests by kind and the average install time from the counters kept
     /// beside the audit trail (not from its rows, which retention prunes). One statement, so one snapshot and one round

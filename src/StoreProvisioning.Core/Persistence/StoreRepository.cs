@@ -369,8 +369,8 @@ public class StoreRepository(MetadataDatabase database, TimeProvider clock, IOpe
 
     /// <summary>
     /// Appends the audit row and adds it to the cumulative counters in the caller's transaction, so the metrics never
-    /// depend on audit rows that retention may since have pruned. The row carries the trace id of the current span:
-    /// inside an operation that is the operation's trace (its activities' spans continue the request's).
+    /// depend on audit rows that retention may since have pruned. The row carries the draft's trace id, else the current
+    /// span's: inside an operation that is the operation's trace (its activities' spans continue the request's).
     /// </summary>
     private static async Task InsertActivityAsync(
         DbConnection connection, string storeName, string? userId, string? operationId, ActivityDraft audit, DateTimeOffset now, CancellationToken cancellationToken)
@@ -382,7 +382,7 @@ public class StoreRepository(MetadataDatabase database, TimeProvider clock, IOpe
             cancellationToken,
             ("@store", storeName), ("@user", userId), ("@action", audit.Action), ("@detail", audit.Detail), ("@now", now.ToUnixTimeMilliseconds()),
             ("@operation_id", operationId), ("@duration", duration), ("@actor", audit.Actor ?? ActivityDraft.SystemActor),
-            ("@trace_id", Observability.Tracing.CurrentTraceId())).ConfigureAwait(false);
+            ("@trace_id", audit.TraceId ?? Observability.Tracing.CurrentTraceId())).ConfigureAwait(false);
         await Sql.ExecuteAsync(
             connection,
             """

@@ -12,9 +12,11 @@ namespace StoreProvisioning.Functions.Notifications;
 /// <summary>
 /// Sends one store event to NOTIFY_WEBHOOK_URL once, signed (<see cref="WebhookSignature"/>), and writes the attempt to
 /// the store's activity (webhook.delivered / webhook.failed: the event type, the attempt, the HTTP status or the
-/// connection error; never the body, the secret or the URL's path). Says whether and when to try again.
+/// connection error; never the body, the secret or the URL's path), with the trace id of the operation it announces.
+/// Says whether and when to try again.
 /// </summary>
-public sealed class DeliverStoreEvent(StoreProvisioningOptions options, StoreRepository repository, TimeProvider clock, ILogger<DeliverStoreEvent> logger)
+public sealed class DeliverStoreEvent(
+    StoreProvisioningOptions options, StoreRepository repository, StoreQueries queries, TimeProvider clock, ILogger<DeliverStoreEvent> logger)
     : TaskActivity<WebhookDelivery, WebhookAttempt>
 {
     // One client for the app: no redirects (a signed event goes only where the operator pointed it), a short timeout.
@@ -69,8 +71,11 @@ public sealed class DeliverStoreEvent(StoreProvisioningOptions options, StoreRep
         var where = url.GetLeftPart(UriPartial.Authority);
         var detail = $"{evt.Type} to {where}: attempt {delivery.Attempt} of {options.NotifyWebhookAttempts}, {outcome}"
             + (delivered ? "." : retryAfter is { } wait ? $"; next attempt in {Cluster.CliRunner.Describe(wait)}." : "; given up.");
+        // The delivery runs in an orchestration of its own: its row joins the announced operation's trace by that
+        // operation's rows, so the activity trail reads as one story.
+        var traceId = await queries.TraceIdOfOperationAsync(evt.Store, evt.OperationId, cancellationToken);
         await repository.RecordAsync(evt.Store, store?.UserId, evt.OperationId,
-            new ActivityDraft(delivered ? AuditActions.WebhookDelivered : AuditActions.WebhookFailed, detail), cancellationToken);
+            new ActivityDraft(delivered ? AuditActions.WebhookDelivered : AuditActions.WebhookFailed, detail) { TraceId = traceId }, cancellationToken);
         if (delivered)
         {
             logger.LogInformation("Store {Store}: {Detail}", evt.Store, detail);

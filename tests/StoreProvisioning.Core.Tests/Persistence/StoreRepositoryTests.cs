@@ -498,6 +498,31 @@ public class StoreRepositoryTests : IDisposable
         Assert.Equal(traceId, rows[2].TraceId);
     }
 
+    // A row written outside its operation's trace (a webhook delivery) takes the operation's trace id, found from the
+    // operation's own rows; an explicit trace id wins over the current span's.
+    [Fact]
+    public async Task A_row_can_join_its_operations_trace_from_outside_it()
+    {
+        await h.ReadyAsync("acme");
+        string traceId;
+        using (var span = new System.Diagnostics.Activity("request").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start())
+        {
+            traceId = span.TraceId.ToHexString();
+            await Begin("acme", LifecycleCommand.Upgrade);
+        }
+
+        var upgrade = (await Repo.GetAsync("acme"))!.OperationId!;
+        Assert.Equal(traceId, await h.Queries.TraceIdOfOperationAsync("acme", upgrade));
+        Assert.Null(await h.Queries.TraceIdOfOperationAsync("acme", "no-such-operation"));
+
+        using (new System.Diagnostics.Activity("elsewhere").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start())
+        {
+            await Repo.RecordAsync("acme", "alice", upgrade, new ActivityDraft(AuditActions.WebhookDelivered, "joined") { TraceId = traceId });
+        }
+
+        Assert.Equal(traceId, (await h.Queries.ListActivityAsync(1, "acme")).Single().TraceId);
+    }
+
     // Activity rows carry the operation id and duration they were recorded with.
     [Fact]
     public async Task Activity_rows_carry_operation_id_and_duration()

@@ -8,6 +8,7 @@ using StoreProvisioning.Functions.Hosting;
 using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Functions.Tests.Infrastructure;
 using StoreProvisioning.Observability;
+using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
 
 namespace StoreProvisioning.Functions.Tests.Hosting;
@@ -99,6 +100,33 @@ public sealed class TelemetryTests
     }
 
     /// <summary>Creates the store and launches its install inside an "Invoke" span continuing a client's traceparent, as POST /api/stores does; waits for the end.</summary>
+    // The webhook delivery runs in an orchestration of its own, outside the operation's trace; its audit row still
+    // carries the trace id of the operation it announces, so the activity trail of one operation is one trace.
+    [Fact]
+    public async Task Webhook_delivery_rows_carry_the_announced_operations_trace_id()
+    {
+        var closed = StoreProvisioning.TestServer.DurableEngine.FreeLoopbackPort(); // nobody listens: the attempt fails at once
+        await using var h = await Harness.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["NOTIFY_WEBHOOK_URL"] = $"http://127.0.0.1:{closed}/hook",
+            ["NOTIFY_WEBHOOK_SECRET"] = "webhook-secret-for-tests-0123456789",
+            ["NOTIFY_WEBHOOK_ALLOW_HTTP"] = "true",
+            ["NOTIFY_WEBHOOK_ATTEMPTS"] = "1",
+        });
+
+        var (_, client) = await LaunchInRequestAsync(h, "announced");
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        ActivityEntry? delivery;
+        while ((delivery = (await h.AuditAsync("announced")).FirstOrDefault(a => a.Action == AuditActions.WebhookFailed)) is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no webhook attempt was recorded");
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(client.TraceId.ToHexString(), delivery.TraceId);
+    }
+
     private static async Task<(Store Store, ActivityContext Client)> LaunchInRequestAsync(Harness h, string name)
     {
         var client = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: true);
