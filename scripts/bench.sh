@@ -23,7 +23,7 @@ azurite_latency_stores="${BENCH_AZURITE_LATENCY_STORES:-20}"
 source scripts/direct-python.sh
 rm -rf "$work" && mkdir -p "$work/fakes"
 # A copy of the fakes, so editing tests/fakes while the benchmark runs cannot change it.
-cp tests/fakes/helm tests/fakes/kubectl tests/fakes/fake_helm.py tests/fakes/fake_kubectl.py "$work/fakes/"
+cp tests/fakes/helm tests/fakes/kubectl tests/fakes/*.py "$work/fakes/"
 
 echo "Building the test server…"
 dotnet build tests/StoreProvisioning.TestServer --configuration Release --nologo -v q -clp:ErrorsOnly > "$work/build.log" 2>&1 \

@@ -10,49 +10,13 @@ import signal
 import sys
 import time
 
-TOOL = "helm"
-STATE = os.environ.get("FAKE_CLI_STATE") or os.path.join(os.environ.get("TMPDIR", "/tmp"), "fake-cli-state")
+from fake_cli import ARGV, STATE, Terminated, finish, flag, on_sigterm, parse_duration, record, selected, sleep
+
 VERSION = os.environ.get("FAKE_HELM_VERSION", "v3.17.3")
 # Where a real helm reports its git SHA, the fake says what it is, so nobody mistakes a demo for a cluster.
 GIT_COMMIT = "FAKE: tests/fakes - simulated helm, no cluster"
 MAJOR = int(re.match(r"v?(\d+)", VERSION).group(1)) if re.match(r"v?(\d+)", VERSION) else 3
-ARGV = sys.argv[1:]
 STARTED = time.time()
-
-
-# ---------------------------------------------------------------- recording
-
-def record(event, **extra):
-    line = {"tool": TOOL, "event": event, "argv": ARGV, "pid": os.getpid(), "time": time.time()}
-    if os.environ.get("TEST_SERVER_INSTANCE"):
-        line["caller"] = os.environ["TEST_SERVER_INSTANCE"]  # which of several servers sharing this state ran it
-    line.update(extra)
-    data = (json.dumps(line) + "\n").encode()
-    os.makedirs(STATE, exist_ok=True)
-    fd = os.open(os.path.join(STATE, "calls.jsonl"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, data)  # one write per line with O_APPEND: parallel processes never interleave
-    finally:
-        os.close(fd)
-
-
-def finish(code, out="", err=""):
-    if out:
-        sys.stdout.write(out if out.endswith("\n") else out + "\n")
-    if err:
-        sys.stderr.write(err if err.endswith("\n") else err + "\n")
-    sys.stdout.flush()
-    sys.stderr.flush()
-    record("end", exit=code)
-    os._exit(code)
-
-
-class Terminated(Exception):
-    pass
-
-
-def on_sigterm(signum, frame):
-    raise Terminated()
 
 
 # ---------------------------------------------------------------- state
@@ -123,23 +87,6 @@ def delay_seconds():
         return float(os.environ.get("FAKE_HELM_DELAY_SECONDS", "0") or 0)
     except ValueError:
         return 0.0
-
-
-def parse_duration(text):
-    total, matched = 0.0, False
-    for amount, unit in re.findall(r"(\d+(?:\.\d+)?)(h|ms|m|s)", text or ""):
-        matched = True
-        total += float(amount) * {"h": 3600, "m": 60, "s": 1, "ms": 0.001}[unit]
-    return total if matched else None
-
-
-def sleep(seconds):
-    end = time.time() + seconds
-    while True:
-        left = end - time.time()
-        if left <= 0:
-            return
-        time.sleep(min(left, 0.05))
 
 
 def sleep_forever():
@@ -222,13 +169,6 @@ def parse(argv):
             positionals.append(arg)
         i += 1
     return command, positionals, flags
-
-
-def flag(flags, *names, default=None):
-    for n in names:
-        if n in flags:
-            return flags[n][-1]
-    return default
 
 
 # ---------------------------------------------------------------- values files
@@ -463,17 +403,6 @@ def cmd_list(flags, ns):
                         rows.append({"name": rel["name"], "namespace": n, "revision": str(last["revision"]), "updated": last["updated"],
                                      "status": last["status"], "chart": last["chart"], "app_version": "1.0.0"})
     finish(0, out=json.dumps(rows if maximum == 0 else rows[:maximum]))
-
-
-def selected(labels, selector):
-    """True when the release labels match every key=value of `--selector` (None: no selector)."""
-    if selector is None:
-        return True
-    for term in selector.split(","):
-        key, _, value = term.partition("=")
-        if labels.get(key.strip()) != value.lstrip("=").strip():
-            return False
-    return True
 
 
 def supersede(rel):
@@ -828,11 +757,3 @@ def main():
     finish(1, err='Error: unknown command "%s" for "helm"' % command)
 
 
-def run():
-    """The launcher's entry point: main(), with an end line recorded whatever happens."""
-    try:
-        main()
-    except SystemExit:
-        raise
-    except BaseException as e:  # never leave the recording without an end line
-        finish(70, err="fake helm crashed: %r" % (e,))

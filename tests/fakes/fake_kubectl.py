@@ -10,60 +10,12 @@ import signal
 import sys
 import time
 
-TOOL = "kubectl"
-STATE = os.environ.get("FAKE_CLI_STATE") or os.path.join(os.environ.get("TMPDIR", "/tmp"), "fake-cli-state")
+from fake_cli import ARGV, STATE, Terminated, finish, flag, on_sigterm, parse_duration, record, selected, sleep
+
 CLIENT_VERSION = os.environ.get("FAKE_KUBECTL_VERSION", "v1.35.2")
 SERVER_VERSION = os.environ.get("FAKE_KUBECTL_SERVER_VERSION", "v1.35.0+k3s1")
 # Where a real kubectl reports its git SHA, the fake says what it is, so nobody mistakes a demo for a cluster.
 GIT_COMMIT = "FAKE: tests/fakes - simulated kubectl, no cluster"
-ARGV = sys.argv[1:]
-
-
-def record(event, **extra):
-    line = {"tool": TOOL, "event": event, "argv": ARGV, "pid": os.getpid(), "time": time.time()}
-    if os.environ.get("TEST_SERVER_INSTANCE"):
-        line["caller"] = os.environ["TEST_SERVER_INSTANCE"]  # which of several servers sharing this state ran it
-    line.update(extra)
-    data = (json.dumps(line) + "\n").encode()
-    os.makedirs(STATE, exist_ok=True)
-    fd = os.open(os.path.join(STATE, "calls.jsonl"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, data)
-    finally:
-        os.close(fd)
-
-
-def finish(code, out="", err=""):
-    if out:
-        sys.stdout.write(out if out.endswith("\n") else out + "\n")
-    if err:
-        sys.stderr.write(err if err.endswith("\n") else err + "\n")
-    sys.stdout.flush()
-    sys.stderr.flush()
-    record("end", exit=code)
-    os._exit(code)
-
-
-class Terminated(Exception):
-    pass
-
-
-def on_sigterm(signum, frame):
-    raise Terminated()
-
-
-def sleep(seconds):
-    end = time.time() + seconds
-    while time.time() < end:
-        time.sleep(min(max(end - time.time(), 0), 0.05))
-
-
-def parse_duration(text):
-    total, matched = 0.0, False
-    for amount, unit in re.findall(r"(\d+(?:\.\d+)?)(h|ms|m|s)", text or ""):
-        matched = True
-        total += float(amount) * {"h": 3600, "m": 60, "s": 1, "ms": 0.001}[unit]
-    return total if matched else None
 
 
 # ---------------------------------------------------------------- arguments
@@ -97,13 +49,6 @@ def parse(argv):
             words.append(arg)
         i += 1
     return words, flags
-
-
-def flag(flags, *names, default=None):
-    for n in names:
-        if n in flags:
-            return flags[n][-1]
-    return default
 
 
 # ---------------------------------------------------------------- state
@@ -364,17 +309,6 @@ LIST_KINDS = {"namespaces": "Namespace", "namespace": "Namespace", "ns": "Namesp
               "limitranges": "LimitRange", "networkpolicies": "NetworkPolicy"}
 
 
-def selected(labels, selector):
-    """True when labels match every key=value of a label selector (None: no selector)."""
-    if selector is None:
-        return True
-    for term in selector.split(","):
-        key, _, value = term.partition("=")
-        if labels.get(key.strip()) != value.lstrip("=").strip():
-            return False
-    return True
-
-
 def listed(types, flags):
     """`get T1,T2,... [--all-namespaces | -n NS] [--selector k=v] -o json`: one List of every matching object."""
     kinds = []
@@ -516,11 +450,3 @@ def main():
     finish(1, err='error: unknown command "%s" for "kubectl"' % verb)
 
 
-def run():
-    """The launcher's entry point: main(), with an end line recorded whatever happens."""
-    try:
-        main()
-    except SystemExit:
-        raise
-    except BaseException as e:
-        finish(70, err="fake kubectl crashed: %r" % (e,))

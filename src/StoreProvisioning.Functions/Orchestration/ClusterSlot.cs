@@ -96,8 +96,7 @@ public static class ClusterSlot
         foreach (var instanceId in instanceIds)
         {
             var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
-            if (instance is { IsRunning: true, SerializedCustomStatus: not null }
-                && instance.ReadCustomStatusAs<OperationProgress>()?.Step == OperationSteps.StepNames[OperationSteps.ClusterSlotStep])
+            if (OperationProgress.ReportedBy(instance)?.Step == OperationSteps.StepNames[OperationSteps.ClusterSlotStep])
             {
                 waiting.Add(instanceId);
             }

@@ -10,7 +10,12 @@ namespace StoreProvisioning.Functions.Orchestration;
 /// (<see cref="OperationSteps.Report"/>): a human step name, its 1-based index among the operation's steps and how
 /// many there are, and when the step started (the orchestration's own clock, so replays agree).
 /// </summary>
-public sealed record OperationProgress(string Step, int Index, int Of, DateTime StartedAt);
+public sealed record OperationProgress(string Step, int Index, int Of, DateTime StartedAt)
+{
+    /// <summary>What a running instance reports (read with inputs and outputs); null when it is not running or has reported no step yet.</summary>
+    public static OperationProgress? ReportedBy(OrchestrationMetadata? instance) =>
+        instance is { IsRunning: true, SerializedCustomStatus: not null } ? instance.ReadCustomStatusAs<OperationProgress>() : null;
+}
 
 /// <summary>
 /// Reads the <see cref="OperationProgress"/> of stores' running operations from the durable client, addressing the
@@ -43,7 +48,7 @@ public sealed class OperationProgressReader(ILogger<OperationProgressReader> log
                 instance = await RedriveOfAsync(client, store, cancellationToken).ConfigureAwait(false) ?? instance;
             }
 
-            return instance is { IsRunning: true, SerializedCustomStatus: not null } ? instance.ReadCustomStatusAs<OperationProgress>() : null;
+            return OperationProgress.ReportedBy(instance);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

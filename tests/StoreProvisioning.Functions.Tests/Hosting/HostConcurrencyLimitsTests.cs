@@ -1,7 +1,5 @@
 using System.Reflection;
 using DurableTask.Core;
-using Microsoft.Extensions.Configuration;
-using StoreProvisioning.Testing;
 using StoreProvisioning.TestServer;
 
 namespace StoreProvisioning.Functions.Tests.Hosting;
@@ -53,59 +51,6 @@ public sealed class HostConcurrencyLimitsTests
         await limits.ReleaseTaskOrchestrationWorkItemAsync(first);
         await second.WaitAsync(Soon);
     }
-
-    // Proves the limits come from host.json, and an AzureFunctionsJobHost__extensions__durableTask__… app setting overrides them as under the host.
-    [Fact]
-    public void Limits_come_from_host_json_and_app_settings_override_them()
-    {
-        var hostJson = RepositoryFiles.Path("host.json");
-        var fromFile = HostConcurrency.From(new ConfigurationBuilder().Build(), hostJson);
-        Assert.Equal(new HostConcurrency(6, 10), fromFile);
-
-        var overridden = HostConcurrency.From(
-            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["AzureFunctionsJobHost:extensions:durableTask:maxConcurrentActivityFunctions"] = "12",
-            }).Build(),
-            hostJson);
-        Assert.Equal(new HostConcurrency(12, 10), overridden);
-
-        var bad = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureFunctionsJobHost:extensions:durableTask:maxConcurrentOrchestratorFunctions"] = "lots",
-        }).Build();
-        var error = Assert.Throws<InvalidOperationException>(() => HostConcurrency.From(bad, hostJson));
-        Assert.Contains("maxConcurrentOrchestratorFunctions", error.Message, StringComparison.Ordinal);
-    }
-
-    // Proves the Azure Storage provider's idle polling comes from host.json as under the host (an app setting overrides
-    // it; without either, the provider's 30 s), and a value that is no duration stops the server's start with its name.
-    [Fact]
-    public void Queue_polling_comes_from_host_json_as_under_the_host()
-    {
-        var hostJson = RepositoryFiles.Path("host.json");
-        Assert.Equal(TimeSpan.FromSeconds(1), HostQueuePolling.From(new ConfigurationBuilder().Build(), hostJson));
-
-        var setting = "AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval";
-        Assert.Equal(TimeSpan.FromSeconds(5), HostQueuePolling.From(Settings(setting, "00:00:05"), hostJson));
-
-        var bare = Path.Combine(Path.GetTempPath(), $"host-{Guid.NewGuid():N}.json");
-        File.WriteAllText(bare, """{"version":"2.0","extensions":{"durableTask":{"maxConcurrentActivityFunctions":6}}}""");
-        try
-        {
-            Assert.Equal(TimeSpan.FromSeconds(30), HostQueuePolling.From(new ConfigurationBuilder().Build(), bare));
-        }
-        finally
-        {
-            File.Delete(bare);
-        }
-
-        var error = Assert.Throws<InvalidOperationException>(() => HostQueuePolling.From(Settings(setting, "soon"), hostJson));
-        Assert.Contains("AzureFunctionsJobHost__extensions__durableTask__storageProvider__maxQueuePollingInterval", error.Message, StringComparison.Ordinal);
-    }
-
-    private static IConfiguration Settings(string key, string value) =>
-        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
 
     /// <summary>An orchestration service that always has another work item ready; finishing one is a no-op.</summary>
     public class EndlessWork : DispatchProxy
