@@ -111,6 +111,38 @@ public sealed class PostgresDatabase : MetadataDatabase, IAsyncDisposable
         """
         ALTER TABLE activity ADD COLUMN trace_id TEXT NULL;
         """,
+        // Stores by status (SQLite migration 8), kept by a trigger in the writing transaction. A transaction changes
+        // one store's status, so it updates at most two count rows; it takes them in the order of their status, so two
+        // transitions never wait for each other in a cycle. The trigger is created before the counts are filled: its
+        // lock on stores holds off writers until this migration commits, so no change falls between the two.
+        """
+        CREATE TABLE store_status_counts (
+            status TEXT   NOT NULL PRIMARY KEY,
+            count  BIGINT NOT NULL
+        );
+        CREATE FUNCTION store_status_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            change RECORD;
+        BEGIN
+            FOR change IN
+                SELECT s.status, SUM(s.delta) AS delta
+                FROM (VALUES (CASE WHEN TG_OP <> 'INSERT' THEN OLD.status END, -1),
+                             (CASE WHEN TG_OP <> 'DELETE' THEN NEW.status END, 1)) AS s (status, delta)
+                WHERE s.status IS NOT NULL
+                GROUP BY s.status
+                HAVING SUM(s.delta) <> 0
+                ORDER BY s.status
+            LOOP
+                INSERT INTO store_status_counts (status, count) VALUES (change.status, change.delta)
+                ON CONFLICT (status) DO UPDATE SET count = store_status_counts.count + excluded.count;
+            END LOOP;
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER stores_counted AFTER INSERT OR DELETE OR UPDATE OF status ON stores
+            FOR EACH ROW EXECUTE FUNCTION store_status_counts_track();
+        INSERT INTO store_status_counts (status, count) SELECT status, COUNT(*) FROM stores GROUP BY status;
+        """,
     ];
 
     // Arbitrary fixed keys of pg_advisory_xact_lock; any other user of the database must not pick the same ones.

@@ -114,6 +114,25 @@ public sealed class SqliteDatabase : MetadataDatabase
         """
         ALTER TABLE activity ADD COLUMN trace_id TEXT NULL;
         """,
+        // Stores by status, kept by the database beside the rows: the metrics and the total cap read a handful of
+        // rows instead of counting every store.
+        """
+        CREATE TABLE store_status_counts (
+            status TEXT    NOT NULL PRIMARY KEY,
+            count  INTEGER NOT NULL
+        );
+        INSERT INTO store_status_counts (status, count) SELECT status, COUNT(*) FROM stores GROUP BY status;
+        CREATE TRIGGER stores_counted_on_insert AFTER INSERT ON stores BEGIN
+            INSERT INTO store_status_counts (status, count) VALUES (NEW.status, 1) ON CONFLICT (status) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER stores_counted_on_status AFTER UPDATE OF status ON stores WHEN OLD.status IS NOT NEW.status BEGIN
+            UPDATE store_status_counts SET count = count - 1 WHERE status = OLD.status;
+            INSERT INTO store_status_counts (status, count) VALUES (NEW.status, 1) ON CONFLICT (status) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER stores_counted_on_delete AFTER DELETE ON stores BEGIN
+            UPDATE store_status_counts SET count = count - 1 WHERE status = OLD.status;
+        END;
+        """,
     ];
 
     private readonly string connectionString;

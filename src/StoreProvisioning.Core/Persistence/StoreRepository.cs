@@ -39,7 +39,7 @@ public class StoreRepository(MetadataDatabase database, TimeProvider clock, IOpe
         }
 
         if (maxStoresTotal < int.MaxValue
-            && Convert.ToInt32(await Sql.ScalarAsync(connection, "SELECT COUNT(*) FROM stores", cancellationToken).ConfigureAwait(false)) >= maxStoresTotal)
+            && Convert.ToInt32(await Sql.ScalarAsync(connection, "SELECT COALESCE(SUM(count), 0) FROM store_status_counts", cancellationToken).ConfigureAwait(false)) >= maxStoresTotal)
         {
             return new CreateStoreResult(CreateOutcome.TotalLimitReached, null, owned);
         }

@@ -69,6 +69,29 @@ public sealed class PostgresDatabaseTests : IDisposable
         Assert.Equal((long)PostgresDatabase.LatestVersion + 1, Convert.ToInt64(h.Scalar("SELECT version FROM schema_version")));
     }
 
+    // Upgrading a database written before the store counts by status existed fills them from the stores there, and
+    // the trigger keeps them from then on.
+    [Fact]
+    public async Task Status_counts_migration_fills_the_counts_from_the_stores()
+    {
+        await h.ReadyAsync("acme");
+        await h.FailedAsync("bobs", "bob");
+        await h.CreateAsync("carl", "carl");
+        h.Scalar("""
+            DROP TRIGGER stores_counted ON stores; DROP FUNCTION store_status_counts_track(); DROP TABLE store_status_counts;
+            UPDATE schema_version SET version = version - 1
+            """);
+
+        await (await h.OpenAnotherDatabase().OpenConnectionAsync()).DisposeAsync();
+
+        Assert.Equal((long)PostgresDatabase.LatestVersion, Convert.ToInt64(h.Scalar("SELECT version FROM schema_version")));
+        h.AssertStatusCountsMatchRows();
+        Assert.Equal(1L, h.Count("SELECT count FROM store_status_counts WHERE status = 'READY'"));
+        await h.ReadyAsync("dora", "dora");
+        h.AssertStatusCountsMatchRows();
+        Assert.Equal(2L, h.Count("SELECT count FROM store_status_counts WHERE status = 'READY'"));
+    }
+
     // Where the database is, as health output shows it, never includes the password.
     [Fact]
     public void Location_leaves_out_credentials()

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using StoreProvisioning.Core.Tests.Support;
 using StoreProvisioning.Persistence;
+using StoreProvisioning.Stores;
 
 namespace StoreProvisioning.Core.Tests.Persistence;
 
@@ -89,8 +90,8 @@ public class SqliteDatabaseTests
         Assert.Equal(2L, harness.Count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('stores', 'activity')"));
     }
 
-    // Upgrading a file written before the audit counters existed (the last migration) fills them from the audit rows
-    // that are there, so the metrics read the same before and after the upgrade.
+    // Upgrading a file written before the audit counters (and the store counts by status) existed fills them from the
+    // audit rows and stores that are there, so the metrics read the same before and after the upgrade.
     [Fact]
     public async Task Counters_migration_backfills_from_existing_audit_rows()
     {
@@ -107,6 +108,8 @@ public class SqliteDatabaseTests
                 DROP TABLE cluster_slots;
                 DROP TABLE operation_runs; ALTER TABLE stores DROP COLUMN operation_started_at;
                 ALTER TABLE activity DROP COLUMN trace_id;
+                DROP TRIGGER stores_counted_on_insert; DROP TRIGGER stores_counted_on_status; DROP TRIGGER stores_counted_on_delete;
+                DROP TABLE store_status_counts;
                 PRAGMA user_version = 3;
                 """;
             command.ExecuteNonQuery();
@@ -124,6 +127,9 @@ public class SqliteDatabaseTests
         Assert.Equal(before.RequestsByAction, after.RequestsByAction);
         Assert.Equal(42.0, after.AverageInstallSeconds);
         Assert.Equal(2, after.Requests(AuditActions.CreateRequested));
+        Assert.Equal(2, after.ByStatus[StoreStatus.Ready]); // the store counts by status, filled from the rows
+        Assert.Equal(before.ByStatus, after.ByStatus);
+        harness.AssertStatusCountsMatchRows();
         Assert.Equal(1, (await upgraded.MetricsAsync(ownerUserId: "bob")).Requests(AuditActions.CreateRequested));
     }
 }

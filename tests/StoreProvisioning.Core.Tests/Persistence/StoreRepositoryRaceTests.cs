@@ -221,6 +221,52 @@ public class StoreRepositoryRaceTests : IDisposable
         Assert.Equal(h.Count("SELECT COUNT(*) FROM stores"), h.Count("SELECT COUNT(DISTINCT name) FROM stores"));
         Assert.Equal(0L, h.Count("SELECT COUNT(*) FROM (SELECT user_id FROM stores GROUP BY user_id HAVING COUNT(*) > 3) AS over_limit"));
         Assert.Equal(h.Count("SELECT COUNT(*) FROM stores"), h.Count("SELECT COUNT(*) FROM activity WHERE action = 'create.requested'"));
+        h.AssertStatusCountsMatchRows();
+    }
+
+    // Transitions in opposite directions between the same two statuses (READY → PROVISIONING by an upgrade,
+    // PROVISIONING → READY by a success; FAILED ↔ PROVISIONING likewise), creates and removals, all at once: each
+    // updates the counts the database keeps by status, and none waits for another in a cycle (on PostgreSQL a deadlock
+    // would fail one of them), so every change applies and the counts still agree with the rows.
+    [Fact]
+    public async Task Parallel_transitions_keep_the_status_counts_without_deadlock()
+    {
+        var ready = new List<Store>();
+        var succeeding = new List<Store>();
+        var failing = new List<Store>();
+        var failed = new List<Store>();
+        var deleting = new List<Store>();
+        for (var i = 0; i < 8; i++)
+        {
+            ready.Add(await h.ReadyAsync($"ready-{i}", $"user-{i}"));
+            succeeding.Add(await h.ProvisioningAsync($"succeeding-{i}", $"user-{i}"));
+            failing.Add(await h.ProvisioningAsync($"failing-{i}", $"user-{i}"));
+            failed.Add(await h.FailedAsync($"failed-{i}", $"user-{i}"));
+            deleting.Add(await h.DeletingAsync($"deleting-{i}", $"user-{i}"));
+        }
+
+        var results = await RaceAsync(48, i =>
+        {
+            var repo = h.OpenAnother();
+            var n = i / 6;
+            return (i % 6) switch
+            {
+                0 => repo.BeginOperationAsync(ready[n].Name, LifecycleCommand.Upgrade, StoreOperation.Upgrade, null, new ActivityDraft(AuditActions.UpgradeRequested)).ContinueWith(t => t.Result.Applied, TaskScheduler.Default),
+                1 => repo.SucceedAsync(succeeding[n].Name, succeeding[n].OperationId!, 1, new ActivityDraft(AuditActions.InstallSucceeded)).ContinueWith(t => t.Result.Applied, TaskScheduler.Default),
+                2 => repo.BeginOperationAsync(failed[n].Name, LifecycleCommand.Retry, StoreOperation.Retry, null, new ActivityDraft(AuditActions.RetryRequested)).ContinueWith(t => t.Result.Applied, TaskScheduler.Default),
+                3 => repo.FailAsync(failing[n].Name, failing[n].OperationId, "helm install failed", new ActivityDraft(AuditActions.InstallFailed)).ContinueWith(t => t.Result.Applied, TaskScheduler.Default),
+                4 => repo.RemoveAsync(deleting[n].Name, deleting[n].OperationId!, new ActivityDraft(AuditActions.StoreRemoved)),
+                _ => repo.CreateAsync($"new-{n}", $"user-{n}", StoreEngine.WooCommerce, 10).ContinueWith(t => t.Result.Outcome == CreateOutcome.Created, TaskScheduler.Default),
+            };
+        });
+
+        Assert.All(results, Assert.True);
+        h.AssertStatusCountsMatchRows();
+        Assert.Equal(16L, h.Count("SELECT COALESCE(SUM(count), 0) FROM store_status_counts WHERE status = 'PROVISIONING'"));
+        Assert.Equal(8L, h.Count("SELECT COALESCE(SUM(count), 0) FROM store_status_counts WHERE status = 'READY'"));
+        Assert.Equal(8L, h.Count("SELECT COALESCE(SUM(count), 0) FROM store_status_counts WHERE status = 'FAILED'"));
+        Assert.Equal(0L, h.Count("SELECT COALESCE(SUM(count), 0) FROM store_status_counts WHERE status = 'DELETING'"));
+        Assert.Equal(8L, h.Count("SELECT COALESCE(SUM(count), 0) FROM store_status_counts WHERE status = 'NEW'"));
     }
 
     // 20 writers × 25 parallel RecordAsync calls lose no audit row, and every row gets a unique, increasing id.

@@ -91,6 +91,17 @@ public sealed class RepositoryHarness : IDisposable
 
     public long Count(string sql, params (string Name, object Value)[] parameters) => Convert.ToInt64(Scalar(sql, parameters), System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The counts by status the database keeps (store_status_counts) agree with the rows, for every status.</summary>
+    public void AssertStatusCountsMatchRows()
+    {
+        foreach (var status in Enum.GetValues<StoreStatus>().Select(s => s.Name()))
+        {
+            Assert.Equal(
+                (status, Count("SELECT COUNT(*) FROM stores WHERE status = $s", ("$s", status))),
+                (status, Count("SELECT COALESCE(SUM(count), 0) FROM store_status_counts WHERE status = $s", ("$s", status))));
+        }
+    }
+
     public async Task<Store> CreateAsync(string name, string user = "alice", StoreEngine engine = StoreEngine.WooCommerce, int max = 10)
     {
         var result = await Repository.CreateAsync(name, user, engine, max);
