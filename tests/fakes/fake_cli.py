@@ -1,10 +1,18 @@
 """What the fake helm and kubectl share: the state folder, the recording of every call, how a run ends, SIGTERM, and
-the small parsers both need. See tests/fakes/README.md."""
-import json
+the small parsers both need. See tests/fakes/README.md.
+
+Every store install launches the fakes several times one after another, so a launch should cost little more than the
+interpreter's own start: the fakes import no module that pulls in `re` or `enum` (`json`, `signal`, `shutil` and `re`
+each add ~5-15 ms) on the paths an install takes. JSON goes through dumps/loads below, on json's own C accelerator.
+"""
 import os
-import re
 import sys
 import time
+
+try:
+    import _json  # json's C accelerator: what json.dumps/loads run on, without importing json (and re, enum)
+except ImportError:
+    _json = None
 
 STATE = os.environ.get("FAKE_CLI_STATE") or os.path.join(os.environ.get("TMPDIR", "/tmp"), "fake-cli-state")
 ARGV = sys.argv[1:]
@@ -28,9 +36,13 @@ def record(event, **extra):
     if os.environ.get("TEST_SERVER_INSTANCE"):
         line["caller"] = os.environ["TEST_SERVER_INSTANCE"]  # which of several servers sharing this state ran it
     line.update(extra)
-    data = (json.dumps(line) + "\n").encode()
-    os.makedirs(STATE, exist_ok=True)
-    fd = os.open(os.path.join(STATE, "calls.jsonl"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    data = (dumps(line) + "\n").encode()
+    path = os.path.join(STATE, "calls.jsonl")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except FileNotFoundError:  # the state folder does not exist yet
+        os.makedirs(STATE, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, data)  # one write per line with O_APPEND: parallel processes never interleave
     finally:
@@ -66,12 +78,37 @@ def sleep(seconds):
         time.sleep(min(left, 0.05))
 
 
+UNITS = {"h": 3600, "m": 60, "s": 1, "ms": 0.001}
+
+
 def parse_duration(text):
+    """Seconds in a duration such as "600s" or "5m0s" (every number+unit in the text), or None when there is none."""
+    if not text:
+        return None
+    plain = plain_duration(text)
+    if plain is not None:
+        return plain
+    import re  # only for what plain_duration does not read (decimals, stray text): rare, and re costs ~10 ms
     total, matched = 0.0, False
-    for amount, unit in re.findall(r"(\d+(?:\.\d+)?)(h|ms|m|s)", text or ""):
+    for amount, unit in re.findall(r"(\d+(?:\.\d+)?)(h|ms|m|s)", text):
         matched = True
-        total += float(amount) * {"h": 3600, "m": 60, "s": 1, "ms": 0.001}[unit]
+        total += float(amount) * UNITS[unit]
     return total if matched else None
+
+
+def plain_duration(text):
+    """What the regex above finds in a text made only of ASCII-digits+unit pairs ("600s", "5m0s"); None for any other."""
+    total, i = 0.0, 0
+    while i < len(text):
+        start = i
+        while i < len(text) and text[i] in "0123456789":
+            i += 1
+        unit = next((u for u in ("h", "ms", "m", "s") if text.startswith(u, i)), None)  # the regex's order
+        if i == start or unit is None:
+            return None
+        total += float(text[start:i]) * UNITS[unit]
+        i += len(unit)
+    return total
 
 
 def flag(flags, *names, default=None):
@@ -90,3 +127,68 @@ def selected(labels, selector):
         if labels.get(key.strip()) != value.lstrip("=").strip():
             return False
     return True
+
+
+# ---------------------------------------------------------------- JSON
+# json.dumps/json.loads, byte for byte, for the fakes' own data (str keys; strings, numbers, bools, None, lists, dicts),
+# run on the C accelerator `_json` that json itself uses: importing json costs ~13 ms a launch (json imports re).
+# Anything unusual (no _json, an error) is handed to json itself, which then gives its exact result or error.
+
+def dumps(obj, indent=None):
+    """json.dumps(obj) or json.dumps(obj, indent=N)."""
+    if _json is not None:
+        try:
+            return _dumps_pretty(obj, " " * indent, 0) if indent is not None else _dumps_compact(obj)
+        except Exception:  # noqa: BLE001 - json repeats it and raises its own error
+            pass
+    import json
+    return json.dumps(obj, indent=indent)
+
+
+def _dumps_compact(obj):
+    # The arguments json.dumps passes with its defaults (a fresh circular-reference memo, ensure_ascii, ", " and ": ").
+    encode = _json.make_encoder({}, _not_serializable, _json.encode_basestring_ascii, None, ": ", ", ", False, False, True)
+    return "".join(encode(obj, 0))
+
+
+def _not_serializable(obj):
+    raise TypeError(type(obj).__name__)  # json.dumps then raises its own message
+
+
+def _dumps_pretty(obj, pad, depth):
+    # The C encoder cannot indent (before python 3.14): the nesting is laid out here as json's python encoder does
+    # (",\n" between items, ": " after keys), every scalar and empty container is encoded by the C encoder.
+    inner = "\n" + pad * (depth + 1)
+    if isinstance(obj, dict) and obj:
+        items = (_json.encode_basestring_ascii(k) + ": " + _dumps_pretty(v, pad, depth + 1) for k, v in obj.items())
+    elif isinstance(obj, (list, tuple)) and obj:
+        items = (_dumps_pretty(v, pad, depth + 1) for v in obj)
+    else:
+        return _dumps_compact(obj)
+    opening, closing = ("{", "}") if isinstance(obj, dict) else ("[", "]")
+    return opening + inner + ("," + inner).join(items) + "\n" + pad * depth + closing
+
+
+class _Decoding:
+    """The settings json.loads gives its C scanner: strict, no hooks, float/int, NaN and ±Infinity as json reads them."""
+    strict = True
+    object_hook = object_pairs_hook = None
+    parse_float, parse_int = float, int
+    parse_constant = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}.__getitem__
+
+
+_scan = _json.make_scanner(_Decoding()) if _json is not None else None
+
+
+def loads(text):
+    """json.loads(text) for a str."""
+    if _scan is not None and isinstance(text, str):
+        document = text.strip(" \t\n\r")  # the whitespace json allows around the value
+        try:
+            value, end = _scan(document, 0)
+            if end == len(document):
+                return value
+        except Exception:  # noqa: BLE001 - json repeats it and raises its own error (JSONDecodeError, a ValueError)
+            pass
+    import json
+    return json.loads(text)

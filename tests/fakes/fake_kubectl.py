@@ -2,15 +2,12 @@
 
 See tests/fakes/README.md. Single process, no children: sleeps use time.sleep so SIGTERM stops it promptly.
 """
-import json
+import _signal as signal  # the C module behind `signal`, which imports enum (~5 ms a launch); same functions
 import os
-import re
-import shutil
-import signal
 import sys
 import time
 
-from fake_cli import ARGV, STATE, Terminated, finish, flag, on_sigterm, parse_duration, record, selected, sleep
+from fake_cli import ARGV, STATE, Terminated, dumps, finish, flag, loads, on_sigterm, parse_duration, record, selected, sleep
 
 CLIENT_VERSION = os.environ.get("FAKE_KUBECTL_VERSION", "v1.35.2")
 SERVER_VERSION = os.environ.get("FAKE_KUBECTL_SERVER_VERSION", "v1.35.0+k3s1")
@@ -60,7 +57,7 @@ def ns_path(ns):
 def load_ns(ns):
     try:
         with open(ns_path(ns)) as f:
-            return json.load(f)
+            return loads(f.read())
     except FileNotFoundError:
         return None
 
@@ -69,7 +66,7 @@ def save_ns(obj):
     os.makedirs(os.path.join(STATE, "namespaces"), exist_ok=True)
     tmp = ns_path(obj["name"]) + ".%d.tmp" % os.getpid()
     with open(tmp, "w") as f:
-        json.dump(obj, f)
+        f.write(dumps(obj))
     os.replace(tmp, ns_path(obj["name"]))
 
 
@@ -81,7 +78,7 @@ def releases_in(ns):
             if f.endswith(".json"):
                 try:
                     with open(os.path.join(folder, f)) as fh:
-                        result.append(json.load(fh))
+                        result.append(loads(fh.read()))
                 except (OSError, ValueError):
                     pass
     return result
@@ -179,7 +176,7 @@ def derived(ns):
 
 
 def as_list(items):
-    return json.dumps({"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""}}, indent=1)
+    return dumps({"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""}}, indent=1)
 
 
 # ---------------------------------------------------------------- commands
@@ -188,12 +185,12 @@ def cmd_version(flags):
     client = {"clientVersion": {"major": "1", "minor": "35", "gitVersion": CLIENT_VERSION, "gitCommit": GIT_COMMIT, "platform": "linux/amd64"},
               "kustomizeVersion": "v5.7.1"}
     if flag(flags, "--client") is not None:
-        finish(0, out=json.dumps(client, indent=2) if flag(flags, "--output", "-o") == "json" else "Client Version: %s (%s)" % (CLIENT_VERSION, GIT_COMMIT))
+        finish(0, out=dumps(client, indent=2) if flag(flags, "--output", "-o") == "json" else "Client Version: %s (%s)" % (CLIENT_VERSION, GIT_COMMIT))
     if no_cluster():
-        sys.stdout.write(json.dumps(client, indent=2) + "\n")
+        sys.stdout.write(dumps(client, indent=2) + "\n")
         unreachable()
     client["serverVersion"] = {"major": "1", "minor": "35", "gitVersion": SERVER_VERSION, "gitCommit": GIT_COMMIT.replace("kubectl", "API server"), "platform": "linux/amd64"}
-    finish(0, out=json.dumps(client, indent=2))
+    finish(0, out=dumps(client, indent=2))
 
 
 def parse_manifest(text):
@@ -206,19 +203,29 @@ def parse_manifest(text):
             continue
         current = current or {"labels": {}, "raw": []}
         current["raw"].append(line)
-        m = re.match(r"^kind:\s*(\S+)", line)
-        if m:
-            current["kind"] = m.group(1)
-        m = re.match(r"^  name:\s*(\S+)", line)
-        if m and "name" not in current:
-            current["name"] = m.group(1).strip("'\"")
-        m = re.match(r"^  namespace:\s*(\S+)", line)
-        if m:
-            current["namespace"] = m.group(1).strip("'\"")
-        m = re.match(r"^    ([\w./-]+):\s*(\S+)", line)
-        if m:
-            current["labels"][m.group(1)] = m.group(2).strip("'\"")
+        kind = value_after(line, "kind:")
+        if kind:
+            current["kind"] = kind
+        name = value_after(line, "  name:")
+        if name and "name" not in current:
+            current["name"] = name.strip("'\"")
+        namespace = value_after(line, "  namespace:")
+        if namespace:
+            current["namespace"] = namespace.strip("'\"")
+        if line.startswith("    "):  # a label: the regex ^    ([\w./-]+):\s*(\S+)
+            key, colon, rest = line[4:].partition(":")
+            value = value_after(rest, "")
+            if colon and key and value and all(c.isalnum() or c in "_./-" for c in key):  # isalnum or _: re's \w
+                current["labels"][key] = value.strip("'\"")
     return [d for d in docs if d.get("kind")]
+
+
+def value_after(line, prefix):
+    r"""The first word after `prefix` when the line starts with it (the regex ^prefix\s*(\S+), without re), else None."""
+    if not line.startswith(prefix):
+        return None
+    words = line[len(prefix):].split(None, 1)
+    return words[0] if words else None
 
 
 def rbac_check(folder, binding, doc, ns):
@@ -262,7 +269,7 @@ def cmd_apply(flags):
             path = os.path.join(folder, "%s.%s.json" % (doc["kind"], doc["name"]))
             existed = os.path.exists(path)
             with open(path, "w") as f:
-                json.dump(doc, f)
+                f.write(dumps(doc))
             out.append("%s/%s%s" % (doc["kind"].lower(), doc["name"], "" if flag(flags, "--output", "-o") == "name" else (" configured" if existed else " created")))
             continue
         existing = load_ns(doc["name"])
@@ -291,7 +298,7 @@ def namespace_json(obj):
             {"type": "NamespaceFinalizersRemaining", "status": "True", "reason": "SomeFinalizersRemain",
              "message": "Some content in the namespace has finalizers remaining: kubernetes.io/pvc-protection in 1 resource instances"},
         ]
-    return json.dumps(result, indent=1)
+    return dumps(result, indent=1)
 
 
 def remaining_resources(ns):
@@ -326,7 +333,7 @@ def listed(types, flags):
         for n in names:
             obj = load_ns(n)
             if obj and selected(obj.get("labels", {}), selector):
-                items.append(json.loads(namespace_json(obj)))
+                items.append(loads(namespace_json(obj)))
     root = os.path.join(STATE, "objects")
     for n in sorted(os.listdir(root)) if os.path.isdir(root) else []:
         if only_ns is not None and n != only_ns:
@@ -335,7 +342,7 @@ def listed(types, flags):
             if not f.endswith(".json"):
                 continue
             with open(os.path.join(root, n, f)) as fh:
-                doc = json.load(fh)
+                doc = loads(fh.read())
             if doc.get("kind") in kinds and selected(doc.get("labels", {}), selector):
                 items.append({"apiVersion": "v1", "kind": doc["kind"],
                               "metadata": {"name": doc["name"], "namespace": n, "labels": doc.get("labels", {})}})
@@ -358,7 +365,7 @@ def cmd_get(words, flags):
             folder = os.path.join(STATE, "namespaces")
             items = []
             if os.path.isdir(folder):
-                items = [json.loads(namespace_json(load_ns(f[:-5]))) for f in sorted(os.listdir(folder)) if f.endswith(".json")]
+                items = [loads(namespace_json(load_ns(f[:-5]))) for f in sorted(os.listdir(folder)) if f.endswith(".json")]
             finish(0, out=as_list(items))
         obj = load_ns(name)
         if obj is None:
@@ -368,8 +375,8 @@ def cmd_get(words, flags):
         finish(0, out=namespace_json(obj) if output == "json" else "namespace/" + name)
     if kind in ("endpoints", "endpoint", "ep") and len(words) > 2 and words[2] == "kubernetes":
         ip = os.environ.get("FAKE_KUBECTL_API_SERVER_IP", "172.18.0.2")
-        finish(0, out=json.dumps({"kind": "Endpoints", "metadata": {"name": "kubernetes", "namespace": "default"},
-                                  "subsets": [{"addresses": [{"ip": ip}], "ports": [{"name": "https", "port": 6443}]}]}))
+        finish(0, out=dumps({"kind": "Endpoints", "metadata": {"name": "kubernetes", "namespace": "default"},
+                             "subsets": [{"addresses": [{"ip": ip}], "ports": [{"name": "https", "port": 6443}]}]}))
     get_mode = os.environ.get("FAKE_KUBECTL_GET_MODE", "ok")
     if get_mode == "fail":
         finish(1, err="Error from server (ServiceUnavailable): the server is currently unable to handle the request (get %s)" % kind)
@@ -419,6 +426,7 @@ def cmd_delete(words, flags):
             finish(143, err="error: interrupted while waiting for namespaces/%s" % name)
     if mode != "ok":
         finish(1, err="error: fake kubectl: unknown FAKE_KUBECTL_DELETE_MODE %r" % mode)
+    import shutil  # here only: it costs a launch ~5 ms
     shutil.rmtree(os.path.join(STATE, "releases", name), ignore_errors=True)
     shutil.rmtree(os.path.join(STATE, "kube", name), ignore_errors=True)
     shutil.rmtree(os.path.join(STATE, "objects", name), ignore_errors=True)
