@@ -67,7 +67,7 @@ public static class DurableEngine
     /// DURABLE_VISIBILITY_TIMEOUT (default 10s here; the provider's and Durable Functions' default is 5 minutes) sets
     /// both WorkItemQueueVisibilityTimeout and ControlQueueVisibilityTimeout. DURABLE_TASK_HUB names the hub
     /// (default TestServerHub). Queue polling backs off to at most host.json's maxQueuePollingInterval
-    /// (<see cref="HostQueuePolling"/>), as under the host. One partition (the host's default is 4).
+    /// (<see cref="HostQueuePolling"/>), and the control queues are <c>storageProvider.partitionCount</c> (4 when unset), as under the host.
     /// </summary>
     public static AzureStorageOrchestrationService CreateAzureStorageService(IConfiguration configuration, ILoggerFactory loggerFactory)
     {
@@ -77,7 +77,7 @@ public static class DurableEngine
         {
             StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
             TaskHubName = configuration["DURABLE_TASK_HUB"] is { Length: > 0 } hub ? hub : "TestServerHub",
-            PartitionCount = 1,
+            PartitionCount = HostPartitionCount.From(configuration, HostJsonPath),
             WorkItemQueueVisibilityTimeout = visibility,
             ControlQueueVisibilityTimeout = visibility,
             MaxQueuePollingInterval = HostQueuePolling.From(configuration, HostJsonPath),

@@ -71,3 +71,24 @@ public static class HostQueuePolling
             var text => throw new InvalidOperationException($"maxQueuePollingInterval '{text}' is not a positive hh:mm:ss duration (host.json or {HostDurableSetting.AppSetting(Setting)})."),
         };
 }
+
+/// <summary>
+/// How many control queues (partitions) the task hub has: <c>host.json</c>'s
+/// <c>extensions.durableTask.storageProvider.partitionCount</c> (or its app setting), 4 when unset, as under the host.
+/// Every instance sharing a hub must use the same count.
+/// </summary>
+public static class HostPartitionCount
+{
+    public const string Setting = "storageProvider:partitionCount";
+
+    /// <summary>The provider's default.</summary>
+    public const int Default = 4;
+
+    public static int From(IConfiguration configuration, string hostJsonPath) =>
+        HostDurableSetting.Read(configuration, hostJsonPath, Setting) switch
+        {
+            null => Default,
+            var text when int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= 16 => count,
+            var text => throw new InvalidOperationException($"partitionCount '{text}' is not a whole number from 1 to 16 (host.json or {HostDurableSetting.AppSetting(Setting)})."),
+        };
+}

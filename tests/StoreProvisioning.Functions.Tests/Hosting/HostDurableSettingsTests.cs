@@ -57,6 +57,23 @@ public sealed class HostDurableSettingsTests
         Assert.Contains("AzureFunctionsJobHost__extensions__durableTask__storageProvider__maxQueuePollingInterval", error.Message, StringComparison.Ordinal);
     }
 
+    // Proves the task hub's partitions (control queues) are the host's: host.json does not set them, so 4, the
+    // provider's default under the host; an app setting sets them; a count outside 1-16 stops the start with its name.
+    [Fact]
+    public void Partitions_are_the_hosts()
+    {
+        var hostJson = RepositoryFiles.Path("host.json");
+        Assert.Equal(4, HostPartitionCount.From(new ConfigurationBuilder().Build(), hostJson));
+
+        var setting = "AzureFunctionsJobHost:extensions:durableTask:storageProvider:partitionCount";
+        Assert.Equal(2, HostPartitionCount.From(Settings(setting, "2"), hostJson));
+        foreach (var bad in new[] { "0", "17", "four" })
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => HostPartitionCount.From(Settings(setting, bad), hostJson));
+            Assert.Contains("AzureFunctionsJobHost__extensions__durableTask__storageProvider__partitionCount", error.Message, StringComparison.Ordinal);
+        }
+    }
+
     private static IConfiguration Settings(string key, string value) =>
         new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
 }
