@@ -31,6 +31,18 @@ public static class HostDurableSetting
         return element.ValueKind == JsonValueKind.String ? element.GetString() : element.GetRawText();
     }
 
+    /// <summary>
+    /// A whole-number setting from <paramref name="min"/> to <paramref name="max"/>; null when neither the app setting
+    /// nor host.json has it. Anything else stops the start, naming the setting.
+    /// </summary>
+    public static int? ReadWholeNumber(IConfiguration configuration, string hostJsonPath, string path, int min, int max) =>
+        Read(configuration, hostJsonPath, path) switch
+        {
+            null => null,
+            var text when int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max => value,
+            var text => throw new InvalidOperationException($"{path} '{text}' is not a whole number from {min} to {max} (host.json or {AppSetting(path)})."),
+        };
+
     /// <summary>The app setting's name for <paramref name="path"/>, for messages.</summary>
     public static string AppSetting(string path) => "AzureFunctionsJobHost__extensions__durableTask__" + path.Replace(":", "__", StringComparison.Ordinal);
 }
@@ -46,9 +58,8 @@ public sealed record HostConcurrency(int Activities, int Orchestrators)
         new(Read(configuration, hostJsonPath, "maxConcurrentActivityFunctions"), Read(configuration, hostJsonPath, "maxConcurrentOrchestratorFunctions"));
 
     private static int Read(IConfiguration configuration, string hostJsonPath, string name) =>
-        int.TryParse(HostDurableSetting.Read(configuration, hostJsonPath, name), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : throw new InvalidOperationException($"{name} must be a positive whole number (host.json or {HostDurableSetting.AppSetting(name)}).");
+        HostDurableSetting.ReadWholeNumber(configuration, hostJsonPath, name, 1, int.MaxValue)
+            ?? throw new InvalidOperationException($"{name} must be set (host.json or {HostDurableSetting.AppSetting(name)}).");
 }
 
 /// <summary>
@@ -85,10 +96,5 @@ public static class HostPartitionCount
     public const int Default = 4;
 
     public static int From(IConfiguration configuration, string hostJsonPath) =>
-        HostDurableSetting.Read(configuration, hostJsonPath, Setting) switch
-        {
-            null => Default,
-            var text when int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= 16 => count,
-            var text => throw new InvalidOperationException($"partitionCount '{text}' is not a whole number from 1 to 16 (host.json or {HostDurableSetting.AppSetting(Setting)})."),
-        };
+        HostDurableSetting.ReadWholeNumber(configuration, hostJsonPath, Setting, 1, 16) ?? Default;
 }

@@ -111,6 +111,14 @@ def plain_duration(text):
     return total
 
 
+def value_after(line, prefix):
+    r"""The first word after `prefix` when the line starts with it (the regex ^prefix\s*(\S+), without re), else None."""
+    if not line.startswith(prefix):
+        return None
+    words = line[len(prefix):].split(None, 1)
+    return words[0] if words else None
+
+
 def flag(flags, *names, default=None):
     for n in names:
         if n in flags:

@@ -7,7 +7,7 @@ import os
 import sys
 import time
 
-from fake_cli import ARGV, STATE, Terminated, dumps, finish, flag, loads, on_sigterm, parse_duration, record, selected, sleep
+from fake_cli import ARGV, STATE, Terminated, dumps, finish, flag, loads, on_sigterm, parse_duration, record, selected, sleep, value_after
 
 CLIENT_VERSION = os.environ.get("FAKE_KUBECTL_VERSION", "v1.35.2")
 SERVER_VERSION = os.environ.get("FAKE_KUBECTL_SERVER_VERSION", "v1.35.0+k3s1")
@@ -218,14 +218,6 @@ def parse_manifest(text):
             if colon and key and value and all(c.isalnum() or c in "_./-" for c in key):  # isalnum or _: re's \w
                 current["labels"][key] = value.strip("'\"")
     return [d for d in docs if d.get("kind")]
-
-
-def value_after(line, prefix):
-    r"""The first word after `prefix` when the line starts with it (the regex ^prefix\s*(\S+), without re), else None."""
-    if not line.startswith(prefix):
-        return None
-    words = line[len(prefix):].split(None, 1)
-    return words[0] if words else None
 
 
 def rbac_check(folder, binding, doc, ns):
