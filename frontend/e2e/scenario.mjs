@@ -99,6 +99,8 @@ async function createKeyInUi(page, { userId, role, name }) {
   const key = await shown.getByLabel('New API key').inputValue();
   assert(key.length >= 32, `the new key is only ${key.length} characters`);
   await shown.getByRole('button', { name: 'Done' }).click();
+  // The click returns before React renders the page without the key: wait for that render, then read the page.
+  await shown.waitFor({ state: 'hidden' });
   await page.getByRole('rowheader', { name }).waitFor();
   const html = await page.content();
   assert(!html.includes(key), 'the key is still on the page after Done');
