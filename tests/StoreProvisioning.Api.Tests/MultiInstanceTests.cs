@@ -154,6 +154,11 @@ public sealed class MultiInstanceTests(ITestOutputHelper output) : IAsyncLifetim
         }
 
         var upgrades = First.FakeCli.Calls().Where(c => c.Tool == "helm" && c.Argv[0] == "upgrade").ToList();
+        foreach (var upgrade in upgrades)
+        {
+            output.WriteLine($"{upgrade.Caller} {upgrade.Start:F3}-{upgrade.End:F3} exit {upgrade.Exit}: {upgrade.Command}");
+        }
+
         Assert.Equal(names.Count, upgrades.Count);
         Assert.Equal(2, Intervals.MaxOpenAtOnce(upgrades)); // at the bound, never over it
         Assert.All(servers, server => Assert.Contains(upgrades, u => u.Caller == server.Instance)); // both instances did work

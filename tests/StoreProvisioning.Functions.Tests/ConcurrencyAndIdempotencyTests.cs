@@ -214,6 +214,29 @@ public sealed class ConcurrencyAndIdempotencyTests
         Assert.Single(await h.ActionsAsync("acme"), a => a == AuditActions.InstallSucceeded);
     }
 
+    // The same install step delivered twice at once (the durable engine delivers at least once; with two instances a second
+    // delivery can start while the first runs): helm runs once, the second delivery waits for the first and finds it done.
+    [Fact]
+    public async Task Install_delivered_twice_at_once_runs_helm_once()
+    {
+        await using var h = await Harness.StartAsync(f => f.Helm("FAKE_HELM_DELAY_SECONDS", "1"));
+        var store = await h.CreateAsync("acme");
+        var input = OperationLauncher.InputFor(store, h.Options.OperationDeadline);
+        await h.Services.GetRequiredService<MarkOperationStarted>().RunAsync(input, default);
+        await h.Services.GetRequiredService<EnsureNamespace>().RunAsync(input, default);
+
+        var outcomes = await Task.WhenAll(
+            h.Services.GetRequiredService<InstallRelease>().RunAsync(input, default),
+            h.Services.GetRequiredService<InstallRelease>().RunAsync(input, default));
+
+        Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Message));
+        Assert.All(outcomes, o => Assert.Equal(1, o.Revision));
+        Assert.Single(h.Fakes.Calls(), c => c.Argv[0] == "upgrade");
+        Assert.Equal(StoreStatus.Ready, (await h.Repository.GetAsync("acme"))!.Status);
+        Assert.Single(await h.ActionsAsync("acme"), a => a == AuditActions.InstallSucceeded);
+        Assert.Contains(h.Logs.Lines, l => l.Contains("another run of a cluster step is under way"));
+    }
+
     // An install interrupted after helm succeeded but before it was recorded is simply run again: READY, release deployed.
     [Fact]
     public async Task Install_rerun_after_an_unrecorded_success_converges()

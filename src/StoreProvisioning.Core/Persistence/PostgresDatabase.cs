@@ -143,6 +143,14 @@ public sealed class PostgresDatabase : MetadataDatabase, IAsyncDisposable
             FOR EACH ROW EXECUTE FUNCTION store_status_counts_track();
         INSERT INTO store_status_counts (status, count) SELECT status, COUNT(*) FROM stores GROUP BY status;
         """,
+        // One run of a cluster step per store at a time across instances (SQLite migration 9, ClusterStepRuns).
+        """
+        CREATE TABLE cluster_step_runs (
+            store_name TEXT   NOT NULL PRIMARY KEY,
+            run_id     TEXT   NOT NULL,
+            held_until BIGINT NOT NULL
+        );
+        """,
     ];
 
     // Arbitrary fixed keys of pg_advisory_xact_lock; any other user of the database must not pick the same ones.

@@ -133,6 +133,15 @@ public sealed class SqliteDatabase : MetadataDatabase
             UPDATE store_status_counts SET count = count - 1 WHERE status = OLD.status;
         END;
         """,
+        // One run of a cluster step per store at a time across instances (ClusterStepRuns): the run that holds the
+        // store's row and until when (Unix ms) its lease lasts.
+        """
+        CREATE TABLE cluster_step_runs (
+            store_name TEXT    NOT NULL PRIMARY KEY,
+            run_id     TEXT    NOT NULL,
+            held_until INTEGER NOT NULL
+        );
+        """,
     ];
 
     private readonly string connectionString;

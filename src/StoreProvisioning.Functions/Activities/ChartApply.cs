@@ -24,7 +24,7 @@ namespace StoreProvisioning.Functions.Activities;
 public sealed class ChartApply(
     StoreRepository repository,
     HelmCli helm,
-    ClusterWorkLimiter limiter,
+    ClusterStepGate gate,
     StoreProvisioningOptions options,
     StoreCatalog catalog,
     ReleaseResults results,
@@ -32,6 +32,8 @@ public sealed class ChartApply(
 {
     public async Task<StepOutcome> RunAsync(StoreOperationInput input, StoreOperation operation, CancellationToken cancellationToken)
     {
+        var clock = Stopwatch.StartNew();
+        await using var run = await gate.EnterAsync(input, cancellationToken);
         var store = await repository.GetAsync(input.StoreName, cancellationToken);
         if (StepFence.Check(store, input, StoreStatus.Provisioning) is { } stop)
         {
@@ -39,8 +41,6 @@ public sealed class ChartApply(
         }
 
         var overrides = operation == StoreOperation.Upgrade ? OperationArgs.Parse(input.ArgsJson)?.Values : null;
-        var clock = Stopwatch.StartNew();
-        using var slot = await limiter.AcquireAsync(input.OperationId, cancellationToken);
         try
         {
             // The plan's sizing, the chosen (or default) catalog version, the accepted settings: the chart values.

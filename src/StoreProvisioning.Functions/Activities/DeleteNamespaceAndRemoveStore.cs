@@ -16,12 +16,13 @@ namespace StoreProvisioning.Functions.Activities;
 /// removed is left alone.
 /// </summary>
 public sealed class DeleteNamespaceAndRemoveStore(StepTelemetry telemetry, 
-    StoreRepository repository, KubectlCli kubectl, ClusterWorkLimiter limiter, RemoveStore removeStore, ILogger<DeleteNamespaceAndRemoveStore> logger)
+    StoreRepository repository, KubectlCli kubectl, ClusterStepGate gate, RemoveStore removeStore, ILogger<DeleteNamespaceAndRemoveStore> logger)
     : StoreActivity<RemovalRequest>(telemetry)
 {
     public override async Task<StepOutcome> RunAsync(RemovalRequest request, CancellationToken cancellationToken)
     {
         var input = request.Operation;
+        await using var run = await gate.EnterAsync(input, cancellationToken);
         var store = await repository.GetAsync(input.StoreName, cancellationToken);
         if (store is null)
         {
@@ -43,12 +44,11 @@ public sealed class DeleteNamespaceAndRemoveStore(StepTelemetry telemetry,
         return held.Result == StepResult.Superseded ? held : StepOutcome.Fail(problem);
     }
 
-    /// <summary>kubectl delete namespace under a cluster slot; null when it went, else the reason it did not.</summary>
+    /// <summary>kubectl delete namespace (the caller holds the cluster step gate); null when it went, else the reason it did not.</summary>
     private async Task<string?> DeleteNamespaceAsync(Store store, StoreOperationInput input, CancellationToken cancellationToken)
     {
         var ns = store.Namespace;
         var clock = Stopwatch.StartNew();
-        using var slot = await limiter.AcquireAsync(input.OperationId, cancellationToken);
         try
         {
             await kubectl.DeleteNamespaceAsync(ns, cancellationToken);

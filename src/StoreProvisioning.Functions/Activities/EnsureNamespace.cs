@@ -13,11 +13,13 @@ namespace StoreProvisioning.Functions.Activities;
 /// (namespace.ready), before the release is installed or upgraded. A namespace labelled for another store id (or still
 /// terminating) and a CLI failure make the store FAILED with the reason. Idempotent: `kubectl apply` of the same render.
 /// </summary>
-public sealed class EnsureNamespace(StepTelemetry telemetry, StoreRepository repository, StoreIsolation isolation, ClusterWorkLimiter limiter, ILogger<EnsureNamespace> logger)
+public sealed class EnsureNamespace(StepTelemetry telemetry, StoreRepository repository, StoreIsolation isolation, ClusterStepGate gate, ILogger<EnsureNamespace> logger)
     : StoreActivity<StoreOperationInput>(telemetry)
 {
     public override async Task<StepOutcome> RunAsync(StoreOperationInput input, CancellationToken cancellationToken)
     {
+        var clock = Stopwatch.StartNew();
+        await using var run = await gate.EnterAsync(input, cancellationToken);
         var store = await repository.GetAsync(input.StoreName, cancellationToken);
         if (StepFence.Check(store, input, StoreStatus.Provisioning) is { } stop)
         {
@@ -25,15 +27,11 @@ public sealed class EnsureNamespace(StepTelemetry telemetry, StoreRepository rep
         }
 
         var ns = store!.Namespace;
-        var clock = Stopwatch.StartNew();
         IsolationResult applied;
         try
         {
-            using (await limiter.AcquireAsync(input.OperationId, cancellationToken))
-            {
-                // A first install never adopts a namespace without this store's id: it may be a deleted store's leftover.
-                applied = await isolation.ApplyAsync(store, adoptUnlabelled: input.Operation != StoreOperation.Install, cancellationToken);
-            }
+            // A first install never adopts a namespace without this store's id: it may be a deleted store's leftover.
+            applied = await isolation.ApplyAsync(store, adoptUnlabelled: input.Operation != StoreOperation.Install, cancellationToken);
         }
         catch (CliCommandException ex)
         {

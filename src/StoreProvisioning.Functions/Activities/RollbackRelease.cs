@@ -12,11 +12,13 @@ namespace StoreProvisioning.Functions.Activities;
 /// `helm rollback` to the requested revision, or the last good one before the current (<see cref="RollbackTarget"/>
 /// over `helm history`). Ends the store READY at the new revision, or FAILED with the reason.
 /// </summary>
-public sealed class RollbackRelease(StepTelemetry telemetry, StoreRepository repository, HelmCli helm, ClusterWorkLimiter limiter, ReleaseResults results)
+public sealed class RollbackRelease(StepTelemetry telemetry, StoreRepository repository, HelmCli helm, ClusterStepGate gate, ReleaseResults results)
     : StoreActivity<StoreOperationInput>(telemetry)
 {
     public override async Task<StepOutcome> RunAsync(StoreOperationInput input, CancellationToken cancellationToken)
     {
+        var clock = Stopwatch.StartNew();
+        await using var run = await gate.EnterAsync(input, cancellationToken);
         var store = await repository.GetAsync(input.StoreName, cancellationToken);
         if (StepFence.Check(store, input, StoreStatus.Provisioning) is { } stop)
         {
@@ -24,8 +26,6 @@ public sealed class RollbackRelease(StepTelemetry telemetry, StoreRepository rep
         }
 
         var requested = OperationArgs.Parse(input.ArgsJson)?.Revision;
-        var clock = Stopwatch.StartNew();
-        using var slot = await limiter.AcquireAsync(input.OperationId, cancellationToken);
         try
         {
             var history = await helm.HistoryAsync(store!.Release, store.Namespace, cancellationToken);

@@ -8,19 +8,19 @@ using StoreProvisioning.Stores;
 namespace StoreProvisioning.Functions.Activities;
 
 /// <summary>`helm uninstall` at the start of a delete. Records its outcome; a failure does not stop the delete.</summary>
-public sealed class UninstallRelease(StepTelemetry telemetry, StoreRepository repository, HelmCli helm, ClusterWorkLimiter limiter, ILogger<UninstallRelease> logger)
+public sealed class UninstallRelease(StepTelemetry telemetry, StoreRepository repository, HelmCli helm, ClusterStepGate gate, ILogger<UninstallRelease> logger)
     : StoreActivity<StoreOperationInput>(telemetry)
 {
     public override async Task<StepOutcome> RunAsync(StoreOperationInput input, CancellationToken cancellationToken)
     {
+        var clock = Stopwatch.StartNew();
+        await using var run = await gate.EnterAsync(input, cancellationToken);
         var store = await repository.GetAsync(input.StoreName, cancellationToken);
         if (StepFence.Check(store, input, StoreStatus.Deleting) is { } stop)
         {
             return stop;
         }
 
-        var clock = Stopwatch.StartNew();
-        using var slot = await limiter.AcquireAsync(input.OperationId, cancellationToken);
         try
         {
             await helm.UninstallAsync(store!.Release, store.Namespace, cancellationToken);

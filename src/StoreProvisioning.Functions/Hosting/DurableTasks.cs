@@ -69,6 +69,7 @@ public static class DurableTasks
 
         services.AddTransient<ReleaseResults>();
         services.AddTransient<ChartApply>();
+        services.AddSingleton<ClusterStepGate>();
         return services;
     }
 }

@@ -40,6 +40,7 @@ public static class ServiceRegistration
         });
         services.AddSingleton<StoreQueries>();
         services.AddSingleton<ClusterSlotQueue>();
+        services.AddSingleton<ClusterStepRuns>();
         services.AddSingleton<StoreService>();
         services.AddSingleton<StoreReleases>();
         services.AddSingleton(sp => new CliRunner(

@@ -16,6 +16,9 @@ public sealed class StoreRepositoryRacePostgresTests() : StoreRepositoryRaceTest
 public sealed class ClusterSlotQueuePostgresTests() : ClusterSlotQueueTests(RepositoryHarness.OnPostgres);
 
 [Trait("Database", "PostgreSQL")]
+public sealed class ClusterStepRunsPostgresTests() : ClusterStepRunsTests(RepositoryHarness.OnPostgres);
+
+[Trait("Database", "PostgreSQL")]
 public sealed class ApiKeyRepositoryPostgresTests() : ApiKeyRepositoryTests(RepositoryHarness.OnPostgres());
 
 /// <summary>The PostgreSQL schema itself: versioned migrations, one instance migrating at a time.</summary>
@@ -79,7 +82,8 @@ public sealed class PostgresDatabaseTests : IDisposable
         await h.CreateAsync("carl", "carl");
         h.Scalar("""
             DROP TRIGGER stores_counted ON stores; DROP FUNCTION store_status_counts_track(); DROP TABLE store_status_counts;
-            UPDATE schema_version SET version = version - 1
+            DROP TABLE cluster_step_runs;
+            UPDATE schema_version SET version = version - 2
             """);
 
         await (await h.OpenAnotherDatabase().OpenConnectionAsync()).DisposeAsync();

@@ -110,6 +110,7 @@ public class SqliteDatabaseTests
                 ALTER TABLE activity DROP COLUMN trace_id;
                 DROP TRIGGER stores_counted_on_insert; DROP TRIGGER stores_counted_on_status; DROP TRIGGER stores_counted_on_delete;
                 DROP TABLE store_status_counts;
+                DROP TABLE cluster_step_runs;
                 PRAGMA user_version = 3;
                 """;
             command.ExecuteNonQuery();

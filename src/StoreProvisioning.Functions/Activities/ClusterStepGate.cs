@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Logging;
+using StoreProvisioning.Cluster;
+using StoreProvisioning.Functions.Orchestration;
+using StoreProvisioning.Persistence;
+
+namespace StoreProvisioning.Functions.Activities;
+
+/// <summary>
+/// The way into a step's cluster work: a slot of this process (<see cref="ClusterWorkLimiter"/>), then the store's
+/// row in <see cref="ClusterStepRuns"/>, so a second delivery of a step (or a step of the store's next operation)
+/// waits until the run under way ends, on whichever instance it runs. A step reads its store only once inside: a
+/// delivery that waited then finds what the first run left (READY: already done) instead of acting on a stale read.
+/// The lease is renewed while the step runs and let go when it ends; a run whose process died holds it at most
+/// <see cref="Lease"/> longer.
+/// </summary>
+public sealed class ClusterStepGate(ClusterWorkLimiter limiter, ClusterStepRuns runs, ILogger<ClusterStepGate> logger)
+{
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan RenewEvery = Lease / 3;
+    private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(250);
+
+    public async Task<IAsyncDisposable> EnterAsync(StoreOperationInput input, CancellationToken cancellationToken)
+    {
+        var slot = await limiter.AcquireAsync(input.OperationId, cancellationToken);
+        try
+        {
+            var runId = Guid.NewGuid().ToString("N");
+            var waited = false;
+            while (!await runs.TryStartAsync(input.StoreName, runId, Lease, cancellationToken))
+            {
+                if (!waited)
+                {
+                    logger.LogWarning("Store {Store}: another run of a cluster step is under way (a step delivered twice?); waiting for it to end", input.StoreName);
+                    waited = true;
+                }
+
+                await Task.Delay(PollEvery, cancellationToken);
+            }
+
+            return new Run(runs, logger, slot, input.StoreName, runId);
+        }
+        catch
+        {
+            slot.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class Run : IAsyncDisposable
+    {
+        private readonly ClusterStepRuns runs;
+        private readonly ILogger logger;
+        private readonly IDisposable slot;
+        private readonly string storeName;
+        private readonly string runId;
+        private readonly CancellationTokenSource stop = new();
+        private readonly Task renewal;
+
+        public Run(ClusterStepRuns runs, ILogger logger, IDisposable slot, string storeName, string runId)
+        {
+            this.runs = runs;
+            this.logger = logger;
+            this.slot = slot;
+            this.storeName = storeName;
+            this.runId = runId;
+            renewal = RenewAsync();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            await renewal;
+            try
+            {
+                await runs.EndAsync(storeName, runId, CancellationToken.None);
+            }
+            finally
+            {
+                stop.Dispose();
+                slot.Dispose();
+            }
+        }
+
+        private async Task RenewAsync()
+        {
+            while (true)
+            {
+                try
+                {
+                    await Task.Delay(RenewEvery, stop.Token);
+                    if (!await runs.RenewAsync(storeName, runId, Lease, stop.Token))
+                    {
+                        logger.LogWarning("Store {Store}: the cluster step's lease ran out before it was renewed; another run may start beside this one", storeName);
+                        return;
+                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    logger.LogWarning(ex, "Store {Store}: renewing the cluster step's lease failed; trying again", storeName);
+                }
+            }
+        }
+    }
+}
