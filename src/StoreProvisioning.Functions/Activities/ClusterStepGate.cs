@@ -15,7 +15,9 @@ namespace StoreProvisioning.Functions.Activities;
 /// </summary>
 public sealed class ClusterStepGate(ClusterWorkLimiter limiter, ClusterStepRuns runs, ILogger<ClusterStepGate> logger)
 {
-    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    // Short, so a step whose process died holds up the next delivery briefly (under Durable Functions the redelivery
+    // comes only after the queue's visibility timeout, 5 minutes by default); renewed three times per lease.
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(15);
 
     private static readonly TimeSpan RenewEvery = Lease / 3;
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(250);
