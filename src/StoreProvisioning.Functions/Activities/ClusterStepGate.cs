@@ -22,25 +22,42 @@ public sealed class ClusterStepGate(ClusterWorkLimiter limiter, ClusterStepRuns 
     private static readonly TimeSpan RenewEvery = Lease / 3;
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(250);
 
-    public async Task<IAsyncDisposable> EnterAsync(StoreOperationInput input, CancellationToken cancellationToken)
+    /// <summary>Enters for a step of the operation, waiting while another run holds the store; dispose to leave.</summary>
+    public async Task<IAsyncDisposable> EnterAsync(StoreOperationInput input, CancellationToken cancellationToken) =>
+        (await EnterAsync(input.StoreName, input.OperationId, wait: true, cancellationToken))!;
+
+    /// <summary>
+    /// Enters for cluster work outside an operation (the reconciler's repair) only if no step of the store runs now;
+    /// null otherwise. Dispose to leave.
+    /// </summary>
+    public Task<IAsyncDisposable?> TryEnterAsync(string storeName, CancellationToken cancellationToken) =>
+        EnterAsync(storeName, operationId: null, wait: false, cancellationToken);
+
+    private async Task<IAsyncDisposable?> EnterAsync(string storeName, string? operationId, bool wait, CancellationToken cancellationToken)
     {
-        var slot = await limiter.AcquireAsync(input.OperationId, cancellationToken);
+        var slot = await limiter.AcquireAsync(operationId, cancellationToken);
         try
         {
             var runId = Guid.NewGuid().ToString("N");
             var waited = false;
-            while (!await runs.TryStartAsync(input.StoreName, runId, Lease, cancellationToken))
+            while (!await runs.TryStartAsync(storeName, runId, Lease, cancellationToken))
             {
+                if (!wait)
+                {
+                    slot.Dispose();
+                    return null;
+                }
+
                 if (!waited)
                 {
-                    logger.LogWarning("Store {Store}: another run of a cluster step is under way (a step delivered twice?); waiting for it to end", input.StoreName);
+                    logger.LogWarning("Store {Store}: another run of a cluster step is under way (a step delivered twice?); waiting for it to end", storeName);
                     waited = true;
                 }
 
                 await Task.Delay(PollEvery, cancellationToken);
             }
 
-            return new Run(runs, logger, slot, input.StoreName, runId);
+            return new Run(runs, logger, slot, storeName, runId);
         }
         catch
         {

@@ -69,7 +69,6 @@ public static class DurableTasks
 
         services.AddTransient<ReleaseResults>();
         services.AddTransient<ChartApply>();
-        services.AddSingleton<ClusterStepGate>();
         return services;
     }
 }

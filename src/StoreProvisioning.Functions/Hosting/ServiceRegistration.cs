@@ -6,6 +6,7 @@ using StoreProvisioning.Application;
 using StoreProvisioning.Catalog;
 using StoreProvisioning.Cluster;
 using StoreProvisioning.Configuration;
+using StoreProvisioning.Functions.Activities;
 using StoreProvisioning.Functions.Identity;
 using StoreProvisioning.Functions.Orchestration;
 using StoreProvisioning.Persistence;
@@ -55,6 +56,7 @@ public static class ServiceRegistration
         services.AddSingleton<ApiServerAddresses>();
         services.AddSingleton<StoreIsolation>();
         services.AddSingleton(sp => new ClusterWorkLimiter(sp.GetRequiredService<StoreProvisioningOptions>().ProvisionConcurrency));
+        services.AddSingleton<ClusterStepGate>();
         services.AddSingleton<OperationLauncher>();
         services.AddSingleton<OperationCanceller>();
         services.AddSingleton<OperationProgressReader>();

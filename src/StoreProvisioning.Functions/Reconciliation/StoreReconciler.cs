@@ -4,6 +4,7 @@ using System.Collections.Concurrent;
 using StoreProvisioning.Catalog;
 using StoreProvisioning.Cluster;
 using StoreProvisioning.Configuration;
+using StoreProvisioning.Functions.Activities;
 using StoreProvisioning.Functions.Observability;
 using StoreProvisioning.Functions.Notifications;
 using StoreProvisioning.Functions.Orchestration;
@@ -28,6 +29,7 @@ public sealed class StoreReconciler(
     StoreCatalog catalog,
     OperationLauncher launcher,
     ClusterSlotQueue slots,
+    ClusterStepGate gate,
     StoreProvisioningOptions options,
     TimeProvider clock,
     ControlPlaneMetrics metrics,
@@ -216,11 +218,25 @@ public sealed class StoreReconciler(
                 return true;
 
             case ReconcileVerdict.ReapplyIsolation:
+                IsolationResult applied;
                 // Only for a store whose isolation differs from its render. Not counted as an action; only a refusal or
                 // a failure is worth an audit row (a CLI failure is logged by RunAsync).
-                logger.LogInformation("Reconciler re-applies the isolation of store {Store}: {Drift}", store.Name, action.Reason);
-                metrics.DriftDetected(DriftKinds.Isolation);
-                var applied = await isolation.ApplyAsync(store, adoptUnlabelled: true, cancellationToken);
+                // Never beside a step of the store (an upgrade accepted since the pass read it applies the isolation
+                // itself): then the store is left to that step, and to the next pass.
+                await using (var run = await gate.TryEnterAsync(store.Name, cancellationToken))
+                {
+                    var current = run is null ? null : await repository.GetAsync(store.Name, cancellationToken);
+                    if (current is null || current.Status != StoreStatus.Ready || current.OperationId != store.OperationId)
+                    {
+                        logger.LogInformation("Reconciler leaves the isolation of store {Store} alone: a step of the store runs now, or it changed since the pass read it", store.Name);
+                        return false;
+                    }
+
+                    logger.LogInformation("Reconciler re-applies the isolation of store {Store}: {Drift}", store.Name, action.Reason);
+                    metrics.DriftDetected(DriftKinds.Isolation);
+                    applied = await isolation.ApplyAsync(current, adoptUnlabelled: true, cancellationToken);
+                }
+
                 if (applied.Refusal is { } refusal)
                 {
                     await repository.RecordAsync(store.Name, store.UserId, store.OperationId, new ActivityDraft(AuditActions.ReconcileFailed, $"platform isolation not re-applied: {refusal}"), cancellationToken);
