@@ -73,6 +73,28 @@ public sealed class WebhookTests
         Assert.All(rows, a => Assert.DoesNotContain("\"store\"", a.Detail)); // no body echo
         Assert.DoesNotContain(Secret, string.Join("\n", rows.Select(a => a.Detail)));
         Assert.DoesNotContain(Secret, string.Join("\n", h.Logs.Lines));
+        Assert.All(received, r => Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", r.TraceParent));
+    }
+
+    // A delivery is a span in the trace of the operation it announces (launched as the API launches it), sent to the
+    // receiver as the W3C traceparent header; the body stays the event alone.
+    [Fact]
+    public async Task A_delivery_continues_the_trace_of_the_operation_it_announces()
+    {
+        using var receiver = new Receiver();
+        await using var h = await Harness.StartAsync(settings: Settings(receiver.Url));
+        var store = await h.CreateAsync("acme");
+
+        Assert.True(await h.Services.GetRequiredService<OperationLauncher>().StartAsync(h.Host.Client, store, default));
+
+        var received = Assert.Single(await receiver.WaitForAsync(1));
+        var installTrace = (await h.AuditAsync("acme")).First(a => a.Action == AuditActions.InstallSucceeded).TraceId;
+        Assert.NotNull(installTrace);
+        Assert.Matches($"^00-{installTrace}-[0-9a-f]{{16}}-0[01]$", received.TraceParent);
+        Assert.DoesNotContain("traceParent", received.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(
+            ["id", "type", "store", "engine", "operation", "operationId", "revision", "error", "occurredAt"],
+            JsonDocument.Parse(received.Body).RootElement.EnumerateObject().Select(p => p.Name));
     }
 
     // A cancel makes the store FAILED outside its orchestration: the receiver is told so too (store.failed, the cancel's
@@ -184,7 +206,7 @@ public sealed class WebhookTests
         }
     }
 
-    private sealed record Received(string Body, string? Timestamp, string? Signature, string? ContentType, DateTimeOffset At);
+    private sealed record Received(string Body, string? Timestamp, string? Signature, string? ContentType, DateTimeOffset At, string? TraceParent = null);
 
     /// <summary>A webhook receiver on a loopback port: records each POST, answers the first with <paramref name="first"/>, then 204.</summary>
     private sealed class Receiver : IDisposable
@@ -238,7 +260,7 @@ public sealed class WebhookTests
                 using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
                 var body = await reader.ReadToEndAsync();
                 var answer = received.IsEmpty ? first : HttpStatusCode.NoContent;
-                received.Enqueue(new Received(body, context.Request.Headers[WebhookSignature.TimestampHeader], context.Request.Headers[WebhookSignature.SignatureHeader], context.Request.ContentType, DateTimeOffset.UtcNow));
+                received.Enqueue(new Received(body, context.Request.Headers[WebhookSignature.TimestampHeader], context.Request.Headers[WebhookSignature.SignatureHeader], context.Request.ContentType, DateTimeOffset.UtcNow, context.Request.Headers["traceparent"]));
                 context.Response.StatusCode = (int)answer;
                 context.Response.Close();
             }

@@ -1,9 +1,12 @@
 using System.Net.Http.Headers;
 using System.Text;
+using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Configuration;
+using StoreProvisioning.Observability;
 using StoreProvisioning.Persistence;
 using StoreProvisioning.Stores;
 
@@ -13,7 +16,8 @@ namespace StoreProvisioning.Functions.Notifications;
 /// Sends one store event to NOTIFY_WEBHOOK_URL once, signed (<see cref="WebhookSignature"/>), and writes the attempt to
 /// the store's activity (webhook.delivered / webhook.failed: the event type, the attempt, the HTTP status or the
 /// connection error; never the body, the secret or the URL's path), with the trace id of the operation it announces.
-/// Says whether and when to try again.
+/// Each attempt is a span, a child of what announced the event (<see cref="StoreEvent.TraceParent"/>), sent to the
+/// receiver as the W3C <c>traceparent</c> header. Says whether and when to try again.
 /// </summary>
 public sealed class DeliverStoreEvent(
     StoreProvisioningOptions options, StoreRepository repository, StoreQueries queries, TimeProvider clock, ILogger<DeliverStoreEvent> logger)
@@ -22,7 +26,23 @@ public sealed class DeliverStoreEvent(
     // One client for the app: no redirects (a signed event goes only where the operator pointed it), a short timeout.
     private static readonly HttpClient Http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // The body is the event without its trace context, which travels in the traceparent header.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver
+        {
+            Modifiers =
+            {
+                type =>
+                {
+                    if (type.Type == typeof(StoreEvent) && type.Properties.FirstOrDefault(p => p.Name == "traceParent") is { } traceParent)
+                    {
+                        type.Properties.Remove(traceParent);
+                    }
+                },
+            },
+        },
+    };
 
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(10);
 
@@ -44,6 +64,7 @@ public sealed class DeliverStoreEvent(
         }
 
         var body = JsonSerializer.Serialize(evt, Json);
+        using var span = Tracing.StartSpan(nameof(DeliverStoreEvent), evt.TraceParent, ActivityKind.Client);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         string outcome;
         var delivered = false;
@@ -53,6 +74,7 @@ public sealed class DeliverStoreEvent(
             request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
             request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret.Value, timestamp, body));
             request.Headers.UserAgent.Add(new ProductInfoHeaderValue("store-provisioning", "1"));
+            request.Headers.Add("traceparent", Tracing.TraceParentOf(span));
             using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             delivered = response.IsSuccessStatusCode;
             outcome = $"HTTP {(int)response.StatusCode}";
@@ -64,6 +86,11 @@ public sealed class DeliverStoreEvent(
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             outcome = $"no answer within {Http.Timeout.TotalSeconds:0} s";
+        }
+
+        if (!delivered)
+        {
+            Tracing.Fail(span, outcome);
         }
 
         var last = delivery.Attempt >= options.NotifyWebhookAttempts;

@@ -9,6 +9,11 @@ namespace StoreProvisioning.Functions.Notifications;
 /// <param name="Id">Stable per event (operation id + type): a receiver drops repeats of a retried delivery by it.</param>
 /// <param name="Type"><c>store.ready</c>, <c>store.failed</c> or <c>store.deleted</c>.</param>
 /// <param name="Error">Why the operation failed (the store's reason), or the delete's partial failures; else null.</param>
+/// <param name="TraceParent">
+/// The W3C traceparent of what announced it (the operation's launch span, or the cancel or reconciler pass that failed
+/// the store). Not in the body: the delivery's span is its child and travels as the request's <c>traceparent</c> header.
+/// Null in events queued before it existed.
+/// </param>
 public sealed record StoreEvent(
     string Id,
     string Type,
@@ -18,7 +23,8 @@ public sealed record StoreEvent(
     string OperationId,
     int? Revision,
     string? Error,
-    DateTimeOffset OccurredAt)
+    DateTimeOffset OccurredAt,
+    string? TraceParent = null)
 {
     public const string Ready = "store.ready";
     public const string Failed = "store.failed";

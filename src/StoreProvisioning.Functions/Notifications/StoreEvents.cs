@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using StoreProvisioning.Configuration;
 using StoreProvisioning.Functions.Activities;
 using StoreProvisioning.Functions.Orchestration;
+using StoreProvisioning.Observability;
 using StoreProvisioning.Stores;
 
 namespace StoreProvisioning.Functions.Notifications;
@@ -48,7 +50,7 @@ public static class StoreEvents
             var operationId = store.OperationId ?? throw new InvalidOperationException($"The failed store {store.Name} has no operation id.");
             var evt = new StoreEvent(
                 $"{operationId}:{StoreEvent.Failed}", StoreEvent.Failed, store.Name, store.Engine.Name(), operation.Name(), operationId,
-                store.Revision, store.Error, now);
+                store.Revision, store.Error, now, Activity.Current is { } cause ? Tracing.TraceParentOf(cause) : null);
             // Its own instance id: the operation's orchestration may already have announced this operation id (e.g. READY).
             await client.ScheduleNewOrchestrationInstanceAsync(
                 nameof(NotifyWebhookOrchestrator), evt, new StartOrchestrationOptions($"notify-{store.Name}-{operationId}-{failedBy}"), cancellationToken).ConfigureAwait(false);
@@ -74,6 +76,6 @@ public static class StoreEvents
             ? null
             : new StoreEvent(
                 $"{input.OperationId}:{type}", type, input.StoreName, input.Engine.Name(), input.Runs.Name(), input.OperationId,
-                outcome.Revision, outcome.Succeeded ? null : outcome.Message, context.CurrentUtcDateTime);
+                outcome.Revision, outcome.Succeeded ? null : outcome.Message, context.CurrentUtcDateTime, input.TraceParent);
     }
 }
