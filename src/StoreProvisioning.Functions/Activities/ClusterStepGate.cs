@@ -50,7 +50,10 @@ public sealed class ClusterStepGate(ClusterWorkLimiter limiter, ClusterStepRuns 
 
                 if (!waited)
                 {
-                    logger.LogWarning("Store {Store}: another run of a cluster step is under way (a step delivered twice?); waiting for it to end", storeName);
+                    logger.LogWarning(
+                        "Store {Store}: another run of a cluster step is under way (a step delivered twice, or a run whose process died, until its lease of {Lease} runs out); waiting for it to end",
+                        storeName,
+                        CliRunner.Describe(Lease));
                     waited = true;
                 }
 
