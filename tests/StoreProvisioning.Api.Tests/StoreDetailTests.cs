@@ -20,7 +20,7 @@ public sealed class StoreDetailTests(StoreDetailServer fixture) : IClassFixture<
     private HttpClient Client => server.Client;
 
     // Proves a running install reports its current step through GET /api/stores/{name} and the list (step name, its
-    // index among the install's 4 steps, when it started), and that progress is null once no operation runs.
+    // index among the install's 3 steps, when it started), and that progress is null once no operation runs.
     [Fact]
     public async Task Progress_shows_the_running_step_and_is_null_when_nothing_runs()
     {
@@ -34,8 +34,8 @@ public sealed class StoreDetailTests(StoreDetailServer fixture) : IClassFixture<
 
         var store = await WaitForStepAsync(name, "helm upgrade --install");
         var progress = store.GetProperty("progress");
-        Assert.Equal(4, progress.GetProperty("index").GetInt32());
-        Assert.Equal(4, progress.GetProperty("of").GetInt32());
+        Assert.Equal(3, progress.GetProperty("index").GetInt32());
+        Assert.Equal(3, progress.GetProperty("of").GetInt32());
         var startedAt = DateTimeOffset.Parse(progress.GetProperty("startedAt").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(startedAt, DateTimeOffset.Parse(store.GetProperty("createdAt").GetString()!, System.Globalization.CultureInfo.InvariantCulture).AddSeconds(-1), DateTimeOffset.UtcNow.AddMinutes(1));
 

@@ -117,6 +117,54 @@ public sealed class ConcurrencyAndIdempotencyTests
         Assert.Empty(await queue.ListAsync(2)); // every slot given back
     }
 
+    // Since version 2 the claim that admits an install marks it started: an install queued behind another stays NEW,
+    // with no install.started, until it holds a slot. An orchestration started before that version (no version) still
+    // runs its old order, MarkOperationStarted first, so it is PROVISIONING while it waits. Both end READY.
+    [Fact]
+    public async Task A_queued_install_stays_new_until_admitted_and_an_older_orchestration_keeps_its_order()
+    {
+        await using var h = await Harness.StartAsync(
+            f => f.Helm("FAKE_HELM_DELAY_SECONDS", "1.5"),
+            new Dictionary<string, string?> { ["PROVISION_CONCURRENCY"] = "1" });
+        var first = await h.CreateAsync("first", user: "u1");
+        var queued = await h.CreateAsync("queued", user: "u2");
+        var older = await h.CreateAsync("older", user: "u3");
+        var queue = h.Services.GetRequiredService<ClusterSlotQueue>();
+
+        var firstRun = h.RunAsync(first, wait: TimeSpan.FromSeconds(60));
+        await WaitUntilAsync(async () => (await queue.ListAsync(1)).Count == 1);
+        var queuedRun = h.RunAsync(queued, wait: TimeSpan.FromSeconds(60));
+        var olderRun = h.RunAsync(older, wait: TimeSpan.FromSeconds(60), version: string.Empty);
+        await WaitUntilAsync(async () => (await queue.ListAsync(1)).Count == 3);
+
+        Assert.True((await queue.ListAsync(1)).Single(c => c.StoreName == "first").Admitted, "the first install holds the slot");
+        Assert.Equal(StoreStatus.New, (await h.Repository.GetAsync("queued"))!.Status);
+        Assert.DoesNotContain(AuditActions.InstallStarted, await h.ActionsAsync("queued"));
+        Assert.Equal(StoreStatus.Provisioning, (await h.Repository.GetAsync("older"))!.Status);
+        Assert.Contains(AuditActions.InstallStarted, await h.ActionsAsync("older"));
+
+        Assert.All(await Task.WhenAll(firstRun, queuedRun, olderRun), s => Assert.Equal(StoreStatus.Ready, s!.Status));
+        Assert.Single(await h.ActionsAsync("queued"), a => a == AuditActions.InstallStarted);
+        Assert.Empty(await queue.ListAsync(1));
+    }
+
+    // A slot the queue admitted an operation to, but which it could not start in (its store moved on meanwhile: here the
+    // row was failed under the same operation id), is given back at once instead of waiting for the reconciler.
+    [Fact]
+    public async Task An_admitted_operation_that_cannot_start_gives_its_slot_back()
+    {
+        await using var h = await Harness.StartAsync();
+        var store = await h.CreateAsync("acme");
+        var input = OperationLauncher.InputFor(store, h.Options.OperationDeadline);
+        await h.Services.GetRequiredService<MarkStoreFailed>().RunAsync(new FailureReport(input, "failed meanwhile", TimedOut: false, CollectDiagnostics: false), default);
+
+        var after = await h.RunAsync(store);
+
+        Assert.Equal(StoreStatus.Failed, after!.Status);
+        Assert.Empty(await h.Services.GetRequiredService<ClusterSlotQueue>().ListAsync(1));
+        Assert.Empty(h.Fakes.Calls());
+    }
+
     // Cancelling the slot holder gives its slot to the next operation in line at once (not at the next recheck).
     [Fact]
     public async Task Cancel_releases_the_slot_to_the_next_in_line()
@@ -127,7 +175,7 @@ public sealed class ConcurrencyAndIdempotencyTests
         var next = await h.CreateAsync("next", user: "u2");
         var stuckRun = h.Host.Client.ScheduleNewOrchestrationInstanceAsync(
             OperationLauncher.OrchestratorFor(stuck.Operation!.Value), OperationLauncher.InputFor(stuck, h.Options.OperationDeadline),
-            new StartOrchestrationOptions { InstanceId = OperationLauncher.InstanceIdFor(stuck) });
+            OperationLauncher.StartOptions(OperationLauncher.InstanceIdFor(stuck)));
         await stuckRun;
         await WaitUntilAsync(() => h.Fakes.Calls().Any(c => c.Tool == "helm" && c.Argv[0] == "upgrade" && c.End is null));
         var nextRun = h.RunAsync(next, wait: TimeSpan.FromSeconds(30));

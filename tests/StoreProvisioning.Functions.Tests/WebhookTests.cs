@@ -108,7 +108,7 @@ public sealed class WebhookTests
         var stuck = await h.CreateAsync("stuck", user: "u1");
         await h.Host.Client.ScheduleNewOrchestrationInstanceAsync(
             OperationLauncher.OrchestratorFor(stuck.Operation!.Value), OperationLauncher.InputFor(stuck, h.Options.OperationDeadline, notify: true),
-            new StartOrchestrationOptions { InstanceId = OperationLauncher.InstanceIdFor(stuck) });
+            OperationLauncher.StartOptions(OperationLauncher.InstanceIdFor(stuck)));
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!h.Fakes.Calls().Any(c => c.Tool == "helm" && c.Argv[0] == "upgrade" && c.End is null))
         {

@@ -48,15 +48,32 @@ public static class DurableEngine
             var service = sp.GetRequiredService<IOrchestrationService>();
             return new GrpcSidecarHost(address, new HostConcurrencyLimits(service, concurrency), (IOrchestrationServiceClient)service, sp.GetRequiredService<ILoggerFactory>());
         });
+        // The host's orchestration version (host.json's defaultVersion): new orchestrations without a version of their
+        // own get it, and the worker refuses (leaves queued) orchestrations newer than it (CurrentOrOlder, Reject).
+        var version = HostDurableSetting.Read(configuration, HostJsonPath, "defaultVersion");
         services.AddDurableTaskWorker(worker =>
         {
             worker.UseGrpc(address);
             worker.AddTasks(registry => DurableTasks.Register(registry));
+            if (version is not null)
+            {
+                worker.UseVersioning(new DurableTaskWorkerOptions.VersioningOptions
+                {
+                    Version = version,
+                    DefaultVersion = version,
+                    MatchStrategy = DurableTaskWorkerOptions.VersionMatchStrategy.CurrentOrOlder,
+                    FailureStrategy = DurableTaskWorkerOptions.VersionFailureStrategy.Reject,
+                });
+            }
         });
         services.AddDurableTaskClient(client =>
         {
             client.UseGrpc(address);
             client.RegisterDirectly();
+            if (version is not null)
+            {
+                client.UseDefaultVersion(version);
+            }
         });
         return services;
     }

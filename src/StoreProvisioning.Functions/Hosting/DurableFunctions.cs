@@ -90,6 +90,10 @@ public sealed class DurableFunctions(IServiceProvider services)
     public Task<StepOutcome> ClaimClusterSlotTrigger([ActivityTrigger] SlotRequest request, CancellationToken cancellationToken) =>
         Run<ClaimClusterSlot, SlotRequest>(request, cancellationToken);
 
+    [Function(nameof(ClaimClusterSlotAndMarkStarted))]
+    public Task<StepOutcome> ClaimClusterSlotAndMarkStartedTrigger([ActivityTrigger] SlotRequest request, CancellationToken cancellationToken) =>
+        Run<ClaimClusterSlotAndMarkStarted, SlotRequest>(request, cancellationToken);
+
     [Function(nameof(ReleaseClusterSlot))]
     public Task<string[]> ReleaseClusterSlotTrigger([ActivityTrigger] StoreOperationInput input, CancellationToken cancellationToken) =>
         services.GetRequiredService<ReleaseClusterSlot>().RunAsync(input, cancellationToken);

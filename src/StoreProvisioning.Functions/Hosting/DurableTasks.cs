@@ -39,6 +39,7 @@ public static class DurableTasks
         typeof(CheckStepStillRunning),
         typeof(DeliverStoreEvent),
         typeof(ClaimClusterSlot),
+        typeof(ClaimClusterSlotAndMarkStarted),
         typeof(ReleaseClusterSlot),
     ];
 

@@ -27,18 +27,21 @@ public static class ClusterSlot
     /// <summary>
     /// Joins the queue and waits until the operation holds a slot (Succeeded). Superseded when the store moved on while
     /// queued; Crashed (not yet recorded) when the queue could not be reached. Queue time has no deadline: the slot
-    /// holders ahead each run under theirs.
+    /// holders ahead each run under theirs. With <paramref name="markStarted"/> the claim that admits the operation
+    /// also marks it started (<see cref="ClaimClusterSlotAndMarkStarted"/>); a slot it was admitted to but could not
+    /// start in (the store moved on meanwhile) is given back.
     /// </summary>
-    public static async Task<StepOutcome> AdmitAsync(TaskOrchestrationContext context, StoreOperationInput input)
+    public static async Task<StepOutcome> AdmitAsync(TaskOrchestrationContext context, StoreOperationInput input, bool markStarted = false)
     {
         var request = new SlotRequest(input, context.InstanceId);
+        var claimActivity = markStarted ? nameof(ClaimClusterSlotAndMarkStarted) : nameof(ClaimClusterSlot);
         Task<string>? granted = null;
         while (true)
         {
             StepOutcome claim;
             try
             {
-                claim = await context.CallActivityAsync<StepOutcome>(nameof(ClaimClusterSlot), request, Retry);
+                claim = await context.CallActivityAsync<StepOutcome>(claimActivity, request, Retry);
             }
             catch (TaskFailedException ex)
             {
@@ -51,6 +54,11 @@ public static class ClusterSlot
 
             if (claim.Result != StepResult.Queued)
             {
+                if (markStarted && !claim.Succeeded)
+                {
+                    await ReleaseAsync(context, input);
+                }
+
                 return claim;
             }
 

@@ -26,6 +26,9 @@ public sealed class OperationLauncher(StoreService stores, StoreProvisioningOpti
     /// <summary>One instance per operation: the id says which store and which operation it drives.</summary>
     public static string InstanceIdFor(Store store) => $"store-{store.Name}-{store.OperationId}";
 
+    /// <summary>How an operation's orchestration is started: under <paramref name="instanceId"/>, at the current step order.</summary>
+    public static StartOrchestrationOptions StartOptions(string instanceId) => new() { InstanceId = instanceId, Version = OrchestrationVersions.Current };
+
     /// <summary>
     /// The orchestration input for the store's current operation. A retry carries the operation the row recorded as
     /// failed (every FAILED row has one); the
@@ -74,7 +77,7 @@ public sealed class OperationLauncher(StoreService stores, StoreProvisioningOpti
         await client.ScheduleNewOrchestrationInstanceAsync(
             orchestrator,
             InputFor(store, options.OperationDeadline, options.NotifyWebhookUrl is not null, traceParent),
-            new StartOrchestrationOptions { InstanceId = instanceId },
+            StartOptions(instanceId),
             cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Re-drove {Operation} of store {Store} as {InstanceId}", store.Operation, store.Name, instanceId);
     }
@@ -94,7 +97,7 @@ public sealed class OperationLauncher(StoreService stores, StoreProvisioningOpti
             await client.ScheduleNewOrchestrationInstanceAsync(
                 orchestrator,
                 InputFor(store, options.OperationDeadline, options.NotifyWebhookUrl is not null, traceParent),
-                new StartOrchestrationOptions { InstanceId = InstanceIdFor(store) },
+                StartOptions(InstanceIdFor(store)),
                 cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Started {Orchestrator} for store {Store} (operation {OperationId})", orchestrator, store.Name, store.OperationId);
             return true;

@@ -19,7 +19,6 @@ public sealed class OperationSteps(TaskOrchestrationContext context, StoreOperat
     /// <summary>The one table of step names people read ("progress"), by activity (or <see cref="ClusterSlotStep"/>).</summary>
     public static readonly IReadOnlyDictionary<string, string> StepNames = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        [nameof(MarkOperationStarted)] = "starting",
         [ClusterSlotStep] = "waiting for a cluster slot",
         [nameof(EnsureNamespace)] = "namespace and isolation",
         [nameof(InstallRelease)] = "helm upgrade --install",
@@ -74,10 +73,33 @@ public sealed class OperationSteps(TaskOrchestrationContext context, StoreOperat
     /// Runs an operation's cluster steps holding one cluster slot (<see cref="ClusterSlot"/>): waits its turn first in,
     /// first out, and gives the slot back after the last step. A queue it could not reach is recorded as a failure.
     /// </summary>
-    public async Task<StepOutcome> WithClusterSlotAsync(Func<Task<StepOutcome>> clusterSteps)
+    public Task<StepOutcome> WithClusterSlotAsync(Func<Task<StepOutcome>> clusterSteps) => HoldClusterSlotAsync(clusterSteps, markStarted: false);
+
+    /// <summary>
+    /// Marks the operation started (an install, upgrade or rollback) and runs its cluster steps holding one cluster slot
+    /// (<see cref="WithClusterSlotAsync"/>). From <see cref="OrchestrationVersions.StartsOnAdmission"/> on, the claim
+    /// that admits the operation marks it; an orchestration started before runs <see cref="MarkOperationStarted"/>
+    /// first, as it did then (not in the step lists any more: its progress skips it).
+    /// </summary>
+    public async Task<StepOutcome> StartWithClusterSlotAsync(Func<Task<StepOutcome>> clusterSteps)
+    {
+        if (OrchestrationVersions.MarksStartedOnAdmission(context))
+        {
+            return await HoldClusterSlotAsync(clusterSteps, markStarted: true);
+        }
+
+        if (await RunAsync(nameof(MarkOperationStarted)) is { Succeeded: false } started)
+        {
+            return started;
+        }
+
+        return await HoldClusterSlotAsync(clusterSteps, markStarted: false);
+    }
+
+    private async Task<StepOutcome> HoldClusterSlotAsync(Func<Task<StepOutcome>> clusterSteps, bool markStarted)
     {
         Report(ClusterSlotStep);
-        var admission = await ClusterSlot.AdmitAsync(context, input);
+        var admission = await ClusterSlot.AdmitAsync(context, input, markStarted);
         if (admission.NeedsRecording)
         {
             await RecordAsync(nameof(MarkStoreFailed), new FailureReport(input, admission.Message!, TimedOut: false, CollectDiagnostics: false));

@@ -4,24 +4,20 @@ using StoreProvisioning.Functions.Activities;
 namespace StoreProvisioning.Functions.Orchestration;
 
 /// <summary>
-/// Upgrades a READY or FAILED store, in order: <see cref="MarkOperationStarted"/> (upgrade.started),
-/// then holding one cluster slot (<see cref="OperationSteps.WithClusterSlotAsync"/>) <see cref="EnsureNamespace"/>, <see cref="UpgradeRelease"/> (re-applies the chart with the operator's overrides;
-/// helm rolls back by itself on failure; READY at the new revision, or FAILED with a diagnosis).
+/// Upgrades a READY or FAILED store holding one cluster slot (<see cref="OperationSteps.StartWithClusterSlotAsync"/>:
+/// admitted, upgrade.started), in order: <see cref="EnsureNamespace"/>, <see cref="UpgradeRelease"/> (re-applies the
+/// chart with the operator's overrides; helm rolls back by itself on failure; READY at the new revision, or FAILED with
+/// a diagnosis).
 /// </summary>
 public sealed class UpgradeStoreOrchestrator : StoreOrchestrator
 {
     /// <summary>The operation's steps in order, as its progress reports them.</summary>
-    public static readonly IReadOnlyList<string> Steps = [nameof(MarkOperationStarted), OperationSteps.ClusterSlotStep, nameof(EnsureNamespace), nameof(UpgradeRelease)];
+    public static readonly IReadOnlyList<string> Steps = [OperationSteps.ClusterSlotStep, nameof(EnsureNamespace), nameof(UpgradeRelease)];
 
     protected override async Task<StepOutcome> RunStepsAsync(TaskOrchestrationContext context, StoreOperationInput input)
     {
         var steps = new OperationSteps(context, input, context.CreateReplaySafeLogger(nameof(UpgradeStoreOrchestrator)), Steps);
-        if (await steps.RunAsync(nameof(MarkOperationStarted)) is { Succeeded: false } started)
-        {
-            return started;
-        }
-
-        return await steps.WithClusterSlotAsync(async () =>
+        return await steps.StartWithClusterSlotAsync(async () =>
         {
             if (await steps.RunAsync(nameof(EnsureNamespace)) is { Succeeded: false } ns)
             {

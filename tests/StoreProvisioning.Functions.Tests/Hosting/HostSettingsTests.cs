@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using StoreProvisioning.Configuration;
+using StoreProvisioning.Functions.Orchestration;
 
 namespace StoreProvisioning.Functions.Tests.Hosting;
 
@@ -23,6 +24,17 @@ public sealed class HostSettingsTests
         Assert.Equal(concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), SampleValues.GetProperty("PROVISION_CONCURRENCY").GetString());
         Assert.Equal((2 * concurrency) + 2, hostLimit);
         Assert.Equal(hostLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), SampleValues.GetProperty(HostConcurrencySetting).GetString());
+    }
+
+    // The host picks up only orchestrations no newer than its defaultVersion (versionMatchStrategy CurrentOrOlder, the
+    // default): it must be the version the launcher starts operations at, or the host would refuse its own operations.
+    [Fact]
+    public void Default_version_is_the_version_operations_start_at()
+    {
+        var durable = Host.GetProperty("extensions").GetProperty("durableTask");
+        Assert.Equal(OrchestrationVersions.Current, durable.GetProperty("defaultVersion").GetString());
+        Assert.False(durable.TryGetProperty("versionMatchStrategy", out _), "the host's default (CurrentOrOlder) is the one the test server mirrors");
+        Assert.Equal(OrchestrationVersions.Current, OperationLauncher.StartOptions("x").Version);
     }
 
     // The routes in functions.metadata are relative; the contract's /api prefix comes from host.json.

@@ -24,7 +24,7 @@ public sealed class TelemetryTests
     // The isolated worker's source: its "Invoke" span is the HTTP request's span inside the worker.
     private static readonly ActivitySource Worker = new(Telemetry.WorkerSourceName);
 
-    private static readonly string[] Activities = ["MarkOperationStarted", "ClaimClusterSlot", "EnsureNamespace", "InstallRelease", "ReleaseClusterSlot"];
+    private static readonly string[] Activities = ["ClaimClusterSlotAndMarkStarted", "EnsureNamespace", "InstallRelease", "ReleaseClusterSlot"];
 
     // One provision, launched inside a request span that continues a client's traceparent, is one trace: request →
     // "orchestrate ProvisionStoreOrchestrator" → each activity → each helm/kubectl call; the audit rows carry its

@@ -99,13 +99,16 @@ public sealed class Harness : IAsyncDisposable
         return created.Value!;
     }
 
-    /// <summary>Runs the orchestration of the store's current operation to completion, as the API launches it.</summary>
-    public async Task<Store?> RunAsync(Store store, TimeSpan? deadline = null, TimeSpan? wait = null)
+    /// <summary>
+    /// Runs the orchestration of the store's current operation to completion, as the API launches it (at
+    /// <paramref name="version"/>: an older one replays the step order of an orchestration started before a deploy).
+    /// </summary>
+    public async Task<Store?> RunAsync(Store store, TimeSpan? deadline = null, TimeSpan? wait = null, string version = OrchestrationVersions.Current)
     {
         var input = OperationLauncher.InputFor(store, deadline ?? Options.OperationDeadline, Options.NotifyWebhookUrl is not null);
         var instance = await Host.Client.ScheduleNewOrchestrationInstanceAsync(
             OperationLauncher.OrchestratorFor(store.Operation!.Value), input,
-            new StartOrchestrationOptions { InstanceId = OperationLauncher.InstanceIdFor(store) });
+            OperationLauncher.StartOptions(OperationLauncher.InstanceIdFor(store)) with { Version = version });
         using var timeout = new CancellationTokenSource(wait ?? TimeSpan.FromSeconds(60));
         var metadata = await Host.Client.WaitForInstanceCompletionAsync(instance, getInputsAndOutputs: true, timeout.Token);
         lock (Orchestrations)

@@ -37,14 +37,14 @@ public sealed class OperationProgressTests
             Assert.Equal(steps.Count, steps.Distinct().Count());
         }
 
-        Assert.Equal(["starting", "waiting for a cluster slot", "namespace and isolation", "helm upgrade --install"], plans["install"].Select(s => OperationSteps.StepNames[s]));
+        Assert.Equal(["waiting for a cluster slot", "namespace and isolation", "helm upgrade --install"], plans["install"].Select(s => OperationSteps.StepNames[s]));
         Assert.Equal("helm upgrade", OperationSteps.StepNames[UpgradeStoreOrchestrator.Steps[^1]]);
-        Assert.Equal(3, RollbackStoreOrchestrator.Steps.Count);
+        Assert.Equal(["waiting for a cluster slot", "helm rollback"], plans["rollback"].Select(s => OperationSteps.StepNames[s]));
         Assert.Equal(["waiting for a cluster slot", "helm uninstall", "deleting the namespace"], plans["delete"].Select(s => OperationSteps.StepNames[s]));
         Assert.Equal(OperationSteps.StepNames.Keys.Order(StringComparer.Ordinal), plans.Values.SelectMany(s => s).Distinct().Order(StringComparer.Ordinal));
     }
 
-    // An install against a slow helm: while helm runs, the instance's custom status (and the reader) say step 4 of 4,
+    // An install against a slow helm: while helm runs, the instance's custom status (and the reader) say step 3 of 3,
     // "helm upgrade --install", started at the orchestration's time; once done the status is cleared and the store,
     // READY, has no progress. A retry of a failed upgrade reports the upgrade's own steps.
     [Fact]
@@ -56,7 +56,7 @@ public sealed class OperationProgressTests
         var instanceId = await StartAsync(h, store);
 
         var progress = await WaitForStepAsync(h, instanceId, "helm upgrade --install");
-        Assert.Equal((4, 4), (progress.Index, progress.Of));
+        Assert.Equal((3, 3), (progress.Index, progress.Of));
         var row = (await h.Repository.GetAsync("prog-install"))!;
         Assert.Equal(StoreStatus.Provisioning, row.Status);
         Assert.Equal("helm upgrade --install", (await reader.ReadAsync(h.Host.Client, row, CancellationToken.None))?.Step);
@@ -74,7 +74,7 @@ public sealed class OperationProgressTests
         var retry = (await h.Stores.RetryAsync(Callers.Operator, "prog-install")).Value!;
         var retryId = await StartAsync(h, retry);
         var retrying = await WaitForStepAsync(h, retryId, "helm upgrade");
-        Assert.Equal((4, UpgradeStoreOrchestrator.Steps.Count), (retrying.Index, retrying.Of));
+        Assert.Equal((3, UpgradeStoreOrchestrator.Steps.Count), (retrying.Index, retrying.Of));
         await WaitForCompletionAsync(h, retryId);
     }
 
@@ -82,7 +82,7 @@ public sealed class OperationProgressTests
         await h.Host.Client.ScheduleNewOrchestrationInstanceAsync(
             OperationLauncher.OrchestratorFor(store.Operation!.Value),
             OperationLauncher.InputFor(store, h.Options.OperationDeadline),
-            new StartOrchestrationOptions { InstanceId = OperationLauncher.InstanceIdFor(store) });
+            OperationLauncher.StartOptions(OperationLauncher.InstanceIdFor(store)));
 
     /// <summary>Polls the instance until its custom status names <paramref name="step"/>.</summary>
     private static async Task<OperationProgress> WaitForStepAsync(Harness h, string instanceId, string step)

@@ -66,7 +66,7 @@ public sealed class StoreReconcilerTests
         await h.Host.Client.ScheduleNewOrchestrationInstanceAsync(
             OperationLauncher.OrchestratorFor(StoreOperation.Delete),
             OperationLauncher.InputFor(deleting, h.Options.OperationDeadline),
-            new StartOrchestrationOptions { InstanceId = OperationLauncher.InstanceIdFor(deleting) });
+            OperationLauncher.StartOptions(OperationLauncher.InstanceIdFor(deleting)));
         await WaitUntilAsync(() => Task.FromResult(h.Fakes.Calls().Any(c => c.Tool == "kubectl" && c.Argv.Contains("delete") && c.End is null)));
 
         clock.Shift = ReconcileDecision.SettleTime + TimeSpan.FromSeconds(5);
