@@ -5,8 +5,9 @@ namespace StoreProvisioning.Persistence;
 
 /// <summary>
 /// The cluster-wide FIFO queue of cluster slots (PROVISION_CONCURRENCY): one row per operation that holds or waits for
-/// a slot, numbered in arrival order. An operation is admitted while it is among the first <c>concurrency</c> rows, so
-/// every instance sharing the database sees the same bound: the row is the lock. Plain SQL (INSERT … ON CONFLICT,
+/// a slot (or per reconciler repair holding one, <see cref="TryTakeFreeSlotAsync"/>), numbered in arrival order. An
+/// operation is admitted while it is among the first <c>concurrency</c> rows, so every instance sharing the database
+/// sees the same bound: the row is the lock. Plain SQL (INSERT … ON CONFLICT,
 /// ORDER BY … LIMIT) on both engines; on PostgreSQL an advisory lock makes each read-and-change one step across instances.
 /// </summary>
 public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clock)
@@ -36,6 +37,32 @@ public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clo
         return admitted;
     }
 
+    /// <summary>What a claim that is not an operation's starts with: the reconciler's repair of a READY store.</summary>
+    public const string RepairPrefix = "repair:";
+
+    /// <summary>
+    /// Takes a slot for cluster work that is not an operation (the reconciler's isolation repair of a READY store) only if
+    /// one is free now and nobody waits for it: such work never queues and never goes ahead of an operation. Release
+    /// it with <see cref="ReleaseAsync"/> under the returned id; null when no slot is free.
+    /// </summary>
+    public async Task<string?> TryTakeFreeSlotAsync(string storeName, int concurrency, CancellationToken cancellationToken = default)
+    {
+        var holder = RepairPrefix + storeName + ":" + Guid.NewGuid().ToString("N");
+        await using var connection = await metadata.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await metadata.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        await metadata.LockClusterSlotsAsync(connection, cancellationToken).ConfigureAwait(false);
+        var taken = await Sql.ExecuteAsync(
+            connection,
+            """
+            INSERT INTO cluster_slots (operation_id, store_name, instance_id, enqueued_at)
+            SELECT @op, @store, @op, @now WHERE (SELECT COUNT(*) FROM cluster_slots) < @limit
+            """,
+            cancellationToken,
+            ("@op", holder), ("@store", storeName), ("@now", clock.GetUtcNow().ToUnixTimeMilliseconds()), ("@limit", concurrency)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return taken == 1 ? holder : null;
+    }
+
     /// <summary>
     /// Gives the operation's slot back (or leaves the queue). Returns the orchestration instances this admitted, to be
     /// told so. Idempotent: releasing an operation that holds nothing admits nobody.
@@ -45,18 +72,20 @@ public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clo
 
     /// <summary>
     /// Removes stale claims: the store is gone, runs another operation now (cancelled or superseded), or is no longer in
-    /// flight (its orchestration ended without releasing, e.g. terminated or crashed). Returns the instances admitted.
+    /// flight (its orchestration ended without releasing, e.g. terminated or crashed); and a repair's slot taken before
+    /// <paramref name="repairsBefore"/> (its process died mid-repair: a live repair ends well within the CLI timeout).
+    /// Returns the instances admitted.
     /// </summary>
-    public Task<IReadOnlyList<string>> ReleaseStaleAsync(int concurrency, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<string>> ReleaseStaleAsync(int concurrency, DateTimeOffset repairsBefore, CancellationToken cancellationToken = default) =>
         RemoveAsync(
             """
-            DELETE FROM cluster_slots WHERE NOT EXISTS (
+            DELETE FROM cluster_slots WHERE CASE WHEN operation_id LIKE @repair THEN enqueued_at < @cutoff ELSE NOT EXISTS (
                 SELECT 1 FROM stores s
-                WHERE s.name = cluster_slots.store_name AND s.operation_id = cluster_slots.operation_id AND s.status IN (@s0, @s1, @s2))
+                WHERE s.name = cluster_slots.store_name AND s.operation_id = cluster_slots.operation_id AND s.status IN (@s0, @s1, @s2)) END
             """,
             concurrency,
             cancellationToken,
-            ("@s0", InFlight[0]), ("@s1", InFlight[1]), ("@s2", InFlight[2]));
+            ("@s0", InFlight[0]), ("@s1", InFlight[1]), ("@s2", InFlight[2]), ("@repair", RepairPrefix + "%"), ("@cutoff", repairsBefore.ToUnixTimeMilliseconds()));
 
     /// <summary>The claims that hold a slot now (the first <paramref name="concurrency"/> in line), in order.</summary>
     public async Task<IReadOnlyList<SlotClaim>> AdmittedAsync(int concurrency, CancellationToken cancellationToken = default)

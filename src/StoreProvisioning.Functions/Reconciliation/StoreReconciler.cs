@@ -96,7 +96,7 @@ public sealed class StoreReconciler(
     {
         try
         {
-            var admitted = await slots.ReleaseStaleAsync(options.ProvisionConcurrency, cancellationToken);
+            var admitted = await slots.ReleaseStaleAsync(options.ProvisionConcurrency, clock.GetUtcNow() - options.OperationDeadline, cancellationToken);
             await ClusterSlot.WakeAsync(client, admitted, "reconciler", cancellationToken);
             var holders = (await slots.AdmittedAsync(options.ProvisionConcurrency, cancellationToken)).Select(c => c.InstanceId).Except(admitted, StringComparer.Ordinal);
             var lost = await ClusterSlot.StillWaitingAsync(client, holders, cancellationToken);
@@ -232,9 +232,27 @@ public sealed class StoreReconciler(
                         return false;
                     }
 
-                    logger.LogInformation("Reconciler re-applies the isolation of store {Store}: {Drift}", store.Name, action.Reason);
-                    metrics.DriftDetected(DriftKinds.Isolation);
-                    applied = await isolation.ApplyAsync(current, adoptUnlabelled: true, cancellationToken);
+                    // A kubectl apply is cluster work: it takes a free cluster slot, so PROVISION_CONCURRENCY bounds it
+                    // with the operations' steps across every instance, and it never queues ahead of an operation.
+                    var slot = await slots.TryTakeFreeSlotAsync(store.Name, options.ProvisionConcurrency, cancellationToken);
+                    if (slot is null)
+                    {
+                        logger.LogInformation("Reconciler leaves the isolation of store {Store} to the next pass: no cluster slot is free", store.Name);
+                        return false;
+                    }
+
+                    try
+                    {
+                        logger.LogInformation("Reconciler re-applies the isolation of store {Store}: {Drift}", store.Name, action.Reason);
+                        metrics.DriftDetected(DriftKinds.Isolation);
+                        applied = await isolation.ApplyAsync(current, adoptUnlabelled: true, cancellationToken);
+                    }
+                    finally
+                    {
+                        // An operation that queued while the repair held the slot is admitted now.
+                        var admitted = await slots.ReleaseAsync(slot, options.ProvisionConcurrency, CancellationToken.None);
+                        await ClusterSlot.WakeAsync(client, admitted, "reconciler", CancellationToken.None);
+                    }
                 }
 
                 if (applied.Refusal is { } refusal)

@@ -89,11 +89,38 @@ public class ClusterSlotQueueTests
         await queue.ClaimAsync(live.OperationId!, "live", "inst-live", 2);
         await queue.ClaimAsync(waiting.OperationId!, "waiting", "inst-waiting", 2);
 
-        var admitted = await queue.ReleaseStaleAsync(2);
+        var admitted = await queue.ReleaseStaleAsync(2, db.Clock.GetUtcNow());
 
         Assert.Equal(["inst-live", "inst-waiting"], admitted);
         Assert.Equal(["live", "waiting"], (await queue.ListAsync(2)).Select(c => c.StoreName));
-        Assert.Empty(await queue.ReleaseStaleAsync(2));
+        Assert.Empty(await queue.ReleaseStaleAsync(2, db.Clock.GetUtcNow()));
+    }
+
+    // Cluster work that is not an operation (the reconciler's repair) takes a slot only when one is free and nobody
+    // waits; while it holds it an operation queues behind it, and its release admits that operation. Its claim is stale
+    // only once it is older than the cutoff (its process died mid-repair).
+    [Fact]
+    public async Task A_repair_takes_only_a_free_slot_and_is_stale_only_after_the_cutoff()
+    {
+        using var db = harness();
+        var queue = new ClusterSlotQueue(db.Database, db.Clock);
+        var a = await db.ProvisioningAsync("a", "a");
+        var b = await db.ProvisioningAsync("b", "b");
+        Assert.True(await queue.ClaimAsync(a.OperationId!, "a", "inst-a", 2));
+
+        var repair = await queue.TryTakeFreeSlotAsync("ready-store", 2);
+        Assert.NotNull(repair);
+        Assert.Null(await queue.TryTakeFreeSlotAsync("other-store", 2)); // both slots taken
+        Assert.False(await queue.ClaimAsync(b.OperationId!, "b", "inst-b", 2)); // queued behind the repair
+
+        Assert.Empty(await queue.ReleaseStaleAsync(2, db.Clock.GetUtcNow() - TimeSpan.FromMinutes(5))); // a live repair stays
+        Assert.Equal(["inst-b"], await queue.ReleaseAsync(repair!, 2));
+
+        var crashed = await queue.TryTakeFreeSlotAsync("ready-store", 3);
+        Assert.NotNull(crashed);
+        db.Clock.Advance(TimeSpan.FromMinutes(6));
+        await queue.ReleaseStaleAsync(3, db.Clock.GetUtcNow() - TimeSpan.FromMinutes(5));
+        Assert.Equal(["a", "b"], (await queue.ListAsync(3)).Select(c => c.StoreName));
     }
 
     // Twenty operations claiming at once through two database instances: exactly `concurrency` are admitted, and

@@ -156,6 +156,35 @@ public sealed class StoreReconcilerTests
         Assert.True(File.Exists(policy));
     }
 
+    // The repair is cluster work: it runs only in a free cluster slot, so PROVISION_CONCURRENCY bounds it with the
+    // operations' steps (across instances: the slots are rows in the database). While operations hold every slot the
+    // drift is left to a later pass; once a slot is free the repair takes it, and gives it back.
+    [Fact]
+    public async Task Drifted_isolation_waits_for_a_free_cluster_slot()
+    {
+        await using var h = await Harness.StartAsync(settings: new Dictionary<string, string?> { ["PROVISION_CONCURRENCY"] = "2" });
+        await h.ProvisionAsync("acme");
+        var policy = Path.Combine(h.Fakes.State, "objects", "store-acme", "NetworkPolicy.store-default-deny.json");
+        File.Delete(policy);
+        var queue = h.Services.GetRequiredService<ClusterSlotQueue>();
+        var holders = new[] { await h.CreateAsync("busy1", user: "u1"), await h.CreateAsync("busy2", user: "u2") };
+        foreach (var holder in holders)
+        {
+            Assert.True(await queue.ClaimAsync(holder.OperationId!, holder.Name, "inst-" + holder.Name, 2));
+        }
+
+        var applies = h.Fakes.Calls().Count(c => c.Tool == "kubectl" && c.Argv[0] == "apply");
+
+        Assert.Equal(0, await RunAsync(h));
+        Assert.False(File.Exists(policy));
+        Assert.Equal(applies, h.Fakes.Calls().Count(c => c.Tool == "kubectl" && c.Argv[0] == "apply"));
+
+        await queue.ReleaseAsync(holders[0].OperationId!, 2);
+        Assert.Equal(0, await RunAsync(h));
+        Assert.True(File.Exists(policy));
+        Assert.Equal([holders[1].Name], (await queue.ListAsync(2)).Select(c => c.StoreName)); // the repair gave its slot back
+    }
+
     // A pass reads the cluster in two CLI calls (`helm list`, `kubectl get`) whatever the number of stores: 1 READY
     // store and 200 READY stores with nothing drifted cost the same calls, and no per-store call.
     [Fact]
