@@ -7,8 +7,8 @@ namespace StoreProvisioning.Persistence;
 /// The cluster-wide FIFO queue of cluster slots (PROVISION_CONCURRENCY): one row per operation that holds or waits for
 /// a slot (or per reconciler repair holding one, <see cref="TryTakeFreeSlotAsync"/>), numbered in arrival order. An
 /// operation is admitted while it is among the first <c>concurrency</c> rows, so every instance sharing the database
-/// sees the same bound: the row is the lock. Plain SQL (INSERT … ON CONFLICT,
-/// ORDER BY … LIMIT) on both engines; on PostgreSQL an advisory lock makes each read-and-change one step across instances.
+/// sees the same bound: the row is the lock. Plain SQL (INSERT … ON CONFLICT, ORDER BY … LIMIT) on both engines; on
+/// PostgreSQL an advisory lock makes each read-and-change one step across instances.
 /// </summary>
 public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clock)
 {

@@ -6,7 +6,8 @@ namespace StoreProvisioning.Functions.Orchestration;
 /// <summary>
 /// Provisions a new store holding one cluster slot (<see cref="OperationSteps.StartWithClusterSlotAsync"/>: admitted,
 /// the store moves NEW → PROVISIONING, install.started), in order: <see cref="EnsureNamespace"/>,
-/// <see cref="InstallRelease"/> (READY at the deployed revision, or FAILED with a diagnosis). The first step that does not succeed ends the operation; it has recorded why.
+/// <see cref="InstallRelease"/> (READY at the deployed revision, or FAILED with a diagnosis). The first step that does
+/// not succeed ends the operation; it has recorded why.
 /// </summary>
 public sealed class ProvisionStoreOrchestrator : StoreOrchestrator
 {
