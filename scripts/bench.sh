@@ -21,9 +21,29 @@ latency_stores="${BENCH_LATENCY_STORES:-40}"
 azurite_latency_stores="${BENCH_AZURITE_LATENCY_STORES:-20}"
 # The fake CLIs' python is started directly, not through a pyenv shim (whose start costs ~10x the interpreter's).
 source scripts/direct-python.sh
+fake="${BENCH_FAKE:-fork}"
 rm -rf "$work" && mkdir -p "$work/fakes"
 # A copy of the fakes, so editing tests/fakes while the benchmark runs cannot change it.
 cp tests/fakes/helm tests/fakes/kubectl tests/fakes/*.py "$work/fakes/"
+fork_server_pid=""
+case "$fake" in
+  python) fake_bin="$work/fakes" ;;
+  fork)
+    # The same fakes behind a fork server (tests/fakes/fork_server.py): a launch costs a fork of a warm python
+    # instead of a python start, so the figures show more of the control plane's own time. Needs a C compiler.
+    fake_bin="$work/fakes/fork"
+    mkdir -p "$fake_bin"
+    gcc -O2 -static -o "$fake_bin/helm" tests/fakes/fork_launcher.c 2>/dev/null \
+      || gcc -O2 -o "$fake_bin/helm" tests/fakes/fork_launcher.c
+    cp "$fake_bin/helm" "$fake_bin/kubectl"
+    export FAKE_CLI_SERVER="$work/fakes/fork.sock"
+    python3 -S "$work/fakes/fork_server.py" "$FAKE_CLI_SERVER" < /dev/null > "$work/fakes/fork_server.log" 2>&1 &
+    fork_server_pid=$!
+    for _ in $(seq 50); do [ -S "$FAKE_CLI_SERVER" ] && break; sleep 0.1; done
+    [ -S "$FAKE_CLI_SERVER" ] || { echo "bench: the fork server did not start; see $work/fakes/fork_server.log" >&2; exit 1; } ;;
+  *) echo "bench: BENCH_FAKE is 'fork' or 'python', not '$fake'" >&2; exit 2 ;;
+esac
+export BENCH_HELM="$fake_bin/helm"
 
 echo "Building the test server…"
 dotnet build tests/StoreProvisioning.TestServer --configuration Release --nologo -v q -clp:ErrorsOnly > "$work/build.log" 2>&1 \
@@ -33,7 +53,12 @@ admin_key=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')
 
 pid="" azurite_pid=""
 stop() { if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; fi; }
-stop_all() { stop; if [ -n "$azurite_pid" ]; then kill -TERM "$azurite_pid" 2>/dev/null || true; wait "$azurite_pid" 2>/dev/null || true; fi; }
+stop_all() {
+  stop
+  for p in "$azurite_pid" "$fork_server_pid"; do
+    if [ -n "$p" ]; then kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; fi
+  done
+}
 trap stop_all EXIT
 # Extra settings for the next server (start), e.g. the durable backend.
 server_env=()
@@ -67,7 +92,7 @@ print(" ".join(str(x.getsockname()[1]) for x in s))')
 start() {
   local dir="$work/$1"
   mkdir -p "$dir"
-  HELM_PATH="$work/fakes/helm" KUBECTL_PATH="$work/fakes/kubectl" FAKE_CLI_STATE="$dir/fake-cli" \
+  HELM_PATH="$fake_bin/helm" KUBECTL_PATH="$fake_bin/kubectl" FAKE_CLI_STATE="$dir/fake-cli" \
   FAKE_HELM_DELAY_SECONDS="$2" SQLITE_PATH="$dir/stores.db" CHARTS_ROOT="$root/helm" \
   PROVISION_CONCURRENCY=2 MAX_STORES_PER_USER=1000 MAX_STORES_TOTAL=100000 RATE_LIMIT_WRITES_PER_MINUTE=100000 \
   RECONCILE_INTERVAL=10m BOOTSTRAP_ADMIN_KEY="$admin_key" Logging__LogLevel__Default=Warning \
@@ -142,7 +167,7 @@ def cli_floor():
     # start included, measured here on the same machine, now), spread over the C=2 slots.
     import subprocess, os
     calls = sum(1 for line in open(calls_file) if json.loads(line)["event"] == "start")
-    helm = os.path.join(os.path.dirname(os.path.dirname(calls_file)), "..", "fakes", "helm")
+    helm = os.environ["BENCH_HELM"]
     env = dict(os.environ, FAKE_CLI_STATE=os.path.dirname(calls_file) + "-probe")
     samples = []
     for _ in range(10):
@@ -205,7 +230,7 @@ print(json.dumps(out))
 PY
 }
 
-machine="nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
+machine="nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load average at start $(cut -d' ' -f1-3 /proc/loadavg); fake CLI launched by: $fake"
 echo "Machine: $machine"
 
 a='{}' b='{}' c='{}' e='{}'
