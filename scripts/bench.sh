@@ -9,7 +9,8 @@
 # and prints the figures with the machine they ran on (nproc, CPU model, load average).
 #   scripts/bench.sh                 all of them        BENCH_BURST=100 scripts/bench.sh   a smaller burst
 #   BENCH_ONLY="latency burst" scripts/bench.sh   only those (makespan, latency, latency-azurite, burst); BENCH_LATENCY_STORES (40)
-# Needs .NET 10 and python3. Work files in .bench/ (removed at the start of each run).
+#   BENCH_FAKE=python scripts/bench.sh   a python start per fake call instead of the fakes' fork server (the default, fork)
+# Needs .NET 10, python3 and (for BENCH_FAKE=fork) gcc. Work files in .bench/ (removed at the start of each run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
