@@ -122,7 +122,7 @@ PY
 # measure SCENARIO COUNT STATE_DIR: drives the API; prints one JSON line of figures.
 measure() {
   python3 - "$port" "$admin_key" "$1" "$2" "$work/$3/fake-cli/calls.jsonl" <<'PY'
-import json, sys, time, threading, urllib.request, statistics
+import json, os, sys, time, threading, urllib.request, statistics
 from concurrent.futures import ThreadPoolExecutor
 port, key, scenario, count, calls_file = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 api = f"http://127.0.0.1:{port}/api"
@@ -167,7 +167,9 @@ def cli_floor():
     # The fake CLIs' own cost: how many calls the run made, times the wall time of launching the fake once (python
     # start included, measured here on the same machine, now), spread over the C=2 slots.
     import subprocess, os
-    calls = sum(1 for line in open(calls_file) if json.loads(line)["event"] == "start")
+    with open(calls_file) as f:
+        f.seek(measured_from)  # the measured run's calls, not the warm-up's
+        calls = sum(1 for line in f if json.loads(line)["event"] == "start")
     helm = os.environ["BENCH_HELM"]
     env = dict(os.environ, FAKE_CLI_STATE=os.path.dirname(calls_file) + "-probe")
     samples = []
@@ -190,7 +192,19 @@ def slots_busy(names, slots=2):
     run = max(hi for _, hi in spans.values()) - min(lo for lo, _ in spans.values())
     return sum(hi - lo for lo, hi in spans.values()) / (slots * run)
 
-out = {"scenario": scenario, "stores": count}
+# Warm-up, not measured: two stores to READY first, one after the other, so the figures are those of a running
+# server, not of a fresh process's first requests (.NET compiles each path on first use, the first queries prepare
+# their statements). What that first use costs is reported beside the figures: the first warm-up store's
+# accept -> READY.
+warm_start = time.time()
+warm_names = [f"warm{scenario}{i}" for i in range(2)]
+create(0, warm_names[0])
+first_warm = ready_times({warm_names[0]}, poll=0.02)[warm_names[0]] - warm_start
+create(1, warm_names[1])
+ready_times({warm_names[1]}, poll=0.02)
+measured_from = os.path.getsize(calls_file)
+
+out = {"scenario": scenario, "stores": count, "cold_first_ready_s": round(first_warm, 2)}
 if scenario == "latency":
     # Polled every 20 ms: each sample may read up to 20 ms late, but a tighter loop of GETs competes for the same two
     # cores as the store it measures (at 5 ms the p50 read about 55 ms higher).
@@ -258,6 +272,8 @@ if b:
     print(f"| (b) accept -> READY, one at a time, instant helm, memory engine | p50 {b['p50_ms']} ms, p95 {b['p95_ms']} ms ({b['stores']} stores) | p95 <= 250 ms |")
 if e:
     print(f"| (b) accept -> READY, one at a time, instant helm, Azure Storage on Azurite (queue polling at most 1 s) | p50 {e['p50_ms']} ms, p95 {e['p95_ms']} ms ({e['stores']} stores) | p95 <= 2 s |")
+if b:
+    print(f"| first use: a fresh server's first store (the warm-up, not counted above), instant helm | accept -> READY {b['cold_first_ready_s']} s | |")
 if c:
     print(f"| (c) burst of {c['stores']}, instant helm: first READY | {c['first_ready_s']} s after the first POST (all accepted in {c['accepted_s']} s) | <= 5 s |")
     print(f"| (c) READY order vs arrival | {c['in_order_pairs'] * 100:.1f} % of store pairs became READY in the order their POSTs were accepted | arrival order |")
