@@ -185,6 +185,28 @@ public sealed class StoreReconcilerTests
         Assert.Equal([holders[1].Name], (await queue.ListAsync(2)).Select(c => c.StoreName)); // the repair gave its slot back
     }
 
+    // A repair whose process died mid-repair never gives its slot back itself. The pass frees it once it is older than
+    // a step's deadline (a live repair ends well within it), and not before: a running repair keeps its slot.
+    [Fact]
+    public async Task A_repair_left_by_a_dead_process_frees_its_slot_after_the_step_deadline()
+    {
+        var clock = new ShiftedClock();
+        await using var h = await Harness.StartAsync(
+            settings: new Dictionary<string, string?> { ["PROVISION_CONCURRENCY"] = "1" },
+            services: s => s.AddSingleton<TimeProvider>(clock));
+        var queue = h.Services.GetRequiredService<ClusterSlotQueue>();
+        var repair = await queue.TryTakeFreeSlotAsync("acme", 1);
+        Assert.NotNull(repair);
+
+        clock.Shift = h.Options.OperationDeadline - TimeSpan.FromSeconds(5);
+        await RunAsync(h);
+        Assert.Equal([repair], (await queue.ListAsync(1)).Select(c => c.OperationId));
+
+        clock.Shift = h.Options.OperationDeadline + TimeSpan.FromSeconds(5);
+        await RunAsync(h);
+        Assert.Empty(await queue.ListAsync(1));
+    }
+
     // A pass reads the cluster in two CLI calls (`helm list`, `kubectl get`) whatever the number of stores: 1 READY
     // store and 200 READY stores with nothing drifted cost the same calls, and no per-store call.
     [Fact]
