@@ -14,13 +14,13 @@
 #include <unistd.h>
 
 extern char **environ;
-static volatile pid_t child = 0;
+static volatile pid_t worker = 0;
 static volatile sig_atomic_t pending = 0, forwarded = 0;
 
 static void forward(int sig) {
-    if (child > 0) {
+    if (worker > 0) {
         forwarded = sig;
-        kill(child, sig);
+        kill(worker, sig);
     } else {
         pending = sig;
     }
@@ -77,8 +77,8 @@ int main(int argc, char **argv) {
         return 127;
     }
 
-    /* Forward before the child exists too: a signal that arrives first is sent on once its pid is known. */
-    struct sigaction sa = {.sa_handler = forward};
+    /* Forward before the worker is known too: a signal that arrives first is sent on once its pid is. */
+    struct sigaction sa = {.sa_handler = forward, .sa_flags = SA_RESTART};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
@@ -111,8 +111,8 @@ int main(int argc, char **argv) {
     sigset_t all, old;
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
-    child = (pid_t)pid;
-    if (pending) kill(child, pending);
+    worker = (pid_t)pid;
+    if (pending) kill(worker, pending);
     sigprocmask(SIG_SETMASK, &old, NULL);
     if (read_full(sock, &code, sizeof code) < 0) {
         /* The worker was killed: by the signal this launcher forwarded, else (as far as it can tell) by SIGKILL. */
