@@ -61,6 +61,8 @@ public sealed class FakeCliForkServerTests : IClassFixture<FakeCliForkServerTest
     {
         using var process = Start(launch, "helm", Upgrade, ("FAKE_HELM_DELAY_SECONDS", "30"));
         await WaitForReleaseAsync("pending-install");
+        // The fake writes the pending revision just before it installs its SIGTERM handler: let it get there.
+        await Task.Delay(200);
         Assert.Equal(0, Kill(process.Id, 15));
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
 
