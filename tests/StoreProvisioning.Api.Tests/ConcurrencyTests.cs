@@ -24,7 +24,7 @@ public sealed class ConcurrencyTests(SlowHelmServer fixture, ITestOutputHelper o
         // The last store waits behind two slots of 2 s installs: it is NEW, waiting for a slot, and not started (the
         // test server starts it at the current orchestration version, whose claim marks an operation started only
         // once it is admitted).
-        var queued = await WaitForProgressAsync(names[^1], "waiting for a cluster slot");
+        var queued = await client.WaitForStepAsync(names[^1], "waiting for a cluster slot");
         Assert.Equal("NEW", queued.GetProperty("status").GetString());
 
         foreach (var name in names)
@@ -53,22 +53,5 @@ public sealed class ConcurrencyTests(SlowHelmServer fixture, ITestOutputHelper o
         var span = ends.Values.Max() - starts.Values.Min();
         output.WriteLine($"6 installs of 2 s took {span:F1} s");
         Assert.True(span >= 5.5, $"6 installs of 2 s at concurrency 2 cannot finish in {span:F1} s");
-    }
-
-    /// <summary>Polls GET /api/stores/{name} until its progress names <paramref name="step"/>.</summary>
-    private async Task<System.Text.Json.JsonElement> WaitForProgressAsync(string name, string step)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var store = await client.GetJsonAsync($"/api/stores/{name}");
-            if (store.GetProperty("progress") is { ValueKind: System.Text.Json.JsonValueKind.Object } progress && progress.GetProperty("step").GetString() == step)
-            {
-                return store;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{name} never reported '{step}': {store}");
-            await Task.Delay(50);
-        }
     }
 }

@@ -32,7 +32,7 @@ public sealed class StoreDetailTests(StoreDetailServer fixture) : IClassFixture<
             Assert.Equal(JsonValueKind.Null, accepted.GetProperty("progress").ValueKind);
         }
 
-        var store = await WaitForStepAsync(name, "helm upgrade --install");
+        var store = await Client.WaitForStepAsync(name, "helm upgrade --install", Patience);
         var progress = store.GetProperty("progress");
         Assert.Equal(3, progress.GetProperty("index").GetInt32());
         Assert.Equal(3, progress.GetProperty("of").GetInt32());
@@ -193,7 +193,7 @@ public sealed class StoreDetailTests(StoreDetailServer fixture) : IClassFixture<
 
         using var busy = await owner.PostAsync($"/api/stores/{name}/upgrade/preview", null);
         await busy.AssertProblemAsync(HttpStatusCode.Conflict);
-        await WaitForStepAsync(name, "helm upgrade");
+        await Client.WaitForStepAsync(name, "helm upgrade", Patience);
         await WaitForHelmAsync("upgrade", name);
         using (var cancel = await Client.PostAsync($"/api/stores/{name}/cancel", null))
         {
@@ -206,26 +206,6 @@ public sealed class StoreDetailTests(StoreDetailServer fixture) : IClassFixture<
         using var created = await owner.CreateAsync(name, user);
         await created.AssertAcceptedAsync(name);
         await Client.WaitForStatusAsync(name, "READY", Patience);
-    }
-
-    /// <summary>Polls GET /api/stores/{name} until its progress names <paramref name="step"/> (generous timeout: a loaded machine).</summary>
-    private async Task<JsonElement> WaitForStepAsync(string name, string step)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        JsonElement store;
-        do
-        {
-            store = await Client.GetJsonAsync($"/api/stores/{name}");
-            if (store.GetProperty("progress") is { ValueKind: JsonValueKind.Object } progress && progress.GetProperty("step").GetString() == step)
-            {
-                return store;
-            }
-
-            await Task.Delay(200);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new Xunit.Sdk.XunitException($"store {name} never reported step '{step}'; last: {store.GetRawText()}");
     }
 
     /// <summary>Waits until a fake helm `verb` for the release is running (started, not ended, alive).</summary>

@@ -126,6 +126,26 @@ public static class ApiCalls
     public static Task<JsonElement> WaitForStatusAsync(this HttpClient client, string name, string status, TimeSpan? timeout = null) =>
         client.WaitForStatusAsync(name, [status], timeout);
 
+    /// <summary>Polls GET /api/stores/{name} until its progress names <paramref name="step"/> (a step a person reads).</summary>
+    public static async Task<JsonElement> WaitForStepAsync(this HttpClient client, string name, string step, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        var last = "(none)";
+        while (DateTime.UtcNow < deadline)
+        {
+            var store = await client.GetJsonAsync("/api/stores/" + name);
+            last = store.GetRawText();
+            if (store.GetProperty("progress") is { ValueKind: JsonValueKind.Object } progress && progress.GetProperty("step").GetString() == step)
+            {
+                return store;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"store '{name}' never reported step '{step}'; last answer: {last}");
+    }
+
     /// <summary>Polls until GET /api/stores/{name} is 404 (the row was removed).</summary>
     public static async Task WaitUntilGoneAsync(this HttpClient client, string name, TimeSpan? timeout = null)
     {
