@@ -166,7 +166,7 @@ def ready_times(names, poll=0.1, limit=3600):
 def cli_floor():
     # The fake CLIs' own cost: how many calls the run made, times the wall time of launching the fake once (the launch
     # included, through the fork server or a python start as BENCH_FAKE says; measured here, now), over the C=2 slots.
-    import subprocess, os
+    import subprocess
     with open(calls_file) as f:
         f.seek(measured_from)  # the measured run's calls, not the warm-up's
         calls = sum(1 for line in f if json.loads(line)["event"] == "start")
