@@ -10,6 +10,8 @@
 #   scripts/bench.sh                 all of them        BENCH_BURST=100 scripts/bench.sh   a smaller burst
 #   BENCH_ONLY="latency burst" scripts/bench.sh   only those (makespan, latency, latency-azurite, burst); BENCH_LATENCY_STORES (40)
 #   BENCH_FAKE=python scripts/bench.sh   a python start per fake call instead of the fakes' fork server (the default, fork)
+#   BENCH_WARMUP=2 scripts/bench.sh      stores each scenario takes to READY before its clock starts (40)
+# READY times are the server's own record (the store row's updated_at, ms), read from its database after the polls.
 # Needs .NET 10, python3 and (for BENCH_FAKE=fork) gcc. Work files in .bench/ (removed at the start of each run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +22,8 @@ burst="${BENCH_BURST:-500}"
 only="${BENCH_ONLY:-makespan latency latency-azurite burst}"
 latency_stores="${BENCH_LATENCY_STORES:-40}"
 azurite_latency_stores="${BENCH_AZURITE_LATENCY_STORES:-20}"
+warmup="${BENCH_WARMUP:-40}"
+[[ "$warmup" =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_WARMUP must be a whole number of stores, at least 1" >&2; exit 2; }
 # The fake CLIs' python is started directly, not through a pyenv shim (whose start costs ~10x the interpreter's).
 source scripts/direct-python.sh
 fake="${BENCH_FAKE:-fork}"
@@ -121,10 +125,11 @@ PY
 
 # measure SCENARIO COUNT STATE_DIR: drives the API; prints one JSON line of figures.
 measure() {
-  python3 - "$port" "$admin_key" "$1" "$2" "$work/$3/fake-cli/calls.jsonl" <<'PY'
-import json, os, sys, time, threading, urllib.request, statistics
+  python3 - "$port" "$admin_key" "$1" "$2" "$work/$3/fake-cli/calls.jsonl" "$work/$3/stores.db" "$warmup" <<'PY'
+import json, os, sys, time, threading, urllib.request, sqlite3, statistics
 from concurrent.futures import ThreadPoolExecutor
-port, key, scenario, count, calls_file = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+port, key, scenario, count, calls_file, database = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6]
+warmup = int(sys.argv[7])
 api = f"http://127.0.0.1:{port}/api"
 H = {"Authorization": "Bearer " + key, "Content-Type": "application/json"}
 
@@ -163,6 +168,14 @@ def ready_times(names, poll=0.1, limit=3600):
         time.sleep(poll)
     return seen
 
+def recorded(names):
+    # When each store became READY as the server recorded it (stores.updated_at, in ms: nothing writes a READY store's
+    # row again here), read from its database once the polls have seen them all; the polls only say when to look, and
+    # their own lag (up to a poll interval plus a request) is the observer's, not the server's.
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+        rows = db.execute(f"SELECT name, updated_at FROM stores WHERE name IN ({','.join('?' * len(names))})", list(names))
+        return {name: updated / 1000 for name, updated in rows}
+
 def cli_floor():
     # The fake CLIs' own cost: how many calls the run made, times the wall time of launching the fake once (the launch
     # included, through the fork server or a python start as BENCH_FAKE says; measured here, now), over the C=2 slots.
@@ -192,16 +205,18 @@ def slots_busy(names, slots=2):
     run = max(hi for _, hi in spans.values()) - min(lo for lo, _ in spans.values())
     return sum(hi - lo for lo, hi in spans.values()) / (slots * run)
 
-# Warm-up, not measured: two stores to READY first, one after the other, so the figures are those of a running
-# server, not of a fresh process's first requests (.NET compiles each path on first use, the first queries prepare
-# their statements). What that first use costs is reported beside the figures: the first warm-up store's
-# accept -> READY.
+# Warm-up, not measured: BENCH_WARMUP stores to READY first (the first alone, the rest at once), so the figures are
+# those of a running server, not of a fresh process's first requests. .NET compiles each path on first use, then
+# compiles it again, optimised, once it has run a few dozen times (tiered compilation with dynamic PGO): a server that
+# has provisioned two stores still spends about half of its CPU recompiling through the next twenty. What the first
+# use costs is reported beside the figures: the first warm-up store's accept -> READY.
 warm_start = time.time()
-warm_names = [f"warm{scenario}{i}" for i in range(2)]
+warm_names = [f"warm{scenario}{i}" for i in range(warmup)]
 create(0, warm_names[0])
-first_warm = ready_times({warm_names[0]}, poll=0.02)[warm_names[0]] - warm_start
-create(1, warm_names[1])
-ready_times({warm_names[1]}, poll=0.02)
+first_warm = recorded(ready_times({warm_names[0]}, poll=0.02))[warm_names[0]] - warm_start
+with ThreadPoolExecutor(16) as pool:
+    list(pool.map(lambda p: create(*p), list(enumerate(warm_names))[1:]))
+ready_times(set(warm_names[1:]))
 measured_from = os.path.getsize(calls_file)
 
 out = {"scenario": scenario, "stores": count, "cold_first_ready_s": round(first_warm, 2)}
@@ -217,7 +232,7 @@ if scenario == "latency":
             if s["status"] == "READY":
                 break
             time.sleep(0.02)
-        samples.append((time.time() - t0) * 1000)
+        samples.append((recorded([name])[name] - t0) * 1000)
     q = statistics.quantiles(samples, n=20)
     out.update(p50_ms=round(statistics.median(samples)), p95_ms=round(q[18]))
 else:
@@ -228,8 +243,9 @@ else:
         for name, at in zip(names, pool.map(lambda p: create(*p), enumerate(names))):
             arrival[name] = at
     accepted = time.time() - t0
-    ready = ready_times(set(names))
-    assert len(ready) == count, f"only {len(ready)} of {count} READY"
+    seen = ready_times(set(names))
+    assert len(seen) == count, f"only {len(seen)} of {count} READY"
+    ready = recorded(names)
     first, last = min(ready.values()) - t0, max(ready.values()) - t0
     by_arrival = sorted(names, key=arrival.get)
     rank = {n: i for i, n in enumerate(sorted(names, key=ready.get))}
@@ -238,6 +254,7 @@ else:
     pairs = count * (count - 1) / 2
     calls, launch = cli_floor()
     out.update(accepted_s=round(accepted, 2), first_ready_s=round(first, 2), last_ready_s=round(last, 2),
+               last_seen_s=round(max(seen.values()) - t0, 2),
                stores_per_s=round(count / last, 2), in_order_pairs=round(1 - inversions / pairs, 3),
                cli_calls_per_store=round(calls / count, 1), cli_launch_ms=round(launch * 1000),
                cli_floor_stores_per_s=round(count / (calls * launch / 2), 1), slots_busy=round(slots_busy(set(names)), 3))
