@@ -172,9 +172,12 @@ def recorded(names):
     # When each store became READY as the server recorded it (stores.updated_at, in ms: nothing writes a READY store's
     # row again here), read from its database once the polls have seen them all; the polls only say when to look, and
     # their own lag (up to a poll interval plus a request) is the observer's, not the server's.
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+    db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
         rows = db.execute(f"SELECT name, updated_at FROM stores WHERE name IN ({','.join('?' * len(names))})", list(names))
         return {name: updated / 1000 for name, updated in rows}
+    finally:
+        db.close()
 
 def cli_floor():
     # The fake CLIs' own cost: how many calls the run made, times the wall time of launching the fake once (the launch
