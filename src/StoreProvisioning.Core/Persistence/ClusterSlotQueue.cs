@@ -19,7 +19,12 @@ public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clo
     /// Puts the operation in the queue (once: a second claim keeps its place and only updates which orchestration
     /// instance to wake) and says whether it is admitted, i.e. among the first <paramref name="concurrency"/> claims.
     /// </summary>
-    public async Task<bool> ClaimAsync(string operationId, string storeName, string instanceId, int concurrency, CancellationToken cancellationToken = default)
+    /// <param name="startInput">
+    /// Kept with the claim for the release that admits it (<see cref="ReleaseAdmittingAsync"/>): what that release
+    /// needs to mark the operation started. Null: the release only wakes it (a later claim's null keeps an earlier value).
+    /// </param>
+    public async Task<bool> ClaimAsync(
+        string operationId, string storeName, string instanceId, int concurrency, string? startInput = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await metadata.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await metadata.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -27,11 +32,11 @@ public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clo
         await Sql.ExecuteAsync(
             connection,
             """
-            INSERT INTO cluster_slots (operation_id, store_name, instance_id, enqueued_at) VALUES (@op, @store, @instance, @now)
-            ON CONFLICT (operation_id) DO UPDATE SET instance_id = excluded.instance_id
+            INSERT INTO cluster_slots (operation_id, store_name, instance_id, enqueued_at, start_input) VALUES (@op, @store, @instance, @now, @start)
+            ON CONFLICT (operation_id) DO UPDATE SET instance_id = excluded.instance_id, start_input = COALESCE(excluded.start_input, cluster_slots.start_input)
             """,
             cancellationToken,
-            ("@op", operationId), ("@store", storeName), ("@instance", instanceId), ("@now", clock.GetUtcNow().ToUnixTimeMilliseconds())).ConfigureAwait(false);
+            ("@op", operationId), ("@store", storeName), ("@instance", instanceId), ("@now", clock.GetUtcNow().ToUnixTimeMilliseconds()), ("@start", startInput)).ConfigureAwait(false);
         var admitted = (await HoldersAsync(connection, concurrency, cancellationToken).ConfigureAwait(false)).Any(h => h.OperationId == operationId);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return admitted;
@@ -67,7 +72,11 @@ public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clo
     /// Gives the operation's slot back (or leaves the queue). Returns the orchestration instances this admitted, to be
     /// told so. Idempotent: releasing an operation that holds nothing admits nobody.
     /// </summary>
-    public Task<IReadOnlyList<string>> ReleaseAsync(string operationId, int concurrency, CancellationToken cancellationToken = default) =>
+    public async Task<IReadOnlyList<string>> ReleaseAsync(string operationId, int concurrency, CancellationToken cancellationToken = default) =>
+        [.. (await ReleaseAdmittingAsync(operationId, concurrency, cancellationToken).ConfigureAwait(false)).Select(c => c.InstanceId)];
+
+    /// <summary><see cref="ReleaseAsync"/>, returning the claims this admitted whole (with their start input).</summary>
+    public Task<IReadOnlyList<SlotClaim>> ReleaseAdmittingAsync(string operationId, int concurrency, CancellationToken cancellationToken = default) =>
         RemoveAsync("DELETE FROM cluster_slots WHERE operation_id = @op", concurrency, cancellationToken, ("@op", operationId));
 
     /// <summary>
@@ -76,8 +85,8 @@ public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clo
     /// <paramref name="repairsBefore"/> (its process died mid-repair: a live repair ends well within the CLI timeout).
     /// Returns the instances admitted.
     /// </summary>
-    public Task<IReadOnlyList<string>> ReleaseStaleAsync(int concurrency, DateTimeOffset repairsBefore, CancellationToken cancellationToken = default) =>
-        RemoveAsync(
+    public async Task<IReadOnlyList<string>> ReleaseStaleAsync(int concurrency, DateTimeOffset repairsBefore, CancellationToken cancellationToken = default) =>
+        [.. (await RemoveAsync(
             """
             DELETE FROM cluster_slots WHERE CASE WHEN operation_id LIKE @repair THEN enqueued_at < @cutoff ELSE NOT EXISTS (
                 SELECT 1 FROM stores s
@@ -85,7 +94,8 @@ public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clo
             """,
             concurrency,
             cancellationToken,
-            ("@s0", InFlight[0]), ("@s1", InFlight[1]), ("@s2", InFlight[2]), ("@repair", RepairPrefix + "%"), ("@cutoff", repairsBefore.ToUnixTimeMilliseconds()));
+            ("@s0", InFlight[0]), ("@s1", InFlight[1]), ("@s2", InFlight[2]), ("@repair", RepairPrefix + "%"), ("@cutoff", repairsBefore.ToUnixTimeMilliseconds()))
+            .ConfigureAwait(false)).Select(c => c.InstanceId)];
 
     /// <summary>The claims that hold a slot now (the first <paramref name="concurrency"/> in line), in order.</summary>
     public async Task<IReadOnlyList<SlotClaim>> AdmittedAsync(int concurrency, CancellationToken cancellationToken = default)
@@ -98,11 +108,11 @@ public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clo
     public async Task<IReadOnlyList<SlotClaim>> ListAsync(int concurrency, CancellationToken cancellationToken = default)
     {
         await using var connection = await metadata.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var claims = await ReadAsync(connection, "SELECT operation_id, store_name, instance_id FROM cluster_slots ORDER BY seq", cancellationToken).ConfigureAwait(false);
+        var claims = await ReadAsync(connection, "SELECT operation_id, store_name, instance_id, start_input FROM cluster_slots ORDER BY seq", cancellationToken).ConfigureAwait(false);
         return [.. claims.Select((c, i) => c with { Admitted = i < concurrency })];
     }
 
-    private async Task<IReadOnlyList<string>> RemoveAsync(string delete, int concurrency, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    private async Task<IReadOnlyList<SlotClaim>> RemoveAsync(string delete, int concurrency, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await metadata.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await metadata.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -115,11 +125,11 @@ public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clo
 
         var after = await HoldersAsync(connection, concurrency, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return [.. after.Where(h => !before.Contains(h.OperationId)).Select(h => h.InstanceId)];
+        return [.. after.Where(h => !before.Contains(h.OperationId))];
     }
 
     private static Task<IReadOnlyList<SlotClaim>> HoldersAsync(DbConnection connection, int concurrency, CancellationToken cancellationToken) =>
-        ReadAsync(connection, "SELECT operation_id, store_name, instance_id FROM cluster_slots ORDER BY seq LIMIT @limit", cancellationToken, ("@limit", concurrency));
+        ReadAsync(connection, "SELECT operation_id, store_name, instance_id, start_input FROM cluster_slots ORDER BY seq LIMIT @limit", cancellationToken, ("@limit", concurrency));
 
     private static async Task<IReadOnlyList<SlotClaim>> ReadAsync(DbConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
@@ -128,12 +138,15 @@ public sealed class ClusterSlotQueue(MetadataDatabase metadata, TimeProvider clo
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            claims.Add(new SlotClaim(reader.GetString(0), reader.GetString(1), reader.GetString(2), Admitted: true));
+            claims.Add(new SlotClaim(reader.GetString(0), reader.GetString(1), reader.GetString(2), Admitted: true, reader.IsDBNull(3) ? null : reader.GetString(3)));
         }
 
         return claims;
     }
 }
 
-/// <summary>One operation in the cluster slot queue; <paramref name="Admitted"/>: it holds a slot.</summary>
-public sealed record SlotClaim(string OperationId, string StoreName, string InstanceId, bool Admitted);
+/// <summary>
+/// One operation in the cluster slot queue; <paramref name="Admitted"/>: it holds a slot. <paramref name="StartInput"/>:
+/// what its release marks it started with, if it asked (<see cref="ClusterSlotQueue.ClaimAsync"/>).
+/// </summary>
+public sealed record SlotClaim(string OperationId, string StoreName, string InstanceId, bool Admitted, string? StartInput = null);

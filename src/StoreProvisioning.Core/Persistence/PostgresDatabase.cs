@@ -151,6 +151,10 @@ public sealed class PostgresDatabase : MetadataDatabase, IAsyncDisposable
             held_until BIGINT NOT NULL
         );
         """,
+        // The input a queued operation's release marks it started with (SQLite migration 10).
+        """
+        ALTER TABLE cluster_slots ADD COLUMN start_input TEXT NULL;
+        """,
     ];
 
     // Arbitrary fixed keys of pg_advisory_xact_lock; any other user of the database must not pick the same ones.

@@ -142,6 +142,11 @@ public sealed class SqliteDatabase : MetadataDatabase
             held_until INTEGER NOT NULL
         );
         """,
+        // What a queued operation asks its release to do for it (ClusterSlotQueue.ClaimAsync's startInput): the
+        // operation's input, so the release that admits it can also mark it started. Null: only wake it.
+        """
+        ALTER TABLE cluster_slots ADD COLUMN start_input TEXT NULL;
+        """,
     ];
 
     private readonly string connectionString;

@@ -19,7 +19,8 @@ public sealed class ClaimClusterSlot(StepTelemetry telemetry, StoreRepository re
             return moved;
         }
 
-        return await queue.ClaimAsync(operation.OperationId, operation.StoreName, input.InstanceId, options.ProvisionConcurrency, cancellationToken)
+        var startInput = input.StartedByRelease ? ReleaseClusterSlotAndStartNext.StartInput(operation) : null;
+        return await queue.ClaimAsync(operation.OperationId, operation.StoreName, input.InstanceId, options.ProvisionConcurrency, startInput, cancellationToken)
             ? StepOutcome.Ok(note: "holds a cluster slot")
             : new StepOutcome(StepResult.Queued, "queued for a cluster slot");
     }

@@ -7,7 +7,8 @@ namespace StoreProvisioning.Functions.Activities;
 
 /// <summary>
 /// Gives the operation's cluster slot back after its last cluster step (whatever the outcome) and returns the
-/// orchestration instances this admitted, which the orchestrator then wakes. Idempotent. Database only.
+/// orchestration instances this admitted, which the orchestrator then wakes. Idempotent. Database only. The release of
+/// orchestrations started before version 3; since, <see cref="ReleaseClusterSlotAndStartNext"/>.
 /// </summary>
 public sealed class ReleaseClusterSlot(StepTelemetry telemetry, ClusterSlotQueue queue, StoreProvisioningOptions options) : TaskActivity<StoreOperationInput, string[]>
 {

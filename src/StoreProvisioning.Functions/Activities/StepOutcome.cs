@@ -63,4 +63,8 @@ public sealed record AuditNote(StoreOperationInput Operation, string Action, str
 public sealed record RemovalRequest(StoreOperationInput Operation, IReadOnlyList<string> Problems);
 
 /// <summary>Input of <see cref="ClaimClusterSlot"/>: the operation, and the orchestration instance to wake when it is admitted.</summary>
-public sealed record SlotRequest(StoreOperationInput Operation, string InstanceId);
+/// <param name="StartedByRelease">
+/// A queued operation asks the release that admits it to mark it started too (<see cref="ReleaseClusterSlotAndStartNext"/>),
+/// so it wakes up ready for its first cluster step. False in requests from before orchestrator version 3.
+/// </param>
+public sealed record SlotRequest(StoreOperationInput Operation, string InstanceId, bool StartedByRelease = false);

@@ -98,6 +98,10 @@ public sealed class DurableFunctions(IServiceProvider services)
     public Task<string[]> ReleaseClusterSlotTrigger([ActivityTrigger] StoreOperationInput input, CancellationToken cancellationToken) =>
         services.GetRequiredService<ReleaseClusterSlot>().RunAsync(input, cancellationToken);
 
+    [Function(nameof(ReleaseClusterSlotAndStartNext))]
+    public Task<SlotGrant[]> ReleaseClusterSlotAndStartNextTrigger([ActivityTrigger] StoreOperationInput input, CancellationToken cancellationToken) =>
+        services.GetRequiredService<ReleaseClusterSlotAndStartNext>().RunAsync(input, cancellationToken);
+
     private static StoreOperationInput Input(TaskOrchestrationContext context) =>
         context.GetInput<StoreOperationInput>() ?? throw new InvalidOperationException($"{context.Name} needs a StoreOperationInput.");
 

@@ -41,6 +41,7 @@ public static class DurableTasks
         typeof(ClaimClusterSlot),
         typeof(ClaimClusterSlotAndMarkStarted),
         typeof(ReleaseClusterSlot),
+        typeof(ReleaseClusterSlotAndStartNext),
     ];
 
     /// <summary>Adds every orchestrator and activity to a Durable Task worker's registry.</summary>

@@ -16,6 +16,12 @@ public static class ClusterSlot
     public const string GrantedEvent = "ClusterSlotGranted";
 
     /// <summary>
+    /// How a <see cref="GrantedEvent"/>'s text (otherwise the releaser's operation id) begins when the release also
+    /// marked the admitted operation started (<see cref="ReleaseClusterSlotAndStartNext"/>).
+    /// </summary>
+    public const string StartedGrantPrefix = "started:";
+
+    /// <summary>
     /// A queued operation asks again this often even without the event: the last resort for a lost wake-up, which the
     /// reconciler's pass repairs first (<see cref="StillWaitingAsync"/>). Long, because in a burst every queued
     /// operation's recheck is an activity and two orchestrator episodes.
@@ -33,7 +39,8 @@ public static class ClusterSlot
     /// </summary>
     public static async Task<StepOutcome> AdmitAsync(TaskOrchestrationContext context, StoreOperationInput input, bool markStarted = false)
     {
-        var request = new SlotRequest(input, context.InstanceId);
+        var startedByRelease = markStarted && OrchestrationVersions.StartsWithRelease(context);
+        var request = new SlotRequest(input, context.InstanceId, startedByRelease);
         var claimActivity = markStarted ? nameof(ClaimClusterSlotAndMarkStarted) : nameof(ClaimClusterSlot);
         Task<string>? granted = null;
         while (true)
@@ -69,27 +76,37 @@ public static class ClusterSlot
             if (await Task.WhenAny(granted, recheck) == granted)
             {
                 stopTimer.Cancel();
+                var grant = await granted;
                 granted = null;
+                if (startedByRelease && grant.StartsWith(StartedGrantPrefix, StringComparison.Ordinal))
+                {
+                    return StepOutcome.Ok(note: "holds a cluster slot, marked started by the release that admitted it");
+                }
             }
         }
     }
 
-    /// <summary>Gives the slot back (idempotent) and wakes the operations that this admitted.</summary>
+    /// <summary>
+    /// Gives the slot back (idempotent) and wakes the operations that this admitted; from version 3 on, having marked
+    /// started those that asked for it (<see cref="ReleaseClusterSlotAndStartNext"/>).
+    /// </summary>
     public static async Task ReleaseAsync(TaskOrchestrationContext context, StoreOperationInput input)
     {
-        string[] admitted;
+        SlotGrant[] admitted;
         try
         {
-            admitted = await context.CallActivityAsync<string[]>(nameof(ReleaseClusterSlot), input, Retry);
+            admitted = OrchestrationVersions.StartsWithRelease(context)
+                ? await context.CallActivityAsync<SlotGrant[]>(nameof(ReleaseClusterSlotAndStartNext), input, Retry)
+                : [.. (await context.CallActivityAsync<string[]>(nameof(ReleaseClusterSlot), input, Retry)).Select(id => new SlotGrant(id, Started: false))];
         }
         catch (TaskFailedException)
         {
             return; // The claim is stale once the store leaves flight; the reconciler releases it then.
         }
 
-        foreach (var instanceId in admitted)
+        foreach (var grant in admitted)
         {
-            context.SendEvent(instanceId, GrantedEvent, input.OperationId);
+            context.SendEvent(grant.InstanceId, GrantedEvent, grant.Started ? StartedGrantPrefix + input.OperationId : input.OperationId);
         }
     }
 

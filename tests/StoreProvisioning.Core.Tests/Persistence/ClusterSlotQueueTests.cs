@@ -59,6 +59,28 @@ public class ClusterSlotQueueTests
         Assert.True(await queue.ClaimAsync(b.OperationId!, "b", "inst-b", 1));
     }
 
+    // A claim's start input travels to the release that admits it (which marks that operation started); a later claim
+    // without one keeps it, and a claim that asked for nothing comes without.
+    [Fact]
+    public async Task The_release_that_admits_a_claim_returns_its_start_input()
+    {
+        using var db = harness();
+        var queue = new ClusterSlotQueue(db.Database, db.Clock);
+        var a = await db.ProvisioningAsync("a", "a");
+        var b = await db.ProvisioningAsync("b", "b");
+        var c = await db.ProvisioningAsync("c", "c");
+        await queue.ClaimAsync(a.OperationId!, "a", "inst-a", 1);
+        await queue.ClaimAsync(b.OperationId!, "b", "inst-b", 1, startInput: """{"storeName":"b"}""");
+        await queue.ClaimAsync(b.OperationId!, "b", "inst-b", 1); // a recheck
+        await queue.ClaimAsync(c.OperationId!, "c", "inst-c", 1);
+
+        var admitted = Assert.Single(await queue.ReleaseAdmittingAsync(a.OperationId!, 1));
+        Assert.Equal(("inst-b", """{"storeName":"b"}"""), (admitted.InstanceId, admitted.StartInput));
+        var next = Assert.Single(await queue.ReleaseAdmittingAsync(b.OperationId!, 1));
+        Assert.Equal(("inst-c", (string?)null), (next.InstanceId, next.StartInput));
+        Assert.Empty(await queue.ReleaseAdmittingAsync(b.OperationId!, 1));
+    }
+
     // Another process on the same database sees the same queue: the bound is not per process.
     [Fact]
     public async Task Two_processes_share_one_bound()

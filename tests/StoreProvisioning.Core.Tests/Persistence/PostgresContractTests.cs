@@ -82,8 +82,8 @@ public sealed class PostgresDatabaseTests : IDisposable
         await h.CreateAsync("carl", "carl");
         h.Scalar("""
             DROP TRIGGER stores_counted ON stores; DROP FUNCTION store_status_counts_track(); DROP TABLE store_status_counts;
-            DROP TABLE cluster_step_runs;
-            UPDATE schema_version SET version = version - 2
+            DROP TABLE cluster_step_runs; ALTER TABLE cluster_slots DROP COLUMN start_input;
+            UPDATE schema_version SET version = version - 3
             """);
 
         await (await h.OpenAnotherDatabase().OpenConnectionAsync()).DisposeAsync();

@@ -24,7 +24,7 @@ public sealed class TelemetryTests
     // The isolated worker's source: its "Invoke" span is the HTTP request's span inside the worker.
     private static readonly ActivitySource Worker = new(Telemetry.WorkerSourceName);
 
-    private static readonly string[] Activities = ["ClaimClusterSlotAndMarkStarted", "EnsureNamespace", "InstallRelease", "ReleaseClusterSlot"];
+    private static readonly string[] Activities = ["ClaimClusterSlotAndMarkStarted", "EnsureNamespace", "InstallRelease", "ReleaseClusterSlotAndStartNext"];
 
     // One provision, launched inside a request span that continues a client's traceparent, is one trace: request →
     // "orchestrate ProvisionStoreOrchestrator" → each activity → each helm/kubectl call; the audit rows carry its
@@ -97,6 +97,58 @@ public sealed class TelemetryTests
         var cliLines = h.Logs.Entries.Where(e => e.Category.EndsWith("CliRunner", StringComparison.Ordinal) && e.Message.Contains("scoped", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(cliLines);
         Assert.All(cliLines, e => Assert.Equal("scoped", e.Scope.GetValueOrDefault(OperationLogScope.Store)));
+    }
+
+    // A queued install admitted by a release: from orchestrator version 3 that release marks it started, in the install's
+    // own trace (its install.started row and its MarkOperationStarted span, none in the releaser's trace), and the
+    // install claims its slot once, before it waits. At version 2 it claims again after its wake-up, marking itself.
+    [Theory]
+    [InlineData(OrchestrationVersions.StartedByRelease, 1, 1)]
+    [InlineData(OrchestrationVersions.StartsOnAdmission, 2, 0)]
+    public async Task A_queued_install_is_marked_started_by_the_release_that_admits_it_from_version_3(string version, int claims, int markedByRelease)
+    {
+        var spans = new SpanList();
+        await using var h = await Harness.StartAsync(
+            f => f.Helm("FAKE_HELM_DELAY_SECONDS", "1"),
+            new Dictionary<string, string?> { ["PROVISION_CONCURRENCY"] = "1" },
+            s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
+        _ = h.Services.GetRequiredService<TracerProvider>();
+        var holder = await h.CreateAsync("holder", user: "holder");
+        var waiter = await h.CreateAsync("waiter", user: "waiter");
+
+        var holding = RunTracedAsync(h, holder, version);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await h.Repository.GetAsync("holder"))!.Status != StoreStatus.Provisioning) // started on admission: it holds the slot
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the first install never started");
+            await Task.Delay(20);
+        }
+
+        var waiting = RunTracedAsync(h, waiter, version);
+        var holderTrace = await holding;
+        var waiterTrace = await waiting;
+
+        Assert.Equal(StoreStatus.Ready, (await h.Repository.GetAsync("waiter"))!.Status);
+        var waiterSpans = spans.Where(s => s.TraceId == waiterTrace).ToList();
+        Assert.Equal(claims, waiterSpans.Count(s => s.DisplayName == nameof(ClaimClusterSlotAndMarkStarted)));
+        Assert.Equal(markedByRelease, waiterSpans.Count(s => s.DisplayName == nameof(MarkOperationStarted)));
+        Assert.DoesNotContain(spans, s => s.TraceId == holderTrace && s.DisplayName == nameof(MarkOperationStarted));
+        var audit = await h.AuditAsync("waiter");
+        Assert.Equal(waiterTrace.ToHexString(), Assert.Single(audit, a => a.Action == AuditActions.InstallStarted).TraceId);
+        Assert.All(audit.Where(a => a.Action != AuditActions.CreateRequested), a => Assert.Equal(waiterTrace.ToHexString(), a.TraceId)); // requested outside any trace here
+    }
+
+    /// <summary>Runs the store's install at <paramref name="version"/> with a trace of its own; returns the trace id.</summary>
+    private static async Task<ActivityTraceId> RunTracedAsync(Harness h, Store store, string version)
+    {
+        var trace = ActivityTraceId.CreateRandom();
+        var input = OperationLauncher.InputFor(store, h.Options.OperationDeadline, traceParent: $"00-{trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        var instance = await h.Host.Client.ScheduleNewOrchestrationInstanceAsync(
+            OperationLauncher.OrchestratorFor(store.Operation!.Value), input, OperationLauncher.StartOptions(OperationLauncher.InstanceIdFor(store)) with { Version = version });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var metadata = await h.Host.Client.WaitForInstanceCompletionAsync(instance, getInputsAndOutputs: true, timeout.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, metadata.RuntimeStatus);
+        return trace;
     }
 
     /// <summary>Creates the store and launches its install inside an "Invoke" span continuing a client's traceparent, as POST /api/stores does; waits for the end.</summary>
