@@ -11,7 +11,7 @@ namespace StoreProvisioning.Functions.Activities;
 public sealed record SlotGrant(string InstanceId, bool Started);
 
 /// <summary>
-/// <see cref="ReleaseClusterSlot"/>, and for each operation that admits which asked for it when it queued
+/// <see cref="ReleaseClusterSlot"/>, and for each operation the release admits that asked for it when it queued
 /// (<see cref="SlotRequest.StartedByRelease"/>), <see cref="MarkOperationStarted"/> under that operation's own trace:
 /// the operation then wakes up ready for its first cluster step instead of asking the queue once more
 /// (orchestrator version 3). A mark that does not succeed (the store moved on, the database failed) is left to the
