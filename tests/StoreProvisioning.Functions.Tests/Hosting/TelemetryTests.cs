@@ -142,16 +142,10 @@ public sealed class TelemetryTests
     private static async Task<ActivityTraceId> RunTracedAsync(Harness h, Store store, string version)
     {
         var trace = ActivityTraceId.CreateRandom();
-        var input = OperationLauncher.InputFor(store, h.Options.OperationDeadline, traceParent: $"00-{trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
-        var instance = await h.Host.Client.ScheduleNewOrchestrationInstanceAsync(
-            OperationLauncher.OrchestratorFor(store.Operation!.Value), input, OperationLauncher.StartOptions(OperationLauncher.InstanceIdFor(store)) with { Version = version });
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        var metadata = await h.Host.Client.WaitForInstanceCompletionAsync(instance, getInputsAndOutputs: true, timeout.Token);
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, metadata.RuntimeStatus);
+        await h.RunAsync(store, wait: TimeSpan.FromSeconds(90), version: version, traceParent: $"00-{trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
         return trace;
     }
 
-    /// <summary>Creates the store and launches its install inside an "Invoke" span continuing a client's traceparent, as POST /api/stores does; waits for the end.</summary>
     // The webhook delivery runs in an orchestration of its own, outside the operation's trace; its audit row still
     // carries the trace id of the operation it announces, so the activity trail of one operation is one trace.
     [Fact]
@@ -179,6 +173,7 @@ public sealed class TelemetryTests
         Assert.Equal(client.TraceId.ToHexString(), delivery.TraceId);
     }
 
+    /// <summary>Creates the store and launches its install inside an "Invoke" span continuing a client's traceparent, as POST /api/stores does; waits for the end.</summary>
     private static async Task<(Store Store, ActivityContext Client)> LaunchInRequestAsync(Harness h, string name)
     {
         var client = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: true);

@@ -101,11 +101,13 @@ public sealed class Harness : IAsyncDisposable
 
     /// <summary>
     /// Runs the orchestration of the store's current operation to completion, as the API launches it (at
-    /// <paramref name="version"/>: an older one replays the step order of an orchestration started before a deploy).
+    /// <paramref name="version"/>: an older one replays the step order of an orchestration started before a deploy),
+    /// in the trace of <paramref name="traceParent"/> when given.
     /// </summary>
-    public async Task<Store?> RunAsync(Store store, TimeSpan? deadline = null, TimeSpan? wait = null, string version = OrchestrationVersions.Current)
+    public async Task<Store?> RunAsync(
+        Store store, TimeSpan? deadline = null, TimeSpan? wait = null, string version = OrchestrationVersions.Current, string? traceParent = null)
     {
-        var input = OperationLauncher.InputFor(store, deadline ?? Options.OperationDeadline, Options.NotifyWebhookUrl is not null);
+        var input = OperationLauncher.InputFor(store, deadline ?? Options.OperationDeadline, Options.NotifyWebhookUrl is not null, traceParent);
         var instance = await Host.Client.ScheduleNewOrchestrationInstanceAsync(
             OperationLauncher.OrchestratorFor(store.Operation!.Value), input,
             OperationLauncher.StartOptions(OperationLauncher.InstanceIdFor(store)) with { Version = version });
